@@ -1,0 +1,1 @@
+"""Bar Raiser: an offline-first behavioral interviewer for Amazon Leadership Principles."""

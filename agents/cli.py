@@ -1,0 +1,228 @@
+"""The `barraiser` command: `ui`, `grade`, `drill` (and more as the product grows)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from agents.config import Settings, load_settings
+
+
+class CLIError(Exception):
+    """A user-facing command-line error (printed without a traceback)."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings with command-line overrides applied."""
+    overrides: dict[str, object] = {}
+    backend = getattr(args, "backend", None)
+    if backend:
+        overrides["llm_backend"] = backend
+    return load_settings(**overrides)
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the web app (same as `make run`)."""
+    from agents.services import build_services
+    from agents.ui import launch
+
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    launch(build_services(load_settings(**overrides)))
+    return 0
+
+
+def iter_grade_requests(stream: TextIO, errors: TextIO) -> Iterator[tuple[str, str, str]]:
+    """Yield (id, question, answer) from JSONL, reporting malformed lines by number."""
+    for lineno, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            print(f"line {lineno}: not valid JSON ({e.msg}); skipped", file=errors)
+            continue
+        if not isinstance(record, dict):
+            print(f"line {lineno}: expected a JSON object; skipped", file=errors)
+            continue
+        answer = record.get("answer")
+        if not isinstance(answer, str):
+            print(f"line {lineno}: missing string field 'answer'; skipped", file=errors)
+            continue
+        question = record.get("question", "")
+        if not isinstance(question, str):
+            print(f"line {lineno}: field 'question' must be a string; skipped", file=errors)
+            continue
+        answer_id = record.get("id", lineno)
+        yield str(answer_id), question, answer
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    """Grade a JSONL file of answers into a JSONL file of grades."""
+    from agents.grader import Grader
+    from agents.llm import build_llm
+
+    settings = _settings(args)
+    grader = Grader(build_llm(settings))
+    src = Path(args.input)
+    if not src.is_file():
+        raise CLIError(f"input file not found: {src}")
+    count = 0
+    try:
+        with (
+            src.open(encoding="utf-8", errors="replace") as fin,
+            _open_out(args.out) as fout,
+        ):
+            for answer_id, question, answer in iter_grade_requests(fin, sys.stderr):
+                grade = grader.grade(answer, question)
+                if grade.notice:
+                    print(f"{answer_id}: {grade.notice}", file=sys.stderr)
+                fout.write(json.dumps(grade.public_dict(answer_id), ensure_ascii=False) + "\n")
+                count += 1
+    except OSError as e:
+        raise CLIError(f"could not write {args.out}: {e.strerror}") from e
+    print(f"graded {count} answer(s)", file=sys.stderr)
+    return 0
+
+
+def _open_out(path: str | None) -> TextIO:
+    """The output file, or stdout for '-' or no path."""
+    if not path or path == "-":
+        return _NoClose(sys.stdout)  # type: ignore[return-value]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8")
+
+
+class _NoClose:
+    """Wrap stdout so `with` does not close it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __enter__(self) -> TextIO:
+        return self._stream
+
+    def __exit__(self, *exc: object) -> None:
+        self._stream.flush()
+
+
+def cmd_drill(args: argparse.Namespace) -> int:
+    """Run a drill in the terminal, or non-interactively from scripted answers."""
+    from agents.interviewer import DrillConfig
+    from agents.services import build_services
+
+    services = build_services(_settings(args))
+    config = DrillConfig(
+        role=args.role, round_type=args.round, mode=args.mode, lps=args.lp or [], seed=args.seed
+    )
+    interviewer = services.interviewer
+    state = interviewer.start(config)
+    for turn in state.turns:
+        _print_turn(turn.text, args)
+    answers = _scripted_answers(args.answers) if args.answers else None
+    while state.status != "done":
+        if answers is not None:
+            text = next(answers, None)
+            if text is None:
+                interviewer.end(state)
+                _print_turn(state.turns[-1].text, args)
+                break
+        else:
+            try:
+                text = input("\nyou> ")
+            except EOFError:
+                text = "/end"
+        if text.strip() == "/end":
+            new = interviewer.end(state)
+        elif text.strip() == "/skip":
+            new = interviewer.skip(state)
+        else:
+            new = interviewer.respond(state, text)
+        for turn in new:
+            _print_turn(turn.text, args)
+    if args.transcript:
+        data = {
+            "turns": [t.model_dump(mode="json") for t in state.turns],
+            "state": state.model_dump(mode="json"),
+        }
+        Path(args.transcript).write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+    return 0
+
+
+def _print_turn(text: str, args: argparse.Namespace) -> None:
+    if not args.quiet:
+        print(f"\ninterviewer> {text}")
+
+
+def _scripted_answers(path: str) -> Iterator[str]:
+    """Candidate turns from JSONL lines `{"text": ...}`."""
+    src = Path(path)
+    if not src.is_file():
+        raise CLIError(f"answers file not found: {src}")
+    for lineno, line in enumerate(src.read_text("utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise CLIError(f"{src}:{lineno}: not valid JSON ({e.msg})") from e
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise CLIError(f"{src}:{lineno}: expected an object with a string 'text'")
+        yield record["text"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="barraiser", description="Practice Amazon Leadership Principle interviews."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ui = sub.add_parser("ui", help="start the web app (same as `make run`)")
+    ui.add_argument("--host", default=None)
+    ui.add_argument("--port", type=int, default=None)
+    ui.set_defaults(func=cmd_ui)
+
+    grade = sub.add_parser("grade", help="grade answers from a JSONL file")
+    grade.add_argument("input", help='JSONL with {"id", "question", "answer"} per line')
+    grade.add_argument("--out", default="-", help="output JSONL (default: stdout)")
+    grade.add_argument("--backend", choices=["offline", "openai"], default=None)
+    grade.set_defaults(func=cmd_grade)
+
+    drill = sub.add_parser("drill", help="run a drill in the terminal")
+    drill.add_argument(
+        "--role", default="sde2", choices=["sde1", "sde2", "senior", "manager", "nontech"]
+    )
+    drill.add_argument("--round", default="loop", choices=["phone", "loop", "bar_raiser"])
+    drill.add_argument("--mode", default="coach", choices=["coach", "interview"])
+    drill.add_argument("--lp", action="append", help="target LP slug (repeatable)")
+    drill.add_argument("--seed", type=int, default=None)
+    drill.add_argument("--answers", help='scripted answers: JSONL lines {"text": ...}')
+    drill.add_argument("--transcript", help="write the transcript as JSON here")
+    drill.add_argument("--quiet", action="store_true", help="do not print turns")
+    drill.add_argument("--backend", choices=["offline", "openai"], default=None)
+    drill.set_defaults(func=cmd_drill)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `barraiser` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CLIError as e:
+        print(f"barraiser: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

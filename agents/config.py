@@ -1,0 +1,108 @@
+"""One settings object for the whole app, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LLMBackendName = Literal["auto", "openai", "offline"]
+
+
+def _default_data_dir() -> Path:
+    """The per-user data directory (never inside the repository)."""
+    return Path(user_data_dir("barraiser", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting Bar Raiser reads; documented one by one in `.env.example`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BARRAISER_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    root_path: str = ""
+
+    # LLM: any OpenAI-compatible endpoint. The OpenAI names are read unprefixed because every
+    # client and tutorial uses them; the BARRAISER_ forms win when both are set.
+    llm_backend: LLMBackendName = "auto"
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("BARRAISER_OPENAI_API_KEY", "OPENAI_API_KEY"),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("BARRAISER_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+    )
+    model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=6)
+    llm_max_tokens: int = Field(default=800, ge=16)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    history_token_budget: int = Field(default=6000, ge=500)
+
+    # Story bank: embedded Chroma under data_dir unless a server is named.
+    chroma_host: str | None = Field(
+        default=None, validation_alias=AliasChoices("BARRAISER_CHROMA_HOST", "CHROMA_HOST")
+    )
+    chroma_port: int = Field(
+        default=8000, validation_alias=AliasChoices("BARRAISER_CHROMA_PORT", "CHROMA_PORT")
+    )
+    embedding_threads: int = Field(default=0, ge=0)
+
+    @field_validator("openai_base_url", "chroma_host", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        """Treat an empty variable (`OPENAI_BASE_URL=`) as unset."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("openai_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, value: object) -> object:
+        """Treat an empty key as unset."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @property
+    def resolved_llm_backend(self) -> Literal["openai", "offline"]:
+        """`openai` when a key or base URL is configured (or forced), otherwise `offline`."""
+        if self.llm_backend == "auto":
+            return "openai" if (self.openai_api_key or self.openai_base_url) else "offline"
+        return self.llm_backend
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file holding sessions."""
+        return self.data_dir / "barraiser.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        """The embedded Chroma directory."""
+        return self.data_dir / "chroma"
+
+    @property
+    def tiktoken_cache(self) -> Path:
+        """Where the offline tiktoken encodings are unpacked."""
+        return self.data_dir / "tiktoken"
+
+    def ensure_dirs(self) -> None:
+        """Create the data directory tree."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings once (env + `.env`); callers pass the object down instead of re-reading."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,70 @@
+"""Build every service once from settings; the UI, CLI and tests all start here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from agents.config import Settings
+from agents.grader import Grader
+from agents.interviewer import Interviewer
+from agents.llm import ChatModel, build_llm
+from agents.principles import Principle, load_principles
+
+
+@dataclass
+class Services:
+    """The app's long-lived objects, passed down explicitly (no globals)."""
+
+    settings: Settings
+    llm: ChatModel
+    grader: Grader
+    interviewer: Interviewer
+    principles: dict[str, Principle]
+    extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def offline(self) -> bool:
+        """True when no language model is configured."""
+        return not self.llm.available
+
+    def status_line(self) -> str:
+        """One line for the page header: which engine is answering."""
+        if self.offline:
+            return (
+                "Offline mode: no language model is configured, so the deterministic engine "
+                "(question bank, gap-driven probes, rule-based grader) runs the drill."
+            )
+        return f"Language model: {self.llm.describe()} (falls back to the offline engine on errors)"
+
+
+def build_services(settings: Settings, llm: ChatModel | None = None) -> Services:
+    """Create the services; no network I/O happens here."""
+    from agents.embeddings import get_embedding_function
+    from agents.tokens import ensure_tiktoken_offline
+
+    settings.ensure_dirs()
+    ensure_tiktoken_offline(settings.tiktoken_cache)
+    # One embedding function per process, created before any Chroma collection is opened.
+    get_embedding_function(settings.embedding_threads)
+    llm = llm or build_llm(settings)
+    principles = load_principles()
+    grader = Grader(llm)
+    interviewer = Interviewer(grader, principles, llm)
+    return Services(settings, llm, grader, interviewer, principles)
+
+
+def warm_up_in_background(services: Services) -> threading.Thread:
+    """Load the embedding model off the main thread so the page is up before it is ready."""
+    from agents.embeddings import get_embedding_function
+
+    def _load() -> None:
+        try:
+            get_embedding_function().warm_up()
+            services.extras["embeddings"] = "ready"
+        except Exception as e:  # reported in the status panel, never a crash at start
+            services.extras["embeddings"] = f"unavailable: {e}"
+
+    thread = threading.Thread(target=_load, name="embedding-warm-up", daemon=True)
+    thread.start()
+    return thread

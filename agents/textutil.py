@@ -1,0 +1,133 @@
+"""Text plumbing shared by the grader and the story bank: sentence spans and number parsing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Zero-width and bidi control characters are stripped before analysis: they hide words from
+# regexes ("ig\u200bnore") without changing what a reader sees.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise, drop invisible characters and control bytes, keep newlines."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence of the original text, with its offsets so quotes stay verbatim."""
+
+    start: int
+    end: int
+    text: str
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•]|\s*[A-Z][a-z]+:)|\n")
+# Spoken answers run on; long sentences are cut at these joints so each clause can be classified.
+_CLAUSE_JOINT = re.compile(
+    r",?\s+(?:and then|and so|so then|and after that|after that|but then|which meant|"
+    r"and that meant|so basically|and basically|so in the end|and in the end|anyway)\s+"
+    r"|;\s+|\s+[-–—]\s+",
+    re.IGNORECASE,
+)
+_MAX_CLAUSE_WORDS = 32
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split into sentence spans (and long run-ons into clauses), offsets into `text`."""
+    spans: list[Span] = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        _add_span(text, pos, match.start(), spans)
+        pos = match.end()
+    _add_span(text, pos, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, out: list[Span]) -> None:
+    """Append the trimmed span, cut into clauses when it is a long run-on."""
+    piece = text[start:end]
+    if not piece.strip():
+        return
+    lead = len(piece) - len(piece.lstrip())
+    start, end = start + lead, start + len(piece.rstrip())
+    piece = text[start:end]
+    if len(piece.split()) <= _MAX_CLAUSE_WORDS:
+        out.append(Span(start, end, piece))
+        return
+    cursor = start
+    for joint in _CLAUSE_JOINT.finditer(piece):
+        cut = start + joint.start()
+        if len(text[cursor:cut].split()) >= 6:
+            out.append(Span(cursor, cut, text[cursor:cut]))
+            cursor = start + joint.end()
+    if text[cursor:end].strip():
+        out.append(Span(cursor, end, text[cursor:end]))
+
+
+_WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "million": 10**6, "billion": 10**9, "dozen": 12, "half": 0.5, "quarter": 0.25,
+    "double": 2, "triple": 3,
+}  # fmt: skip
+_NUM_WORD = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_UNITS = (
+    r"%|percent|per\s?cent|percentage points?|pp|x\b|times|fold|ms|milliseconds?|seconds?|secs?|"
+    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|sprints?|k\b|m\b|bn\b|"
+    r"million|billion|thousand|users?|customers?|clients?|tickets?|incidents?|bugs?|defects?|"
+    r"orders?|requests?|engineers?|people|hires?|candidates?|points?|stars?|servers?|nodes?|"
+    r"calls?|pages?|alerts?|deploys?|releases?|teams?|accounts?|deals?|units?|packages?|"
+    r"shipments?|gb|tb|mb|qps|rps|nps|sessions?|errors?|outages?|escalations?|complaints?|"
+    r"dollars?|euros?|pounds?|rupees?|steps?|features?|services?|stores?|sites?|sellers?|"
+    r"members?|reports?|students?|patients?|drivers?|vendors?|markets?|languages?|regions?"
+)
+METRIC_RE = re.compile(
+    rf"(?:[$€£₹]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b"
+    rf"|\b\d[\d,.]*\s?(?:{_UNITS})"
+    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*\s?(?:{_UNITS})"
+    rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
+    rf"|\bfrom\s+\S+(?:\s\S+)?\s+(?:down |up )?to\s+\S+"
+    rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b))",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def find_metrics(text: str) -> list[str]:
+    """Quantities stated in `text` (numbers with units, money, multipliers, spelled-out)."""
+    found: list[str] = []
+    for match in METRIC_RE.finditer(text):
+        value = match.group(0).strip(" ,.")
+        if _YEAR.match(value) or not value:
+            continue
+        if not any(value in f or f in value for f in found):
+            found.append(value)
+    return found
+
+
+def has_number(text: str) -> bool:
+    """True when `text` states any quantity, including bare non-year numbers."""
+    if find_metrics(text):
+        return True
+    return any(not _YEAR.match(m.group(0)) for m in _BARE_NUMBER.finditer(text))
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated word count."""
+    return len(text.split())
+
+
+def normalise_ws(text: str) -> str:
+    """Lowercase with whitespace collapsed, for lenient comparisons."""
+    return " ".join(text.lower().split())

@@ -1,0 +1,43 @@
+"""The real app: `python app.py` in a child process with the network blocked, driven by
+gradio_client exactly as a browser would call it."""
+
+from __future__ import annotations
+
+import pytest
+from gradio_client import Client
+
+from agents.ui import send_answer, start_drill
+
+
+def test_handlers_run_without_gradio(services) -> None:
+    chat, state = start_drill(services, "sde2", "loop", "coach")
+    assert chat[0]["role"] == "assistant" and len(chat) == 2
+    chat, state, box = send_answer(services, "", state)
+    assert "Type your answer" in chat[-1]["content"] and box == ""
+    chat, state, box = send_answer(services, "We fixed the outage together.", state)
+    assert chat[-2]["role"] == "user" and box == ""
+
+
+def _text(message: dict) -> str:
+    """The text of a Chatbot message as the API returns it (a list of content parts)."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+@pytest.mark.slow
+def test_make_run_serves_a_working_drill(running_app: str) -> None:
+    client = Client(running_app, verbose=False)
+    chat = client.predict("sde2", "loop", "coach", [], api_name="/start_drill")
+    assert [m["role"] for m in chat] == ["assistant", "assistant"]
+    assert _text(chat[-1]).startswith(("Tell me", "Describe", "Give me", "Walk me"))
+    chat = client.predict("We shipped it and it went fine.", api_name="/send_answer")[0]
+    assert chat[-2]["role"] == "user"
+    assert _text(chat[-2]) == "We shipped it and it went fine."
+    # The follow-up is a question aimed at what the answer is missing.
+    assert chat[-1]["role"] == "assistant" and _text(chat[-1]).endswith("?")
+    for _ in range(3):
+        chat = client.predict("I fixed it myself and latency fell 30%.", api_name="/send_answer")[0]
+    texts = [_text(m) for m in chat]
+    assert any("STAR(L) check" in t for t in texts)
