@@ -1,4 +1,4 @@
-"""The `barraiser` command: `ui`, `grade`, `drill` (and more as the product grows)."""
+"""The `barraiser` command: `ui`, `grade`, `drill`, `prompts` (and more as the product grows)."""
 
 from __future__ import annotations
 
@@ -156,6 +156,16 @@ def cmd_drill(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prompts(args: argparse.Namespace) -> int:
+    """Generate Amazon-style behavioral prompts (offline grammar or the configured LLM)."""
+    from agents.question_gen import run_cli
+
+    try:
+        return run_cli(args, _settings(args))
+    except ValueError as e:
+        raise CLIError(str(e)) from e
+
+
 def _print_turn(text: str, args: argparse.Namespace) -> None:
     if not args.quiet:
         print(f"\ninterviewer> {text}")
@@ -209,6 +219,20 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument("--quiet", action="store_true", help="do not print turns")
     drill.add_argument("--backend", choices=["offline", "openai"], default=None)
     drill.set_defaults(func=cmd_drill)
+
+    prompts = sub.add_parser("prompts", help="generate fresh behavioral practice prompts")
+    prompts.add_argument("--lp", action="append", help="LP slug or name (repeatable)")
+    prompts.add_argument("--level", default="sde2", help="sde1, sde2, sde3, principal, manager")
+    prompts.add_argument("--role-family", default="sde", help="sde, pm, tpm, data, support")
+    prompts.add_argument("--theme", action="append", help="e.g. conflict, failure (repeatable)")
+    prompts.add_argument("--n", type=int, default=10, help="how many prompts (1-200)")
+    prompts.add_argument("--json", action="store_true", help="print JSON instead of text")
+    prompts.add_argument("--out", help="also write to FILE.md, FILE.csv or FILE.json")
+    prompts.add_argument("--context", help="a job description or your stories (text file)")
+    prompts.add_argument("--practised", help="prompts already practised (lines or JSON)")
+    prompts.add_argument("--seed", type=int, default=None)
+    prompts.add_argument("--backend", choices=["offline", "openai"], default=None)
+    prompts.set_defaults(func=cmd_prompts)
     return parser
 
 
