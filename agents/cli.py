@@ -114,45 +114,91 @@ class _NoClose:
 
 
 def cmd_drill(args: argparse.Namespace) -> int:
-    """Run a drill in the terminal, or non-interactively from scripted answers."""
-    from agents.interviewer import DrillConfig
+    """Run a drill in the terminal, or non-interactively from scripted answers.
+
+    Every turn is saved to the session database as it happens; `--resume` continues the latest
+    unfinished drill (or the one named) after the process was stopped or killed.
+    """
+    from agents.interviewer import DrillConfig, transcript_json, transcript_markdown
     from agents.services import build_services
 
     services = build_services(_settings(args))
-    config = DrillConfig(
-        role=args.role, round_type=args.round, mode=args.mode, lps=args.lp or [], seed=args.seed
-    )
     interviewer = services.interviewer
-    state = interviewer.start(config)
-    for turn in state.turns:
-        _print_turn(turn.text, args)
+    store = services.sessions
+    if args.progress:
+        assert store is not None
+        rows = [p.model_dump() for p in store.progress(args.user)]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if args.resume is not None:
+        state = interviewer.resume(user=args.user, session_id=args.resume or None)
+        if state is None:
+            raise CLIError("no unfinished drill to resume")
+        shown = state.turns
+    else:
+        unknown = [lp for lp in args.lp or [] if lp not in services.principles]
+        if unknown:
+            valid = ", ".join(services.principles)
+            raise CLIError(f"unknown LP {', '.join(unknown)}; valid slugs: {valid}")
+        if not 1 <= args.minutes <= 180:
+            raise CLIError("--minutes must be between 1 and 180")
+        config = DrillConfig(
+            role=args.role,
+            round_type=args.round,
+            mode=args.mode,
+            lps=args.lp or [],
+            seed=args.seed,
+            minutes=args.minutes,
+        )
+        state = interviewer.start(config, user=args.user)
+        shown = state.turns
+    for turn in shown:
+        _print_turn(turn.text, args, who=turn.role)
+    if not args.quiet:
+        print(f"\n(session {state.id}; type /skip, /repeat, /clarify, /pause or /end)", flush=True)
     answers = _scripted_answers(args.answers) if args.answers else None
     while state.status != "done":
         if answers is not None:
             text = next(answers, None)
             if text is None:
-                interviewer.end(state)
-                _print_turn(state.turns[-1].text, args)
+                # Out of scripted answers: end without inventing a candidate turn.
+                for turn in interviewer.end(state, by_candidate=False):
+                    _print_turn(turn.text, args)
                 break
         else:
             try:
                 text = input("\nyou> ")
             except EOFError:
-                text = "/end"
-        if text.strip() == "/end":
-            new = interviewer.end(state)
-        elif text.strip() == "/skip":
-            new = interviewer.skip(state)
-        else:
-            new = interviewer.respond(state, text)
-        for turn in new:
-            _print_turn(turn.text, args)
+                for turn in interviewer.end(state, by_candidate=False):
+                    _print_turn(turn.text, args)
+                break
+        streamed = False
+        for event in interviewer.respond_stream(state, text):
+            if args.quiet:
+                continue
+            if event.type == "delta":
+                if not streamed:
+                    print("\ninterviewer> ", end="")
+                    streamed = True
+                print(event.text, end="", flush=True)
+            elif event.type == "discard":
+                print(" [retrying offline]", flush=True)
+                streamed = False
+            elif event.type == "done":
+                for turn in event.turns:
+                    if streamed and turn.kind in ("probe", "clarification"):
+                        streamed = False
+                        print(flush=True)
+                        continue
+                    _print_turn(turn.text, args)
     if args.transcript:
-        data = {
-            "turns": [t.model_dump(mode="json") for t in state.turns],
-            "state": state.model_dump(mode="json"),
-        }
-        Path(args.transcript).write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+        out = Path(args.transcript)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(transcript_json(state), ensure_ascii=False, indent=2), "utf-8")
+    if args.markdown:
+        out = Path(args.markdown)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(transcript_markdown(state), "utf-8")
     return 0
 
 
@@ -166,9 +212,9 @@ def cmd_prompts(args: argparse.Namespace) -> int:
         raise CLIError(str(e)) from e
 
 
-def _print_turn(text: str, args: argparse.Namespace) -> None:
+def _print_turn(text: str, args: argparse.Namespace, who: str = "interviewer") -> None:
     if not args.quiet:
-        print(f"\ninterviewer> {text}")
+        print(f"\n{'you' if who == 'candidate' else 'interviewer'}> {text}", flush=True)
 
 
 def _scripted_answers(path: str) -> Iterator[str]:
@@ -216,6 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument("--seed", type=int, default=None)
     drill.add_argument("--answers", help='scripted answers: JSONL lines {"text": ...}')
     drill.add_argument("--transcript", help="write the transcript as JSON here")
+    drill.add_argument("--markdown", help="write the transcript and debrief as Markdown here")
+    drill.add_argument("--minutes", type=int, default=30, help="length of the drill (1-180)")
+    drill.add_argument("--user", default="local", help="whose sessions to use (default: local)")
+    drill.add_argument(
+        "--resume",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="SESSION_ID",
+        help="continue the latest unfinished drill (or SESSION_ID)",
+    )
+    drill.add_argument("--progress", action="store_true", help="print progress across sessions")
     drill.add_argument("--quiet", action="store_true", help="do not print turns")
     drill.add_argument("--backend", choices=["offline", "openai"], default=None)
     drill.set_defaults(func=cmd_drill)

@@ -10,6 +10,7 @@ from agents.grader import Grader
 from agents.interviewer import Interviewer
 from agents.llm import ChatModel, build_llm
 from agents.principles import Principle, load_principles
+from agents.sessions import SessionStore
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Services:
     interviewer: Interviewer
     principles: dict[str, Principle]
     extras: dict[str, object] = field(default_factory=dict)
+    # Drill sessions in SQLite at settings.db_path (None only for hand-built Services in tests).
+    sessions: SessionStore | None = None
 
     @property
     def offline(self) -> bool:
@@ -50,8 +53,16 @@ def build_services(settings: Settings, llm: ChatModel | None = None) -> Services
     llm = llm or build_llm(settings)
     principles = load_principles()
     grader = Grader(llm)
-    interviewer = Interviewer(grader, principles, llm)
-    return Services(settings, llm, grader, interviewer, principles)
+    sessions = SessionStore(settings.db_path)
+    interviewer = Interviewer(
+        grader,
+        principles,
+        llm,
+        store=sessions,
+        history_token_budget=settings.history_token_budget,
+        model_name=settings.model,
+    )
+    return Services(settings, llm, grader, interviewer, principles, sessions=sessions)
 
 
 def warm_up_in_background(services: Services) -> threading.Thread:

@@ -322,8 +322,7 @@ def render_section(report: dict[str, Any]) -> str:
     lines.append(
         f"Offline filter, over the 200: {raw['candidates']} candidates composed, "
         f"{raw['accepted']} accepted (some accepted ones are surplus from over-generation); "
-        "rejected: " + (", ".join(f"{k} {v}" for k, v in sorted(rejected.items())) or "none")
-        + "."
+        "rejected: " + (", ".join(f"{k} {v}" for k, v in sorted(rejected.items())) or "none") + "."
     )
     lines += [
         "",
@@ -350,15 +349,13 @@ def render_section(report: dict[str, Any]) -> str:
             "",
             "Distinct offline prompts available for a single LP (min / median / max over the "
             "16 LPs): "
-            + "; ".join(
-                f"{lvl} {a} / {b:g} / {c}" for lvl, (a, b, c) in report["capacity"].items()
-            )
+            + "; ".join(f"{lvl} {a} / {b:g} / {c}" for lvl, (a, b, c) in report["capacity"].items())
             + ". Asking one LP for more returns fewer, with a notice.",
         ]
     lines += [
         "",
         "Definitions: a prompt's *core* is the question without its opener (\"Tell me about a "
-        "time you\"), so two openers on one situation count as duplicates; the 0.80 threshold "
+        'time you"), so two openers on one situation count as duplicates; the 0.80 threshold '
         "sits above the most similar pair of distinct bank questions (0.75). The filter enforces "
         "form, the 0.80 core threshold and top-3 agreement, so the delivered numbers are "
         "guaranteed; the full-text column and the raw-candidate agreement are the independent "
@@ -406,9 +403,7 @@ def run(quick: bool = False, write: bool = True) -> dict[str, Any]:
         "Hand-written question bank (held out)": evaluate(
             generator.classifier, bank_examples(generator.principles)
         ),
-        "Held-out stories (written for this eval)": evaluate(
-            generator.classifier, HELDOUT_STORIES
-        ),
+        "Held-out stories (written for this eval)": evaluate(generator.classifier, HELDOUT_STORIES),
     }
     report["capacity"] = None if quick else capacity(generator)
     llm = build_llm(settings)

@@ -31,7 +31,8 @@ def test_drill_greets_asks_probes_and_grades(services) -> None:
 
     interviewer.respond(state, RESULT)
     interviewer.respond(state, LEARNING)
-    # After the follow-ups the card appears with evidence, then the next question.
+    interviewer.respond(state, "I'd make the same call again; it cost us a day of testing.")
+    # After the follow-ups (gap probes, then a deep dive) the card appears, then the next question.
     kinds = [t.kind for t in state.turns]
     assert "feedback" in kinds
     card = next(t for t in state.turns if t.kind == "feedback")
@@ -59,12 +60,17 @@ def test_skip_and_end(services) -> None:
     state = interviewer.start(DrillConfig(seed=2, n_questions=3))
     interviewer.skip(state)
     assert state.questions[0].skipped and len(state.questions) == 2
+    assert services.sessions.load(state.id, "local").questions[0].skipped  # persisted
     interviewer.end(state)
     assert state.status == "done" and state.turns[-1].kind == "debrief"
     assert interviewer.respond(state, "hello")[0].kind == "notice"
 
 
 def test_seeded_drills_replay(services) -> None:
-    a = services.interviewer.start(DrillConfig(seed=11))
-    b = services.interviewer.start(DrillConfig(seed=11))
+    # Same seed and same history (two fresh users) -> the same drill.
+    a = services.interviewer.start(DrillConfig(seed=11), user="a")
+    b = services.interviewer.start(DrillConfig(seed=11), user="b")
     assert [t.text for t in a.turns] == [t.text for t in b.turns]
+    # The same user's next drill avoids the question just asked.
+    c = services.interviewer.start(DrillConfig(seed=11), user="a")
+    assert c.questions[0].question != a.questions[0].question
