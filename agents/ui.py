@@ -89,29 +89,98 @@ def end_drill(
     return turns_to_chat(state.turns), state.model_dump(mode="json")
 
 
+def generate_prompts(
+    services: Services,
+    lps: list[str] | None,
+    level: str,
+    role_family: str,
+    themes: list[str] | None,
+    n: float,
+    context: str | None,
+) -> tuple[str, list[dict[str, Any]], str]:
+    """Prompts tab: Markdown of fresh prompts, their JSON for later actions, and a notice."""
+    from agents.question_gen import ui_generate
+
+    return ui_generate(services, lps, level, role_family, themes, n, context)
+
+
+def export_prompts(services: Services, prompts: list[dict[str, Any]], fmt: str) -> str | None:
+    """Write the generated prompts to a file in the data dir and return its path."""
+    from agents.question_gen import ui_export
+
+    if not prompts:
+        return None
+    directory = services.settings.data_dir / "exports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return str(ui_export(prompts, fmt, directory))
+
+
+def drill_these(
+    services: Services, prompts: list[dict[str, Any]], mode: str
+) -> tuple[list[ChatMessage], dict[str, Any] | None]:
+    """ "Drill these": start a drill that asks the generated prompts."""
+    from agents.question_gen import ui_drill
+
+    if not prompts:
+        return [], None
+    state = ui_drill(services, prompts, mode)
+    return turns_to_chat(state.turns), state.model_dump(mode="json")
+
+
 def build_ui(services: Services) -> Any:
     """Wire the handlers to Gradio components."""
     import gradio as gr
 
     lp_choices = [(p.name, slug) for slug, p in services.principles.items()]
+    from agents.question_gen import LEVELS, ROLE_FAMILIES
+
     with gr.Blocks(title="Bar Raiser") as demo:
         gr.Markdown("# Bar Raiser\nPractice Amazon Leadership Principle interviews.")
         gr.Markdown(services.status_line(), elem_id="engine-status")
-        with gr.Row():
-            role = gr.Dropdown(ROLE_CHOICES, value="sde2", label="Role")
-            round_type = gr.Dropdown(ROUND_CHOICES, value="loop", label="Round")
-            mode = gr.Dropdown(MODE_CHOICES, value="coach", label="Mode")
-            lps = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
-        start = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
-        chat = gr.Chatbot(label="Interview", height=480, elem_id="drill-chat")
-        answer = gr.Textbox(
-            label="Your answer", lines=4, placeholder="Type your answer…", elem_id="answer-box"
-        )
-        with gr.Row():
-            send = gr.Button("Send", variant="primary", elem_id="send-answer")
-            skip = gr.Button("Skip question", elem_id="skip-question")
-            end = gr.Button("End and debrief", elem_id="end-drill")
         state = gr.State(None)
+        with gr.Tabs() as tabs:
+            with gr.Tab("Drill", id="drill"):
+                with gr.Row():
+                    role = gr.Dropdown(ROLE_CHOICES, value="sde2", label="Role")
+                    round_type = gr.Dropdown(ROUND_CHOICES, value="loop", label="Round")
+                    mode = gr.Dropdown(MODE_CHOICES, value="coach", label="Mode")
+                    lps = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
+                start = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
+                chat = gr.Chatbot(label="Interview", height=480, elem_id="drill-chat")
+                answer = gr.Textbox(
+                    label="Your answer",
+                    lines=4,
+                    placeholder="Type your answer…",
+                    elem_id="answer-box",
+                )
+                with gr.Row():
+                    send = gr.Button("Send", variant="primary", elem_id="send-answer")
+                    skip = gr.Button("Skip question", elem_id="skip-question")
+                    end = gr.Button("End and debrief", elem_id="end-drill")
+            with gr.Tab("Prompts", id="prompts"):
+                with gr.Row():
+                    p_lps = gr.Dropdown(lp_choices, multiselect=True, label="LPs (empty: all)")
+                    p_level = gr.Dropdown(list(LEVELS), value="sde2", label="Level")
+                    p_family = gr.Dropdown(list(ROLE_FAMILIES), value="sde", label="Role family")
+                    p_n = gr.Slider(1, 50, value=10, step=1, label="How many")
+                p_themes = gr.Dropdown(
+                    ["conflict", "failure", "customer", "ambiguity", "deadlines", "mentoring",
+                     "trade-offs", "raising-the-bar"],
+                    multiselect=True,
+                    label="Themes (optional)",
+                )  # fmt: skip
+                p_context = gr.Textbox(
+                    label="Your context (optional): a job description or your stories", lines=3
+                )
+                with gr.Row():
+                    p_generate = gr.Button("Generate", variant="primary", elem_id="gen-prompts")
+                    p_drill = gr.Button("Drill these", elem_id="drill-these")
+                    p_fmt = gr.Radio(["markdown", "csv"], value="markdown", label="Export as")
+                    p_export = gr.Button("Export")
+                p_notice = gr.Markdown(elem_id="prompts-notice")
+                p_out = gr.Markdown(elem_id="prompts-out")
+                p_file = gr.File(label="Download", interactive=False)
+                p_state = gr.State([])
 
         start.click(
             partial(start_drill, services),
@@ -128,6 +197,16 @@ def build_ui(services: Services) -> Any:
         answer.submit(partial(send_answer, services), [answer, state], [chat, state, answer])
         skip.click(partial(skip_question, services), [state], [chat, state], api_name="skip")
         end.click(partial(end_drill, services), [state], [chat, state], api_name="end")
+        p_generate.click(
+            partial(generate_prompts, services),
+            [p_lps, p_level, p_family, p_themes, p_n, p_context],
+            [p_out, p_state, p_notice],
+            api_name="generate_prompts",
+        )
+        p_export.click(partial(export_prompts, services), [p_state, p_fmt], [p_file])
+        p_drill.click(partial(drill_these, services), [p_state, mode], [chat, state]).then(
+            lambda: gr.Tabs(selected="drill"), None, [tabs]
+        )
         demo.load(partial(start_drill, services), [role, round_type, mode, lps], [chat, state])
     return demo
 

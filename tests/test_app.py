@@ -41,3 +41,17 @@ def test_make_run_serves_a_working_drill(running_app: str) -> None:
         chat = client.predict("I fixed it myself and latency fell 30%.", api_name="/send_answer")[0]
     texts = [_text(m) for m in chat]
     assert any("STAR(L) check" in t for t in texts)
+
+
+def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
+    from agents.ui import drill_these, export_prompts, generate_prompts
+
+    markdown, prompts, _notice = generate_prompts(
+        services, ["ownership"], "sde2", "sde", [], 3, ""
+    )
+    assert len(prompts) == 3
+    assert all(p["text"] in markdown for p in prompts)
+    path = export_prompts(services, prompts, "csv")
+    assert path and path.endswith(".csv")
+    chat, state = drill_these(services, prompts, "coach")
+    assert state is not None and _text(chat[-1]) == prompts[0]["text"]
