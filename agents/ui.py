@@ -101,7 +101,9 @@ def generate_prompts(
     """Prompts tab: Markdown of fresh prompts, their JSON for later actions, and a notice."""
     from agents.question_gen import ui_generate
 
-    return ui_generate(services, lps, level, role_family, themes, n, context)
+    # Questions already practised in recent drills are never offered again.
+    practised = services.sessions.recent_questions("local", 50) if services.sessions else []
+    return ui_generate(services, lps, level, role_family, themes, n, context, practised)
 
 
 def export_prompts(services: Services, prompts: list[dict[str, Any]], fmt: str) -> str | None:

@@ -55,3 +55,22 @@ def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
     assert path and path.endswith(".csv")
     chat, state = drill_these(services, prompts, "coach")
     assert state is not None and _text(chat[-1]) == prompts[0]["text"]
+
+
+def test_prompts_tab_passes_practised_questions_to_the_generator(services, monkeypatch) -> None:
+    import agents.question_gen as qg
+    from agents.interviewer import DrillConfig
+    from agents.ui import generate_prompts
+
+    asked = services.interviewer.start(DrillConfig(seed=5)).questions[0].question
+    seen: dict[str, object] = {}
+    real = qg.ui_generate
+
+    def spy(*args, **kwargs):
+        seen["practised"] = args[7] if len(args) > 7 else kwargs.get("practised")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(qg, "ui_generate", spy)
+    _, prompts, _ = generate_prompts(services, ["ownership"], "sde2", "sde", [], 3, "")
+    assert asked in seen["practised"]  # the drill's question counts as practised
+    assert asked not in {p["text"] for p in prompts}
