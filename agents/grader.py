@@ -161,7 +161,10 @@ _RESULT = re.compile(
     r"sav(?:ing|ings)|went (?:from|down|up)|came down|went away|shrank|halved|doubled|tripled|"
     r"launched|shipped on|hit (?:the|our)|met the|beat the|delivered|finished|completed|"
     r"succeeded|worked out|paid off|turned around|eliminated|recovered|retained|won (?:the|back)|"
-    r"adopted|closed|resolved|stopped|disappeared|got better|much better|happier|churn|"
+    r"adopted|closed|resolved|stopped|disappeared|got better|much better|"
+    r"(?:got|became|felt|was) (?:a lot |much |far |way |so much )?"
+    r"(?:calmer|easier|faster|quieter|smoother|happier|simpler|safer|cheaper|clearer|"
+    r"stabler|more stable)|happier|churn|"
     r"satisfaction|no longer|zero (?:incidents|outages|complaints)|now (?:runs|takes|has|is))",
     re.IGNORECASE,
 )
@@ -277,8 +280,13 @@ class _Sentence(BaseModel):
     span_end: int
     text: str
     label: ComponentName | None = None
+    also: list[ComponentName] = Field(default_factory=list)
     i_action: bool = False
     we_action: bool = False
+
+    def has(self, name: ComponentName) -> bool:
+        """True when the sentence counts toward component `name`."""
+        return self.label == name or name in self.also
 
 
 def _is_hypothetical(spans: Sequence[Span]) -> bool:
@@ -304,8 +312,23 @@ def _action_kind(text: str) -> tuple[bool, bool]:
     return i_hit, we_hit
 
 
-def _classify(text: str, index: int, total: int) -> tuple[ComponentName | None, bool, bool]:
-    """Assign one sentence to the component its cues support best; position breaks ties."""
+# A sentence often carries two components ("I rewrote the cache, which cut latency 40%"); a
+# second label is kept when its cue score clears this bar on its own.
+_SECONDARY_MIN = 1.3
+
+
+# A change verb next to a quantity reads as a result wherever it sits in the answer.
+_CHANGE = re.compile(
+    r"\b(?:cut|reduc|lower|drop|increas|rais|boost|improv|grew|doubl|halv|tripl|sav|shrank|"
+    r"fell|rose|went from|brought (?:it |them )?down|sped up)\w*",
+    re.IGNORECASE,
+)
+
+
+def _classify(
+    text: str, index: int, total: int
+) -> tuple[ComponentName | None, bool, bool, list[ComponentName]]:
+    """Assign a sentence to the component its cues support best, plus strong second labels."""
     pos = index / max(1, total - 1)
     i_act, we_act = _action_kind(text)
     scores: dict[ComponentName, float] = dict.fromkeys(COMPONENTS, 0.0)
@@ -313,8 +336,11 @@ def _classify(text: str, index: int, total: int) -> tuple[ComponentName | None, 
         scores["learning"] += 2.2 + 0.3 * pos
     if _RESULT.search(text):
         scores["result"] += 1.3 + 0.5 * pos
-    if find_metrics(text) and pos > 0.3:
-        scores["result"] += 0.8
+    if find_metrics(text):
+        if _CHANGE.search(text):
+            scores["result"] += 1.4
+        elif pos > 0.3:
+            scores["result"] += 0.8
     if _TASK.search(text):
         scores["task"] += 1.7
     if _SITUATION.search(text):
@@ -325,13 +351,20 @@ def _classify(text: str, index: int, total: int) -> tuple[ComponentName | None, 
         scores["situation"] += 1.0
     best = max(COMPONENTS, key=lambda c: scores[c])
     if scores[best] < 0.9:
-        return None, i_act, we_act
-    return best, i_act, we_act
+        return None, i_act, we_act, []
+    also = [
+        c
+        for c in COMPONENTS
+        if c != best and scores[c] >= _SECONDARY_MIN
+        # Situation numbers must never become a result.
+        and not (c == "result" and best == "situation")
+    ]
+    return best, i_act, we_act, also
 
 
 def _strength(sentences: list[_Sentence], name: ComponentName) -> int:
     """0-3 from how much the answer says about a component and how concrete it is."""
-    hits = [s for s in sentences if s.label == name]
+    hits = [s for s in sentences if s.has(name)]
     if not hits:
         return 0
     words = sum(word_count(s.text) for s in hits)
@@ -527,24 +560,25 @@ def analyze(
     sentences: list[_Sentence] = []
     if "non_answer" not in flags and "hypothetical" not in flags:
         for i, span in enumerate(spans):
-            label, i_act, we_act = _classify(span.text, i, len(spans))
+            label, i_act, we_act, also = _classify(span.text, i, len(spans))
             sentences.append(
                 _Sentence(
                     span_start=span.start,
                     span_end=span.end,
                     text=span.text,
                     label=label,
+                    also=also,
                     i_action=i_act,
                     we_action=we_act,
                 )
             )
     components: dict[ComponentName, Component] = {}
     for name in COMPONENTS:
-        evidence = [s.text for s in sentences if s.label == name][:3]
+        evidence = [s.text for s in sentences if s.has(name)][:3]
         strength = _strength(sentences, name)
         components[name] = Component(present=bool(evidence), strength=strength, evidence=evidence)
-    measurability = measurability_of(s.text for s in sentences if s.label == "result")
-    ownership = ownership_of([s for s in sentences if s.label == "action"])
+    measurability = measurability_of(s.text for s in sentences if s.has("result"))
+    ownership = ownership_of([s for s in sentences if s.has("action")])
     if components["action"].present and ownership.label == "none":
         ownership = ownership_of(sentences)
     return _finish(

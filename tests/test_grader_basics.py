@@ -103,3 +103,19 @@ def test_llm_layer_invented_quotes_do_not_count_and_failures_fall_back() -> None
     failing = ScriptedModel().enqueue(TimeoutError("slow"))
     fallback = Grader(failing).grade(VAGUE_WE, "q")
     assert fallback.backend == "offline" and fallback.notice
+
+
+def test_one_sentence_can_carry_action_and_quantified_result() -> None:
+    answer = "I rewrote the cache layer, which cut p99 latency by 40% for our checkout customers."
+    grade = analyze(answer, "q")
+    assert grade.components["action"].present and grade.components["result"].present
+    assert grade.measurability.level >= 2 and "40%" in grade.measurability.metrics
+
+
+def test_situation_numbers_never_count_as_a_result() -> None:
+    answer = (
+        "Our 40-person team ran 300 services with a 12% error rate at the time. "
+        "I reviewed the alerts and I rewrote the paging rules. Things got a lot calmer."
+    )
+    grade = analyze(answer, "q")
+    assert grade.measurability.level == 1
