@@ -212,6 +212,16 @@ def cmd_prompts(args: argparse.Namespace) -> int:
         raise CLIError(str(e)) from e
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    """Manage the story bank: import, list, search, export, delete, coverage, coach."""
+    from agents.stories import StoryBankError, StoryError, run_cli
+
+    try:
+        return run_cli(args, _settings(args))
+    except (StoryError, StoryBankError) as e:
+        raise CLIError(str(e)) from e
+
+
 def _print_turn(text: str, args: argparse.Namespace, who: str = "interviewer") -> None:
     if not args.quiet:
         print(f"\n{'you' if who == 'candidate' else 'interviewer'}> {text}", flush=True)
@@ -291,12 +301,43 @@ def build_parser() -> argparse.ArgumentParser:
     prompts.add_argument("--seed", type=int, default=None)
     prompts.add_argument("--backend", choices=["offline", "openai"], default=None)
     prompts.set_defaults(func=cmd_prompts)
+
+    stories = sub.add_parser("stories", help="your story bank: import, search, coverage, coach")
+    story_sub = stories.add_subparsers(dest="stories_command", required=True, metavar="ACTION")
+    who = argparse.ArgumentParser(add_help=False)
+    who.add_argument("--user", default="local", help="whose stories (default: local)")
+    s_import = story_sub.add_parser("import", parents=[who], help="import a .md/.json/.yaml file")
+    s_import.add_argument("file")
+    s_import.add_argument("--format", choices=["md", "json", "yaml"], default=None)
+    s_export = story_sub.add_parser("export", parents=[who], help="export to .md/.json/.yaml")
+    s_export.add_argument("file")
+    s_export.add_argument("--format", choices=["md", "json", "yaml"], default=None)
+    s_list = story_sub.add_parser("list", parents=[who], help="list your stories")
+    s_list.add_argument("--json", action="store_true")
+    s_search = story_sub.add_parser("search", parents=[who], help="best stories for a question")
+    s_search.add_argument("question")
+    s_search.add_argument("--k", type=int, default=3)
+    s_search.add_argument("--json", action="store_true", help="print [{id, title, score, lps}]")
+    s_delete = story_sub.add_parser("delete", parents=[who], help="delete a story by id")
+    s_delete.add_argument("id")
+    s_cov = story_sub.add_parser("coverage", parents=[who], help="LP x story coverage matrix")
+    s_cov.add_argument("--json", action="store_true")
+    s_coach = story_sub.add_parser("coach", parents=[who], help="what to add to each story")
+    s_coach.add_argument("id", nargs="?", default=None)
+    s_coach.add_argument("--json", action="store_true")
+    stories.set_defaults(func=cmd_stories)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `barraiser` console script."""
     args = build_parser().parse_args(argv)
+    from agents.logging_setup import configure_logging
+
+    try:
+        configure_logging(load_settings())
+    except Exception:  # invalid settings are reported by the command itself
+        configure_logging()
     try:
         return int(args.func(args))
     except CLIError as e:

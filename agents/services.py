@@ -11,6 +11,7 @@ from agents.interviewer import Interviewer
 from agents.llm import ChatModel, build_llm
 from agents.principles import Principle, load_principles
 from agents.sessions import SessionStore
+from agents.stories import StoryBank
 
 
 @dataclass
@@ -25,6 +26,8 @@ class Services:
     extras: dict[str, object] = field(default_factory=dict)
     # Drill sessions in SQLite at settings.db_path (None only for hand-built Services in tests).
     sessions: SessionStore | None = None
+    # The candidate's stories on Chroma (opened lazily; None only for hand-built Services).
+    stories: StoryBank | None = None
 
     @property
     def offline(self) -> bool:
@@ -54,6 +57,8 @@ def build_services(settings: Settings, llm: ChatModel | None = None) -> Services
     principles = load_principles()
     grader = Grader(llm)
     sessions = SessionStore(settings.db_path)
+    # Lazy: nothing is opened until the first story is saved or searched for.
+    stories = StoryBank.from_settings(settings)
     interviewer = Interviewer(
         grader,
         principles,
@@ -61,8 +66,11 @@ def build_services(settings: Settings, llm: ChatModel | None = None) -> Services
         store=sessions,
         history_token_budget=settings.history_token_budget,
         model_name=settings.model,
+        stories=stories,
     )
-    return Services(settings, llm, grader, interviewer, principles, sessions=sessions)
+    return Services(
+        settings, llm, grader, interviewer, principles, sessions=sessions, stories=stories
+    )
 
 
 def warm_up_in_background(services: Services) -> threading.Thread:
