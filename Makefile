@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint eval bench clean
+.PHONY: install run test lint eval bench audit clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ eval: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# pip-audit over requirements.lock; says "NOT RUN" (exit 0) when offline, AUDIT_STRICT=1 to fail.
+audit: install
+	$(BIN)/python tests/reliability/audit.py requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

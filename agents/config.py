@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=1, le=65535)
     data_dir: Path = Field(default_factory=_default_data_dir)
     root_path: str = ""
+    # Log level; candidate answer text is only ever logged at DEBUG (see agents/logging_setup.py).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # LLM: any OpenAI-compatible endpoint. The OpenAI names are read unprefixed because every
     # client and tutorial uses them; the BARRAISER_ forms win when both are set.
@@ -67,6 +69,12 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        """Accept `debug` as well as `DEBUG`."""
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("openai_api_key", mode="before")
     @classmethod

@@ -693,7 +693,9 @@ def combine(
         present = bool(quotes) and "hypothetical" not in flags and "non_answer" not in flags
         strength = min(judged.strength, 1 + len(quotes)) if present else 0
         components[name] = Component(
-            present=present, strength=max(strength, 1) if present else 0, evidence=quotes[:3]
+            present=present,
+            strength=max(strength, 1) if present else 0,
+            evidence=quotes[:3] if present else [],
         )
     measurability = measurability_of(
         components["result"].evidence if components["result"].present else []
@@ -714,7 +716,9 @@ def combine(
         # The judge may phrase the probe, but it must still aim at our top gap; we keep ours
         # unless the judge's is a single question and not a repeat.
         fu = judgement.follow_up.strip()
-        if fu.count("?") == 1 and len(fu) < 240 and fu not in set(avoid):
+        from agents.prompts import leaks_prompt
+
+        if fu.count("?") == 1 and len(fu) < 240 and fu not in set(avoid) and not leaks_prompt(fu):
             grade = grade.model_copy(update={"follow_up": fu})
     return grade
 
@@ -739,6 +743,7 @@ class Grader:
         from agents.prompts import render
 
         text = clean_text(answer)
+        text = text[: _offset_after_words(text, MAX_GRADED_WORDS)]  # the bounded window
         spans = split_sentences(text)
         story = " ".join(s.text for s in spans if s not in injection_spans(spans))
         messages = [

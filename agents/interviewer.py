@@ -31,10 +31,12 @@ process never leaves a half-written turn and `resume` answers a pending reply ex
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 import re
 import statistics
 import time
+import unicodedata
 import uuid
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,13 +44,25 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from agents.grader import COMPONENTS, FOLLOW_UPS, Grade, Grader, analyze, injection_spans
+from agents.grader import (
+    COMPONENTS,
+    FOLLOW_UPS,
+    MAX_GRADED_WORDS,
+    Grade,
+    Grader,
+    analyze,
+    injection_spans,
+)
+from agents.logging_setup import answer_for_log
+from agents.prompts import leaks_prompt
 from agents.textutil import clean_text, find_metrics, split_sentences, word_count
 
 if TYPE_CHECKING:
     from agents.llm import ChatModel, LLMBackendError
     from agents.principles import Principle
     from agents.sessions import SessionStore
+
+log = logging.getLogger("barraiser.interviewer")
 
 Role = Literal["sde1", "sde2", "senior", "manager", "nontech"]
 RoundType = Literal["phone", "loop", "bar_raiser"]
@@ -104,6 +118,8 @@ MAX_ABUSE = 3
 LLM_COOLDOWN_SECONDS = 120.0
 # Session-internal story reuse: content-word Jaccard similarity of two first answers.
 REUSE_JACCARD = 0.3
+# A reply longer than this is cut (with a notice); the grader reads MAX_GRADED_WORDS of it.
+MAX_ANSWER_CHARS = 20_000
 # Story-bank hit score (0-1) from which an answer counts as telling that stored story.
 STORY_MATCH_SCORE = 0.5
 
@@ -557,7 +573,9 @@ _CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
 class Intake:
     """What a candidate reply is: a control, an answer, or something to handle politely."""
 
-    kind: Literal["control", "answer", "empty", "gibberish", "off_topic", "abuse", "injection"]
+    kind: Literal[
+        "control", "answer", "empty", "gibberish", "off_topic", "abuse", "injection", "language"
+    ]
     control: Control | None = None
     term: str | None = None
     story: str = ""
@@ -603,6 +621,33 @@ def _is_gibberish(text: str) -> bool:
     return weird_share >= 0.5 or (weird_share >= 0.3 and stop_share < 0.1)
 
 
+# Common function words of other Latin-script languages (es, pt, fr, it, de, nl).
+_FOREIGN_WORDS = frozenset(
+    [
+        "el", "la", "los", "las", "del", "que", "y", "en", "un", "una", "por", "con", "para",
+        "es", "lo", "mi", "yo", "fue", "pero", "como", "más", "muy", "também", "não", "com",
+        "uma", "os", "um", "foi", "eu", "je", "et", "les", "des", "est", "une", "pour", "pas",
+        "sur", "nous", "avec", "il", "di", "che", "per", "non", "sono", "gli", "della", "ho",
+        "ich", "und", "nicht", "mit", "der", "das", "ist", "ein", "eine", "wir", "auf", "für",
+        "auch", "het", "een", "niet", "dat", "ik", "van", "zijn",
+    ]
+)  # fmt: skip
+
+
+def _is_other_language(text: str) -> bool:
+    """Mostly non-Latin letters, or a Latin-script text whose function words are not English."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
+    if latin / len(letters) < 0.5:
+        return True
+    tokens = re.findall(r"[^\W\d_]+", text.lower())
+    foreign = sum(1 for t in tokens if t in _FOREIGN_WORDS)
+    english = sum(1 for t in tokens if t in _STOPWORDS)
+    return len(tokens) >= 8 and foreign >= 3 and foreign > 2 * english
+
+
 def _content_words(text: str) -> set[str]:
     return {w for w in _CONTENT_WORD.findall(text.lower()) if w not in _STOPWORDS}
 
@@ -624,6 +669,8 @@ def classify_reply(text: str, question: str = "", keywords: Sequence[str] = ()) 
     if flags and word_count(story) < 15:
         # Nothing but the instruction or the insult: handle it, do not grade it.
         return Intake("injection" if injected else "abuse", story=story, flags=flags)
+    if _is_other_language(story):
+        return Intake("language", story=story, flags=flags)
     if _is_gibberish(story):
         return Intake("gibberish", story=story, flags=flags)
     n_words = word_count(story)
@@ -962,6 +1009,8 @@ class Interviewer:
         current = state.current
         assert current is not None
         text = text if isinstance(text, str) else ""
+        cut_from = len(text) if len(text) > MAX_ANSWER_CHARS else None
+        text = text[:MAX_ANSWER_CHARS]
         principle = self.principles.get(current.lp)
         intake = intake or classify_reply(
             text, current.question, principle.keywords if principle else ()
@@ -975,6 +1024,8 @@ class Interviewer:
             meta["flags"] = intake.flags
         if intake.story and intake.story != text:
             meta["story"] = intake.story
+        if cut_from is not None:
+            meta["truncated_from"] = cut_from
         turn = Turn(
             role="candidate",
             kind="control" if intake.kind == "control" else "answer",
@@ -985,6 +1036,7 @@ class Interviewer:
         )
         state.turns.append(turn)
         state.pending = True
+        log.info("session %s: %s reply %s", state.id, intake.kind, answer_for_log(text))
         self._commit(state, len(state.turns) - 1)
         return turn
 
@@ -1006,6 +1058,8 @@ class Interviewer:
         if intake == "control":
             yield from self._control(state, q, turn)
             return
+        if turn.meta.get("truncated_from"):
+            self._long_answer_notice(state, q, turn)
         q.replies += 1
         if "injection" in turn.meta.get("flags", []):
             self._flag(q, "injection")
@@ -1023,10 +1077,25 @@ class Interviewer:
                 self._close(state, q, feedback=False)
                 self._finish(state, "ended")
                 return
-        if intake in ("gibberish", "off_topic", "abuse", "injection"):
+        if intake in ("gibberish", "off_topic", "abuse", "injection", "language"):
             yield from self._handle_non_substantive(state, q, intake, turn)
             return
         yield from self._answer(state, q, turn)
+
+    def _long_answer_notice(self, state: DrillState, q: QuestionRecord, turn: Turn) -> None:
+        """Tell the candidate (once per question) that a very long answer was cut."""
+        if "truncated" in q.flags:
+            return
+        self._flag(q, "truncated")
+        cut_from = turn.meta.get("truncated_from")
+        size = f"{cut_from:,} characters" if cut_from else f"{word_count(turn.text):,} words"
+        kept = f"; the transcript keeps its first {MAX_ANSWER_CHARS:,} characters"
+        self._say(
+            state,
+            "notice",
+            f"That answer was very long ({size}), so only its first {MAX_GRADED_WORDS:,} words "
+            f"were taken into account{kept if cut_from else ''}.",
+        )
 
     def _flag(self, q: QuestionRecord, flag: str) -> None:
         if flag not in q.flags:
@@ -1041,6 +1110,11 @@ class Interviewer:
         restate = self._restatement(state, q)
         if intake == "gibberish":
             text = f"Sorry, I couldn't follow that. {restate}"
+        elif intake == "language":
+            text = (
+                "I can only follow answers in English for now, so I couldn't assess that one. "
+                f"Could you tell me in English? {restate}"
+            )
         elif intake == "abuse":
             text = (
                 "I hear that this is frustrating. Let's keep it respectful; if you'd rather skip "
@@ -1085,13 +1159,18 @@ class Interviewer:
         if substantive:
             q.answers.append(text)
             q.non_substantive = 0
+        # While the model is cooling down after a failure, grade offline (no retry storm).
+        grader = self.grader if self.clock() >= state.llm_cooldown_until else Grader(None)
         if q.answers:
             exchange = "\n\n".join(q.answers)
-            grade = self.grader.grade(exchange, q.question, avoid_follow_ups=state.all_probes)
+            grade = grader.grade(exchange, q.question, avoid_follow_ups=state.all_probes)
         else:
-            grade = self.grader.grade(text, q.question, avoid_follow_ups=state.all_probes)
+            grade = grader.grade(text, q.question, avoid_follow_ups=state.all_probes)
         if grade.notice:
+            state.llm_cooldown_until = self.clock() + LLM_COOLDOWN_SECONDS
             self._llm_notice(state, grade.notice)
+        if "truncated" in single.flags:
+            self._long_answer_notice(state, q, turn)
         q.grade = grade
         if substantive and q.first_grade is None:
             q.first_grade = grade
@@ -1289,6 +1368,7 @@ class Interviewer:
                 and norm_probe(text) not in used
                 and set(numbers_in(text)) <= allowed
                 and not COACHING_RE.search(text)
+                and not leaks_prompt(text)
             )
 
         return ok
@@ -1486,6 +1566,7 @@ class Interviewer:
                 10 <= len(text) <= 600
                 and "<" not in text
                 and not COACHING_RE.search(text)
+                and not leaks_prompt(text)
                 and not re.search(r"\b(?:metrics?|numbers?|results?|quantif)", text, re.I)
                 and set(numbers_in(text)) <= allowed
             )

@@ -11,8 +11,10 @@ Three backends share it:
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 Message = dict[str, str]
 T = TypeVar("T", bound=BaseModel)
+
+log = logging.getLogger("barraiser.llm")
 
 # How many times a structured reply that fails validation is re-asked (instructor-style).
 DEFAULT_REASKS = 1
@@ -40,7 +44,11 @@ class LLMBackendError(RuntimeError):
     @property
     def user_message(self) -> str:
         """A one-line notice for the UI (no secrets, no traceback)."""
-        return f"The language model ({self.backend}) is unavailable: {self}"
+        return f"The language model ({self.backend}) is unavailable: {str(self).rstrip('.')}."
+
+
+class _StreamBoundError(RuntimeError):
+    """A streamed reply broke a client-side bound (size or time)."""
 
 
 class LLMUnavailable(LLMBackendError):
@@ -180,7 +188,10 @@ class OpenAIChat(ChatModel):
             "stream_usage": True,
         }
         if settings.openai_api_key is not None:
+            from agents.logging_setup import register_secret
+
             kwargs["api_key"] = settings.openai_api_key.get_secret_value()
+            register_secret(kwargs["api_key"])  # never logged, even by a library
         else:
             # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
             kwargs["api_key"] = "not-needed"
@@ -189,6 +200,10 @@ class OpenAIChat(ChatModel):
             # llama.cpp and some others ignore max_completion_tokens, which langchain sends.
             kwargs["extra_body"] = {"max_tokens": settings.llm_max_tokens}
         self._chat = ChatOpenAI(**kwargs)
+        # Client-side bounds on a streamed reply, whatever the server does with max_tokens: its
+        # size (generous: a token is about 4 characters) and the time after the first chunk.
+        self._max_stream_chars = 16 * settings.llm_max_tokens
+        self._stream_seconds = settings.llm_timeout
         self._model_name = settings.model
         self._base_url = settings.openai_base_url or "https://api.openai.com/v1"
 
@@ -204,14 +219,35 @@ class OpenAIChat(ChatModel):
         return [kinds[m["role"]](content=m["content"]) for m in messages]
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
-        """Stream text; any transport or server failure becomes `LLMBackendError`."""
+        """Stream text; any transport or server failure becomes `LLMBackendError`.
+
+        A reply must end with a finish reason (a stream cut cleanly mid-answer has none), stay
+        under `16 * llm_max_tokens` characters, and finish within `llm_timeout` of its first chunk.
+        """
+        finished: str | None = None
+        size = 0
+        deadline: float | None = None
         try:
             for chunk in self._chat.stream(self._to_langchain(messages)):
+                finished = chunk.response_metadata.get("finish_reason") or finished
                 text = chunk.content if isinstance(chunk.content, str) else ""
+                now = time.monotonic()
+                deadline = deadline or now + self._stream_seconds
+                size += len(text)
+                if size > self._max_stream_chars:
+                    raise _StreamBoundError("the model's reply was far longer than allowed")
+                if now > deadline:
+                    raise _StreamBoundError("the model did not finish its reply in time")
                 if text:
                     yield text
         except Exception as e:  # the boundary: openai, httpx and parse errors all end here
-            raise LLMBackendError(_describe_failure(e), backend=self.name) from e
+            raise _logged(LLMBackendError(_describe_failure(e), backend=self.name), e) from e
+        if finished is None:
+            raise _logged(
+                LLMBackendError(
+                    "the model's reply stopped before it was finished", backend=self.name
+                )
+            )
 
     def structured(
         self, messages: Sequence[Message], schema: type[T], *, reasks: int = DEFAULT_REASKS
@@ -226,7 +262,7 @@ class OpenAIChat(ChatModel):
             try:
                 out = runnable.invoke(convo)
             except Exception as e:  # transport failures are not re-asked: retries already ran
-                raise LLMBackendError(_describe_failure(e), backend=self.name) from e
+                raise _logged(LLMBackendError(_describe_failure(e), backend=self.name), e) from e
             parsed = out.get("parsed")
             if isinstance(parsed, schema):
                 return parsed
@@ -240,18 +276,34 @@ class OpenAIChat(ChatModel):
                     f"{str(last_error)[:500]}. Call the tool again with valid arguments."
                 ),
             ]
-        raise LLMBackendError(
-            f"the model returned invalid {schema.__name__} output after {reasks + 1} attempts",
-            backend=self.name,
+        raise _logged(
+            LLMBackendError(
+                f"the model returned invalid {schema.__name__} output after {reasks + 1} attempts",
+                backend=self.name,
+            ),
+            last_error,
         ) from last_error
+
+
+def _logged(error: LLMBackendError, cause: BaseException | None = None) -> LLMBackendError:
+    """Log a model failure: the safe message at WARNING, the cause (which may echo the request,
+    answers included) only at DEBUG; the app's log handler redacts keys either way."""
+    log.warning("model call failed (%s): %s", error.backend, error)
+    if cause is not None and log.isEnabledFor(logging.DEBUG):
+        log.debug("model failure detail", exc_info=cause)
+    return error
 
 
 def _describe_failure(error: Exception) -> str:
     """A short, secret-free description of why a call failed."""
+    if isinstance(error, _StreamBoundError):
+        return str(error)
     kind = type(error).__name__
     status = getattr(error, "status_code", None)
     if "Timeout" in kind:
         return "the model did not answer in time"
+    if "JSONDecode" in kind:
+        return "the model server sent a reply that is not valid JSON"
     if status == 429:
         return "the model server is rate-limiting requests (HTTP 429)"
     if status is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,3 +33,32 @@ def render(name: str, **variables: Any) -> str:
 def prompt_names() -> list[str]:
     """The names of every prompt file."""
     return sorted(p.stem for p in PROMPTS_DIR.glob("*.jinja"))
+
+
+# A reply sharing this many consecutive words with a prompt's fixed text is repeating the prompt.
+LEAK_WINDOW = 6
+
+
+def _words(text: str) -> list[str]:
+    """Lowercased word tokens, for comparing a reply with the prompts' wording."""
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _windows(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+@lru_cache(maxsize=1)
+def _prompt_windows() -> frozenset[tuple[str, ...]]:
+    """Every LEAK_WINDOW-word run of the prompts' fixed text (template variables removed)."""
+    runs: set[tuple[str, ...]] = set()
+    for path in PROMPTS_DIR.glob("*.jinja"):
+        source = path.read_text(encoding="utf-8")
+        for piece in re.split(r"\{\{.*?\}\}|\{%.*?%\}", source, flags=re.DOTALL):
+            runs |= _windows(_words(piece), LEAK_WINDOW)
+    return frozenset(runs)
+
+
+def leaks_prompt(text: str) -> bool:
+    """True when `text` repeats a run of the prompts' own wording (a model leaking its prompt)."""
+    return not _prompt_windows().isdisjoint(_windows(_words(text), LEAK_WINDOW))

@@ -140,6 +140,8 @@ class SessionStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows are overwritten, not just unlinked ("delete my data" means gone).
+            self._conn.execute("PRAGMA secure_delete=ON")
             self._conn.execute("PRAGMA busy_timeout=10000")
             with self._write() as conn:
                 for statement in _SCHEMA.split(";"):
@@ -277,7 +279,10 @@ class SessionStore:
                     "(SELECT id FROM sessions WHERE user = ?)",
                     (user,),
                 )
-                return conn.execute("DELETE FROM sessions WHERE user = ?", (user,)).rowcount
+                deleted = conn.execute("DELETE FROM sessions WHERE user = ?", (user,)).rowcount
+            with self._lock:  # the WAL still holds the old pages: fold it in and empty it
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return deleted
         except sqlite3.Error as e:
             raise SessionStoreError(f"could not delete sessions: {e}") from e
 

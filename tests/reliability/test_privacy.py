@@ -1,0 +1,159 @@
+"""Delete my data, and per-user isolation at the storage layer.
+
+"Delete my data" is verified by querying every store afterwards (sessions, turns, recent
+questions; stories, search, the raw Chroma collection including chunk records; files), with a
+second user's data left untouched. Isolation is checked on `SessionStore` and `StoryBank`
+directly, not only through the UI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from agents.interviewer import DrillConfig
+from agents.privacy import delete_my_data, delete_user_data
+from agents.sessions import SessionStoreError
+
+ALICE = "Wombatcorp"  # appears only in alice's data
+BOB = "Platypusco"  # appears only in bob's data
+
+
+def _story(marker: str) -> dict[str, object]:
+    return {
+        "title": f"Rewrote the {marker} pipeline",
+        "text": f"At {marker} last year our deploys failed weekly. I owned releases, so I rewrote "
+        f"the {marker} pipeline and added canaries. Failed deploys fell from 9% to 2%.",
+    }
+
+
+def _fill(services, user: str, marker: str) -> str:
+    iv = services.interviewer
+    state = iv.start(DrillConfig(round_type="phone", seed=4), user=user)
+    iv.respond(state, f"At {marker} I rewrote the deploy pipeline myself and failures fell 60%.")
+    services.stories.create(user, _story(marker))
+    exports = services.settings.data_dir / "exports" / user
+    exports.mkdir(parents=True, exist_ok=True)
+    (exports / "stories.md").write_text(f"{marker} export", "utf-8")
+    return state.id
+
+
+def _raw_records(services, user: str) -> int:
+    """Every Chroma record (story and chunk) that names the user."""
+    col = services.stories._collection(create=False)
+    return 0 if col is None else len(col.get(where={"user": user})["ids"])
+
+
+@pytest.mark.slow
+def test_delete_my_data_removes_everything_of_one_user_only(services) -> None:
+    alice_session = _fill(services, "alice", ALICE)
+    bob_session = _fill(services, "bob", BOB)
+    assert _raw_records(services, "alice") > 1  # a story record plus its chunks
+
+    report = delete_my_data(services, "alice")
+
+    assert report.ok, report.message
+    assert report.sessions == 1 and report.stories == 1 and report.files == 1
+    assert all(n == 0 for n in report.remaining.values())
+    sessions, stories = services.sessions, services.stories
+    assert sessions.list("alice") == [] and sessions.load(alice_session, "alice") is None
+    assert sessions.turns(alice_session, "alice") == []
+    assert stories.count("alice") == 0 and stories.list("alice") == []
+    assert stories.search("alice", f"Tell me about the {ALICE} pipeline") == []
+    assert _raw_records(services, "alice") == 0  # embeddings and chunks too
+    assert not (services.settings.data_dir / "exports" / "alice").exists()
+    # bob is untouched
+    assert [s.id for s in sessions.list("bob")] == [bob_session]
+    assert stories.count("bob") == 1
+    assert stories.search("bob", f"Tell me about the {BOB} pipeline")
+    assert (services.settings.data_dir / "exports" / "bob" / "stories.md").exists()
+
+
+@pytest.mark.slow
+def test_deleted_sessions_are_overwritten_on_disk(services) -> None:
+    _fill(services, "alice", ALICE)
+    _fill(services, "bob", BOB)
+    delete_my_data(services, "alice")
+    data = services.settings.data_dir
+    db_files = [p for p in data.glob("barraiser.sqlite3*") if p.is_file()]
+    assert db_files
+    assert not any(ALICE.encode() in p.read_bytes() for p in db_files)
+    assert any(BOB.encode() in p.read_bytes() for p in db_files)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="Chroma 1.5 keeps deleted records in its embeddings_queue log inside chroma.sqlite3 "
+    "(not reachable through any query; `chroma vacuum` does not purge it); reported to #6",
+)
+def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
+    _fill(services, "alice", ALICE)
+    delete_my_data(services, "alice")
+    chroma = services.settings.chroma_path
+    assert not any(ALICE.encode() in p.read_bytes() for p in chroma.rglob("*") if p.is_file())
+
+
+def test_a_report_says_what_could_not_be_deleted(tmp_path: Path) -> None:
+    class Broken:
+        def delete_user(self, user: str) -> int:
+            raise SessionStoreError("disk full")
+
+        def list(self, user: str) -> list:
+            return [SimpleNamespace(id="s1")]
+
+        def turns(self, *a: object) -> list:
+            return []
+
+        def recent_questions(self, *a: object) -> list:
+            return []
+
+    report = delete_user_data("alice", sessions=Broken(), data_dir=tmp_path)  # type: ignore[arg-type]
+    assert not report.ok
+    assert "disk full" in report.message and "1 sessions" in report.message
+
+
+# --- isolation at the storage layer -----------------------------------------------------------
+
+
+def test_session_store_never_serves_another_users_session(services) -> None:
+    alice = _fill_session_only(services, "alice")
+    store = services.sessions
+    assert store.load(alice.id, "bob") is None
+    assert store.turns(alice.id, "bob") == []
+    assert store.list("bob") == [] and store.latest_open("bob") is None
+    assert store.recent_questions("bob") == []
+    stolen = alice.model_copy(update={"user": "bob"})
+    with pytest.raises(SessionStoreError):
+        store.save_turns(stolen)  # bob cannot write into alice's session
+    assert services.interviewer.resume(user="bob", session_id=alice.id) is None
+
+
+def _fill_session_only(services, user: str):
+    iv = services.interviewer
+    state = iv.start(DrillConfig(round_type="phone", seed=4), user=user)
+    iv.respond(state, f"At {ALICE} I rewrote the deploy pipeline myself and failures fell 60%.")
+    return state
+
+
+@pytest.mark.slow
+def test_story_bank_never_serves_another_users_story(services) -> None:
+    bank = services.stories
+    alice_story = bank.create("alice", _story(ALICE))
+    bank.create("bob", _story(BOB))
+    assert bank.get("bob", alice_story.id) is None
+    assert all(ALICE not in s.title for s in bank.list("bob"))
+    for hit in bank.search("bob", f"Tell me about the {ALICE} pipeline", k=10):
+        assert ALICE not in hit.text and hit.id != alice_story.id
+    assert bank.delete("bob", alice_story.id) is False
+    assert bank.count("alice") == 1
+    assert ALICE not in bank.export_text("bob", "json")
+    # A drill for bob never suggests alice's story.
+    iv = services.interviewer
+    state = iv.start(DrillConfig(mode="coach", seed=4), user="bob")
+    iv.respond(state, f"At {ALICE} I rewrote the pipeline myself and failures fell from 9% to 2%.")
+    assert all(alice_story.id != q.story_id for q in state.questions)
+    for q in state.questions:
+        assert all(h["id"] != alice_story.id for h in q.story_hits)

@@ -1,0 +1,304 @@
+"""Past one machine: a Chroma server (CHROMA_HOST), several processes on one session database.
+
+- The story bank runs against a real `chroma run` server, from two processes.
+- Two `python app.py` processes share one SQLite file and one Chroma server and serve drills at
+  the same time.
+- A drill moves between processes: started in one, resumed and continued in another, back again,
+  every turn exactly once; a stale copy of a drill in a third process cannot overwrite it.
+- The page itself keeps the drill in `gr.State` (memory of one process), so a load balancer must
+  keep each browser on one process (sticky sessions) until the UI reloads drills from the
+  store by id; `test_the_page_follows_a_session_to_another_process` records that (xfail).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, child_env, free_port, wait_for_port
+
+pytestmark = pytest.mark.slow
+
+ANSWERS = (
+    "Last spring our checkout service kept timing out in sales. The team looked at it and we "
+    "added a cache, and things got better after that.",
+    "I personally profiled the service and found the N+1 query, then I rewrote it with batching.",
+    "Latency went from 2.1 seconds to 300 ms and cart abandonment fell 12% in the next sale.",
+    "I learned to profile before guessing, and now I load test before every peak event.",
+)
+
+# One step of a drill in its own process, built exactly as app.py builds its services.
+WORKER = r"""
+import json, sys, time
+from pathlib import Path
+from agents.config import load_settings
+from agents.interviewer import DrillConfig
+from agents.services import build_services
+
+cmd = json.loads(sys.argv[1])
+services = build_services(load_settings())
+iv = services.interviewer
+if cmd["op"] == "start":
+    state = iv.start(DrillConfig(seed=5, mode="interview", n_questions=2))
+elif cmd["op"] == "resume":
+    state = iv.resume(user="local", session_id=cmd["id"])
+else:  # "load": a copy of the drill, as a second tab or process would hold it
+    state = services.sessions.load(cmd["id"], "local")
+if cmd.get("ready"):
+    Path(cmd["ready"]).touch()
+if cmd.get("wait_for"):
+    deadline = time.monotonic() + 60
+    while not Path(cmd["wait_for"]).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+for answer in cmd.get("answers", []):
+    iv.respond(state, answer)
+if cmd.get("story"):
+    services.stories.create("local", cmd["story"])
+hits = []
+if cmd.get("search"):
+    hits = [h.title for h in services.stories.search("local", cmd["search"])]
+print(json.dumps({"id": state.id, "notices": state.notices, "hits": hits,
+                  "turns": [[t.role, t.kind, t.text] for t in state.turns]}))
+"""
+
+
+def chroma_command() -> list[str]:
+    """The `chroma` console script installed next to this Python."""
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        pytest.skip(f"{exe} is not installed")
+    return [str(exe)]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+    """A real `chroma run` server on 127.0.0.1, stopped after the module."""
+    root = tmp_path_factory.mktemp("chroma-server")
+    port = free_port()
+    # Its request log goes to a file: a pipe nobody reads would fill up and block the server.
+    with (root / "server.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [*chroma_command(), "run", "--path", str(root / "db"), "--host", "127.0.0.1",
+             "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )  # fmt: skip
+        try:
+            wait_for_port(port, proc, timeout=60)
+            yield "127.0.0.1", port
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def worker(data: Path, chroma: tuple[str, int], **cmd: Any) -> subprocess.Popen[str]:
+    """Start one worker process on the shared data dir and Chroma server."""
+    env = child_env(data, CHROMA_HOST=chroma[0], CHROMA_PORT=str(chroma[1]))
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, json.dumps(cmd)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def result(proc: subprocess.Popen[str]) -> dict[str, Any]:
+    """Wait for a worker and parse what it printed."""
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err[-3000:]
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def step(data: Path, chroma: tuple[str, int], **cmd: Any) -> dict[str, Any]:
+    """Run one worker to completion."""
+    return result(worker(data, chroma, **cmd))
+
+
+def candidate_texts(turns: list[list[str]]) -> list[str]:
+    """The candidate's replies in a transcript."""
+    return [text for role, _kind, text in turns if role == "candidate"]
+
+
+def test_story_bank_on_a_chroma_server_from_two_processes(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    story = {
+        "title": "Checkout latency fix",
+        "text": "Our checkout timed out during sales. I profiled it, rewrote the slow query with "
+        "batching, and p99 latency fell from 2.1 s to 300 ms.",
+        "lps": ["dive-deep"],
+    }
+    step(tmp_path / "a", chroma_server, op="start", story=story)
+    # Another process with its own (empty) data dir finds it: the stories live in the server.
+    found = step(
+        tmp_path / "b",
+        chroma_server,
+        op="start",
+        search="Tell me about a time you made a slow system faster.",
+    )
+    assert "Checkout latency fix" in found["hits"]
+    assert not (tmp_path / "b" / "chroma").exists()  # nothing was stored locally
+
+
+def test_a_drill_moves_between_processes_and_back(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    data = tmp_path / "shared"
+    first = step(data, chroma_server, op="start", answers=[ANSWERS[0]])
+    session = first["id"]
+    second = step(data, chroma_server, op="resume", id=session, answers=[ANSWERS[1]])
+    third = step(data, chroma_server, op="resume", id=session, answers=[ANSWERS[2]])
+    assert second["id"] == third["id"] == session
+    assert candidate_texts(third["turns"]) == list(ANSWERS[:3])
+    assert not third["notices"], third["notices"]
+
+    from agents.sessions import SessionStore
+
+    store = SessionStore(data / "barraiser.sqlite3")
+    try:
+        stored = store.load(session, "local")
+        assert stored is not None
+        assert [t.text for t in stored.turns] == [t[2] for t in third["turns"]]
+        assert stored.pending is False
+    finally:
+        store.close()
+
+
+def test_a_stale_copy_in_another_process_cannot_overwrite_the_drill(
+    tmp_path: Path, chroma_server: tuple[str, int]
+) -> None:
+    data = tmp_path / "shared"
+    session = step(data, chroma_server, op="start", answers=[ANSWERS[0]])["id"]
+    loaded, moved_on = tmp_path / "stale-loaded", tmp_path / "moved-on"
+    # The stale process loads the drill, then waits while another process answers.
+    stale = worker(
+        data, chroma_server, op="load", id=session, ready=str(loaded),
+        wait_for=str(moved_on), answers=["A late reply from an old tab that must not be saved."],
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not loaded.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    current = step(data, chroma_server, op="resume", id=session, answers=[ANSWERS[1]])
+    moved_on.touch()
+    late = result(stale)
+    assert any("could not be saved" in n for n in late["notices"]), late["notices"]
+
+    from agents.sessions import SessionStore
+
+    store = SessionStore(data / "barraiser.sqlite3")
+    try:
+        stored = store.load(session, "local")
+        assert stored is not None
+        texts = [t.text for t in stored.turns]
+        assert texts == [t[2] for t in current["turns"]]
+        assert "A late reply from an old tab that must not be saved." not in texts
+    finally:
+        store.close()
+
+
+def _start_app(data: Path, chroma: tuple[str, int]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = child_env(data, BARRAISER_PORT=str(port), CHROMA_HOST=chroma[0],
+                    CHROMA_PORT=str(chroma[1]))  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return proc, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def two_apps(tmp_path: Path, chroma_server: tuple[str, int]) -> Iterator[tuple[Path, list[str]]]:
+    """Two `python app.py` processes on one data dir (one SQLite file) and one Chroma server."""
+    data = tmp_path / "shared"
+    started = [_start_app(data, chroma_server) for _ in range(2)]
+    try:
+        for proc, url in started:
+            wait_for_port(int(url.rsplit(":", 1)[1].strip("/")), proc, timeout=90)
+        yield data, [url for _proc, url in started]
+    finally:
+        for proc, _url in started:
+            proc.terminate()
+        for proc, _url in started:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_two_app_processes_serve_drills_into_one_database(
+    two_apps: tuple[Path, list[str]],
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    data, urls = two_apps
+
+    def drill(url: str) -> str:
+        client = Client(url, verbose=False)
+        client.predict("sde2", "loop", "interview", [], api_name="/start_drill")
+        chat, _box = client.predict(ANSWERS[0], api_name="/send_answer")
+        client.close()
+        return json.dumps(chat)
+
+    with ThreadPoolExecutor(4) as pool:
+        chats = list(pool.map(drill, urls * 2))
+    assert all(ANSWERS[0] in c for c in chats)
+
+    from agents.sessions import SessionStore
+
+    store = SessionStore(data / "barraiser.sqlite3")
+    try:
+        sessions = store.list("local")
+        assert len(sessions) == 4
+        for info in sessions:
+            texts = [t["text"] for t in store.turns(info.id, "local")]
+            assert texts.count(ANSWERS[0]) == 1
+    finally:
+        store.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="agents/ui.py keeps the drill in gr.State (one process's memory): another process "
+    "starts a new drill instead of loading it from the session store. Until the page keeps only "
+    "the session id and reloads the drill per event, run several app processes behind sticky "
+    "sessions.",
+)
+def test_the_page_follows_a_session_to_another_process(
+    two_apps: tuple[Path, list[str]],
+) -> None:
+    """The same browser session, routed to the second process by a load balancer."""
+    from gradio_client import Client
+
+    _data, (url_a, url_b) = two_apps
+    a = Client(url_a, verbose=False)
+    chat = a.predict("sde2", "loop", "interview", [], api_name="/start_drill")
+    question = json.dumps(chat[-1])
+    b = Client(url_b, verbose=False)
+    b.session_hash = a.session_hash  # what a load balancer without affinity does
+    chat, _box = b.predict(ANSWERS[0], api_name="/send_answer")
+    a.close()
+    b.close()
+    assert json.dumps(chat[-3]) == question or question in json.dumps(chat)
+    assert len([m for m in chat if m["role"] == "user"]) == 1
+    assert "Coach:" not in json.dumps(chat)  # still the interview-mode drill it started
