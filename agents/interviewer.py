@@ -727,15 +727,29 @@ def numbers_in(text: str) -> list[str]:
     return _NUMBER.findall(text)
 
 
+_NUMBER_UNIT = re.compile(r"[$€£₹]?\s?(\d[\d,.]*)\s*(%|[A-Za-z]+)")
+_NOT_UNITS = frozenset(
+    {"to", "and", "in", "of", "from", "by", "per", "the", "a", "an", "at", "on", "or"}
+)
+
+
 def _metric_pairs(text: str) -> list[tuple[str, str, str]]:
     """(value, unit, sentence) for quantities with a unit, to compare versions of a story."""
     out: list[tuple[str, str, str]] = []
     for span in split_sentences(text):
-        for metric in find_metrics(span.text):
-            m = re.match(r"^[$€£₹]?\s?(\d[\d,.]*)\s*([A-Za-z%]+)?", metric)
-            if m and m.group(2):
-                out.append((m.group(1).rstrip(".,"), m.group(2).lower(), span.text))
-    return out
+        sentence = span.text
+        for metric in find_metrics(sentence):
+            start = sentence.find(metric)
+            if start < 0:
+                continue
+            # A metric can be a range ("from 2.1 seconds to 300" + "ms"): read every number in it
+            # together with the unit that follows, looking a little past the metric's end.
+            window = sentence[start : start + len(metric) + 12]
+            for m in _NUMBER_UNIT.finditer(window):
+                unit = m.group(2).lower()
+                if unit not in _NOT_UNITS and (value := m.group(1).rstrip(".,")):
+                    out.append((value, unit, sentence))
+    return list(dict.fromkeys(out))
 
 
 def inconsistencies(earlier: str, now: str) -> list[dict[str, str]]:
