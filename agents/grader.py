@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -124,7 +125,9 @@ _NON_ACTION_VERBS = {
     "was", "were", "had", "felt", "thought", "knew", "learned", "learnt", "realized",
     "realised", "wanted", "needed", "liked", "loved", "hated", "believed", "remember",
     "remembered", "noticed", "wondered", "hoped", "expected", "seemed", "guess", "mean", "meant",
-    "assumed", "used", "became", "got", "supposed", "figured", "saw",
+    "assumed", "used", "became", "got", "supposed", "figured", "saw", "understood", "depended",
+    "complained", "struggled", "started", "appreciated", "agreed", "happened", "planned",
+    "offered", "owned", "kept", "volunteered",
 }  # fmt: skip
 _I_ACTION = re.compile(
     r"\b(?:I|I\s+(?:then|also|just|personally|immediately|quickly|first|finally|eventually|"
@@ -133,39 +136,58 @@ _I_ACTION = re.compile(
 )
 _WE_ACTION = re.compile(
     r"\b(?:we|the team|my team|our team|the group|our group|everyone|the engineers|"
-    r"the squad|they|the two of us|together we)\s+(?:then\s+|also\s+|just\s+|all\s+|quickly\s+)?("
+    r"the squad|they|the two of us|together we|a few of us|some of us|all of us|both of us|"
+    r"the \w+ team|(?:a few|some|several|two|three|the other) (?:members|engineers|colleagues|"
+    r"people|volunteers|of them|of us))\s+(?:then\s+|also\s+|just\s+|all\s+|quickly\s+)?("
     + _PAST_VERB
     + r")\b",
     re.IGNORECASE,
 )
-_ACTION_EXTRA = re.compile(
-    r"\b(?:I|we)\s+(?:decided|started|proposed|wrote|built|set up|reached out|talked|sat down|"
+_ACTION_EXTRA_VERBS = (
+    r"(?:decided|started|proposed|wrote|built|set up|reached out|talked|sat down|"
     r"met with|went to|pulled|dug|reworked|rolled out|pushed back|escalated|organized|organised|"
     r"scheduled|created|drafted|designed|prototyped|automated|ran|led|pitched|negotiated|hired|"
-    r"coached|mentored|trained|volunteered|took|made|asked|called|emailed|reviewed|tested)\b",
-    re.IGNORECASE,
+    r"coached|mentored|trained|took|made|asked|called|emailed|reviewed|tested)\b"
 )
+_ACTION_EXTRA = re.compile(r"\b(?:I|we)\s+" + _ACTION_EXTRA_VERBS, re.IGNORECASE)
+# "I" with at most one word between it and the verb ("I quickly escalated").
+_I_ACTION_EXTRA = re.compile(r"\bI\s+(?:\w+\s+)?" + _ACTION_EXTRA_VERBS, re.IGNORECASE)
 _LEARNING = re.compile(
     r"\b(?:learn(?:ed|t)|lessons?|looking back|in hindsight|in retrospect|next time|"
     r"(?:would|'d) (?:do|have done|handle)\w* (?:it |things |that )?differently|"
-    r"(?:would|'d) have\b|taught me|takeaway|take-away|stuck with me|since then,? I|"
+    r"I (?:would|'d) have\b|taught me|takeaway|take-away|stuck with me|since then,? I|"
     r"now I (?:always|make|try|start)|I now\b|going forward|if I (?:had|could) do|"
     r"changed how I|the big lesson|what I took away|I realized that|I realised that|"
-    r"do differently|I'?ve since|these days I|from then on)",
+    r"do differently|I'?ve since|these days I|from then on|I would now|I'd now|now I would|"
+    r"now I'd|my takeaway|what I took away|I took away)",
     re.IGNORECASE,
 )
 _RESULT = re.compile(
-    r"\b(?:as a result|result(?:ed|s)?\b|outcome|which meant|that meant|this meant|net effect|"
+    r"\b(?:as a result|(?:the|end|net|final) results?\b|results? (?:was|were)|resulted|"
+    r"outcome|which meant|that meant|this meant|net effect|"
     r"in the end|ended up|by the end|end result|impact|so the|reduc(?:ed|ing)|increas(?:ed|ing)|"
     r"improv(?:ed|ing)|cut (?:the|our|down|it|by)|dropp(?:ed|ing)|fell|rose|grew|grown|saved|"
     r"sav(?:ing|ings)|went (?:from|down|up)|came down|went away|shrank|halved|doubled|tripled|"
     r"launched|shipped on|hit (?:the|our)|met the|beat the|delivered|finished|completed|"
     r"succeeded|worked out|paid off|turned around|eliminated|recovered|retained|won (?:the|back)|"
-    r"adopted|closed|resolved|stopped|disappeared|got better|much better|"
+    r"adopted|closed|resolved|(?<!I )(?<!we )stopped|disappeared|got better|much better|"
     r"(?:got|became|felt|was) (?:a lot |much |far |way |so much )?"
     r"(?:calmer|easier|faster|quieter|smoother|happier|simpler|safer|cheaper|clearer|"
     r"stabler|more stable)|happier|churn|"
-    r"satisfaction|no longer|zero (?:incidents|outages|complaints)|now (?:runs|takes|has|is))",
+    r"satisfaction|no longer|zero (?:incidents|outages|complaints)|"
+    r"now (?:it )?(?:runs|takes|has|is)|"
+    # Qualitative outcomes: how things went and how people ended up.
+    r"(?:went|worked out|turned out|played out) (?:really |very |pretty |so )?(?:well|fine|"
+    r"smoothly|great|okay)|"
+    r"(?:was|were|felt|got|became|seemed) (?:\w+ ){0,2}(?:happy|happier|pleased|grateful|okay|"
+    r"fine|safer|better|cleaner|confident|appreciative|understanding|satisfied|thrilled|"
+    r"relieved|trusted|reliable|trustworthy|the standard|the default)|"
+    r"appreciated|took off|without (?:drama|issues|problems|incident|a hitch)|got done|"
+    r"started (?:trusting|using|adopting|asking)|"
+    r"(?:stayed|remained|held) (?:at|under|below|above|flat|steady)|passed (?:the|all|every)|"
+    r"(?:was|were|came) back|was ready|promoted|(?:weeks?|days?|months?) (?:early|ahead)|"
+    r"ahead of (?:schedule|time)|on time|on schedule|with zero|ever since|"
+    r"for the (?:next|following) \w+ (?:days|weeks|months|years|quarters|releases))",
     re.IGNORECASE,
 )
 _TASK = re.compile(
@@ -173,8 +195,20 @@ _TASK = re.compile(
     r"I was (?:asked|tasked|responsible|supposed|expected|assigned|brought in|put in charge|"
     r"the (?:owner|lead|one))|I (?:had|needed) to|I owned|I was on the hook|fell to me|"
     r"(?:the|our) (?:goal|task|objective|mandate|ask) was|I had been asked|it was on me|"
-    r"it was my (?:job|call|responsibility)|I wanted to|I set out to|I decided I had to|"
-    r"I took (?:it )?on|I volunteered to)",
+    r"it was (?:\w+ ){0,2}on me|it was my (?:job|call|responsibility)|(?:I|and) wanted to|"
+    r"(?:I|we) (?:had|needed) to|(?:decision|call|job|responsibility|choice) was mine|"
+    r"was mine to|^\W*as (?:the |a |an |our )?(?:[\w-]+ ){0,3}(?:lead|manager|engineer|owner|"
+    r"director|analyst|PM|architect)\b[^,]{0,40},|"
+    r"I set out to|I decided I had to|"
+    r"I took (?:it )?on|I volunteered to|I offered to|responsible for|accountable for|"
+    r"(?:was|wasn'?t|isn'?t) my (?:system|job|area|team|code|service|problem|call|project)|"
+    # A role statement says what the speaker was there to do.
+    r"I was (?:leading|running|managing|reviewing|in charge|driving|coordinating)\b|"
+    r"I was (?:the|a|an|our|their) (?:[\w-]+ ){0,3}(?:lead|manager|engineer|developer|owner|"
+    r"commander|analyst|designer|architect|director|PM|consultant|scientist|specialist|intern|"
+    r"raiser|on[- ]call)\b|"
+    r"\bas (?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:lead|manager|engineer|owner|director|analyst|"
+    r"PM|architect)\b,? I)",
     re.IGNORECASE,
 )
 _SITUATION = re.compile(
@@ -182,11 +216,27 @@ _SITUATION = re.compile(
     r"last (?:year|quarter|month|summer|spring|fall|winter)|(?:in|during) (?:19|20)\d\d|"
     r"a few (?:years|months) ago|(?:years|months) ago|at the time|there was|there were|"
     r"we had|our (?:team|company|product|service|system|customers?)|I was (?:working|a|an|the|on)|"
-    r"I worked|I joined|the company|the context|the situation|the problem was|the issue was|"
-    r"the project|at (?:amazon|google|a startup|a bank|an? \w+ company)|"
-    r"(?:our|the) (?:deadline|launch|client|customer|system|service)\b)",
+    r"I worked|I joined|the company|"
+    r"(?:in|during) my first (?:week|month|quarter|year)|the context|the situation|"
+    r"the problem was|the issue was|"
+    r"the project|at (?:amazon|google|a startup|a bank|an? \w+ company))",
     re.IGNORECASE,
 )
+# Nouns that often set a scene but also appear in actions ("I profiled the service").
+_SITUATION_WEAK = re.compile(
+    r"\b(?:our|the) (?:deadline|launch|client|customer|system|service)\b", re.IGNORECASE
+)
+# Spoken fillers hide cues ("it was, like, kind of on me"); cues are read without them.
+_FILLERS = re.compile(
+    r"(?:,\s*)?\b(?:um+|uh+|erm|you know|I mean|like|kind of|sort of|basically|"
+    r"honestly|actually|right)\b,?",
+    re.IGNORECASE,
+)
+
+
+def _defill(text: str) -> str:
+    """The sentence without spoken fillers, for cue matching only (evidence stays verbatim)."""
+    return re.sub(r"\s{2,}", " ", _FILLERS.sub(" ", text)).strip()
 _HYPOTHETICAL = re.compile(
     r"\b(?:I would|I'd|I will|I'll|I'm going to|I am going to|I might|I could|I should|"
     r"I usually|I always|I generally|I tend to|I typically|you (?:would|should|need to|have to)|"
@@ -199,13 +249,24 @@ _NON_ANSWER = re.compile(
     r"i\s+have\s+no\s+(?:example|idea)|i\s+can'?t\s+recall)\b",
     re.IGNORECASE,
 )
+# "…I don't have a specific example though": a non-answer wherever it is said.
+_NO_EXAMPLE = re.compile(
+    r"(?:don'?t|do not) (?:really )?have (?:a |an |any )?(?:specific |good |real |concrete )?"
+    r"(?:example|story|one)\b|can'?t (?:think of|recall|remember) (?:an?|any) (?:example|time)|"
+    r"^\W*I(?: have|'ve) never\b",
+    re.IGNORECASE,
+)
 _BASELINE = re.compile(
-    r"\b(?:from\s+\S+(?:\s\S+)?\s+(?:down |up )?to\b|down from|up from|compared (?:to|with)|"
+    r"\b(?:from\s+\S+(?:\s\S+){0,4}?\s+(?:down |up )?to\b|down from|up from|compared (?:to|with)|"
     r"versus|vs\.?|baseline|previously|used to|before (?:that|this|the change|it)|"
+    r"instead of (?:\w+ ){0,3}?(?:\d|usual\b|(?:one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|twelve|twenty|thirty|forty|fifty|a hundred)\b)|instead of (?:staying|being|taking)|"
+    r"(?:the )?previous (?:year|quarter|month|one|release|sale)|after \w+ \w+ (?:the )?previous|"
     r"was (?:taking|at|around|about)|had been|than before|than (?:the|last) (?:year|quarter)|"
     r"year[- ]over[- ]year|month[- ]over[- ]month|(?:\d|percent|%)\s+(?:lower|higher|faster|"
-    r"slower|fewer|more|less|cheaper)|(?:cut|reduced|dropped|increased|grew|raised|improved|"
-    r"lowered|boosted|fell|rose|slashed)\s+(?:\w+\s+){0,3}by\s+\S+)",
+    r"slower|fewer|more|less|cheaper)|"
+    r"(?:the )?(?:year|month|quarter|week) before|a year earlier|last year'?s|"
+    r"while (?:a |our |the )?competitors?|of the (?:previous|last) \w+|after missing)",
     re.IGNORECASE,
 )
 _EFFECT = re.compile(
@@ -213,7 +274,10 @@ _EFFECT = re.compile(
     r"subscribers?|revenue|sales|profit|margin|cost|costs|spend|budget|savings?|\$|€|£|"
     r"churn|retention|conversion|satisfaction|nps|csat|complaints?|tickets?|support|"
     r"on-?call|pages|engineers?|team|teammates|people|staff|employees|agents|morale|hours? a week|"
-    r"business|contract|renewal|deal|partners?|drivers?|associates?|sla|bookings|orders)\b",
+    r"business|contract|renewal|deals?|partners?|drivers?|associates?|sla|bookings|orders|"
+    r"abandon\w*|analysts?|managers?|click-?through|merchants?|quit|attrition|promot\w+|"
+    r"installs|downloads|sign-?ups|ratings?|couriers?|transactions?|exposure|developers?|"
+    r"finance|hiring|accounts?|security|fraud|takeovers?|teams)\b",
     re.IGNORECASE,
 )
 
@@ -232,7 +296,8 @@ _INJECTION = re.compile(
     r"|\b(?:rate|grade|score|mark|evaluate|assess)\s+(?:this|the|my)\s+(?:answer|response|"
     r"candidate|story)?\s*(?:as|a|with|at)?\s*(?:5|five|10|ten|100|perfect|excellent|top|"
     r"highest|maximum|full)"
-    r"|\b(?:give|assign|award)\s+(?:this|me|the candidate|it|my answer)\s+(?:a\s+)?(?:5|five|"
+    r"|\b(?:give|assign|award)\s+(?:this|me|the candidate|it|my answer)\s+"
+    r"(?:answer\s+|response\s+|story\s+)?(?:a\s+)?(?:5|five|"
     r"10|perfect|full|maximum|top|the highest)"
     r"|\b(?:grader|evaluator|assessor|reviewer|ai|model|judge)\s*(?:note|instruction|override)"
     r"|\"(?:overall|score|grade|measurability|strength|rating)\"\s*:"
@@ -243,9 +308,20 @@ _INJECTION = re.compile(
     r"|(?:ignora|olvida)\w*\s+(?:las\s+|todas\s+)*(?:instrucciones|reglas)"
     r"|ignore[zr]?\s+(?:les\s+|toutes\s+)*(?:instructions|consignes|règles)"
     r"|(?:ignoriere|vergiss)\w*\s+(?:alle\s+|die\s+)*(?:anweisungen|regeln|vorherigen)"
-    r"|忽略|无视|忽视|请给|满分|以前的指令|अनदेखा|निर्देश|игнорир|инструкци"
+    r"|忽略|无视|忽视|请给|满分|以前的指令|以前の指示|無視|指示を|अनदेखा|निर्देश|игнорир|инструкци"
     r"|\bignora\b|\bignorar\b|\bbewerte\b|\bnote maximale\b|\bpuntuación máxima\b"
-    r"|\b5\s*/\s*5\b|\b10\s*/\s*10\b|\bfive out of five\b|\bfull marks\b"
+    r"|\b5\s*/\s*5\b|\b10\s*/\s*10\b|\bfull marks\b"
+    r"|\b(?:5|five|10|ten) out of (?:5|five|10|ten)\b"
+    r"|\bdeveloper mode\b|\bmust output\b|\boutput (?:an? )?(?:overall|score|grade|rating)\b"
+    r"|\byou are now in\b"
+    r"|\b(?:print|reveal|show|repeat|output|tell me|write out|display)\s+(?:me\s+)?(?:your|the)\s+"
+    r"(?:full\s+|entire\s+|original\s+|hidden\s+|exact\s+)*(?:system\s+)?(?:prompt|instructions)"
+    r"|\bbefore (?:grading|you grade|scoring|you score)\b"
+    r"|\bnote (?:to|for) (?:the )?(?:grader|evaluator|reviewer|model|ai|assistant|judge)\b"
+    r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
+    r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
+    r"|\bnew (?:grading |scoring )?(?:instructions?|rules?|rubric)\b"
+    r"|\bignore as instru|instruções anteriores|\bnota máxima\b|\bdê nota\b"
     r"|(?:aWdub3Jl|SWdub3Jl|aWdub3JlIGFsbC)",  # base64 of "ignore"/"Ignore"
     re.IGNORECASE,
 )
@@ -255,12 +331,26 @@ _INJECTION = re.compile(
 _INJECTION_TAIL = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*-])")
 
 
+_SPACED = re.compile(r"\b(?:\w\s){3,}\w\b")
+
+
+def _unspaced(text: str) -> str:
+    """ "I g n o r e" -> "Ignore": letters spaced out to slip past the patterns."""
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+def is_injection(text: str) -> bool:
+    """True when `text` tries to instruct the grader, also in full-width or spaced-out letters."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_INJECTION.search(folded) or _INJECTION.search(_unspaced(folded)))
+
+
 def injection_spans(spans: Sequence[Span]) -> list[Span]:
     """The sentences that try to instruct the grader, plus the labelled claims that follow."""
     flagged: list[Span] = []
     in_tail = False
     for span in spans:
-        if _INJECTION.search(span.text):
+        if is_injection(span.text):
             flagged.append(span)
             in_tail = True
         elif in_tail and _INJECTION_TAIL.match(span.text):
@@ -308,7 +398,7 @@ def _action_kind(text: str) -> tuple[bool, bool]:
     i_hit = any(m.group(1).lower() not in _NON_ACTION_VERBS for m in _I_ACTION.finditer(text))
     we_hit = any(m.group(1).lower() not in _NON_ACTION_VERBS for m in _WE_ACTION.finditer(text))
     if not i_hit and re.search(r"\bI\b", text) and _ACTION_EXTRA.search(text):
-        i_hit = bool(re.search(r"\bI\s+(?:\w+\s+)?" + _ACTION_EXTRA.pattern[7:], text, re.I))
+        i_hit = bool(_I_ACTION_EXTRA.search(text))
     return i_hit, we_hit
 
 
@@ -320,7 +410,7 @@ _SECONDARY_MIN = 1.3
 # A change verb next to a quantity reads as a result wherever it sits in the answer.
 _CHANGE = re.compile(
     r"\b(?:cut|reduc|lower|drop|increas|rais|boost|improv|grew|doubl|halv|tripl|sav|shrank|"
-    r"fell|rose|went from|brought (?:it |them )?down|sped up)\w*",
+    r"fell|rose|went from|brought (?:it |them )?down|sped up|lost|gained)\w*",
     re.IGNORECASE,
 )
 
@@ -330,6 +420,7 @@ def _classify(
 ) -> tuple[ComponentName | None, bool, bool, list[ComponentName]]:
     """Assign a sentence to the component its cues support best, plus strong second labels."""
     pos = index / max(1, total - 1)
+    text = _defill(text)
     i_act, we_act = _action_kind(text)
     scores: dict[ComponentName, float] = dict.fromkeys(COMPONENTS, 0.0)
     if _LEARNING.search(text):
@@ -340,15 +431,25 @@ def _classify(
         if _CHANGE.search(text):
             scores["result"] += 1.4
         elif pos > 0.3:
-            scores["result"] += 0.8
+            scores["result"] += 1.0
     if _TASK.search(text):
         scores["task"] += 1.7
     if _SITUATION.search(text):
         scores["situation"] += 1.0 + 0.6 * (1 - pos)
+    elif _SITUATION_WEAK.search(text):
+        scores["situation"] += 0.6 + 0.4 * (1 - pos)
     if i_act or we_act:
         scores["action"] += 1.4
+        # "I profiled…" / "We rewrote…": a sentence that opens with its actor narrates an action.
+        if re.match(r"\W*(?:\w+,?\s+){0,2}(?:I|we)\s+(?:\w+ly\s+)?\w+(?:ed|t)\b", text, re.I):
+            scores["action"] += 0.3
     if index == 0 and max(scores.values()) < 1.5:
         scores["situation"] += 1.0
+    if index == 0 and not find_metrics(text):
+        # An answer rarely opens with its outcome unless it states a number.
+        scores["result"] -= 0.6
+    elif index == 0 and _RESULT.search(text):
+        scores["result"] += 0.8
     best = max(COMPONENTS, key=lambda c: scores[c])
     if scores[best] < 0.9:
         return None, i_act, we_act, []
@@ -356,8 +457,10 @@ def _classify(
         c
         for c in COMPONENTS
         if c != best and scores[c] >= _SECONDARY_MIN
-        # Situation numbers must never become a result.
-        and not (c == "result" and best == "situation")
+        # Situation numbers must never become a result; a lesson is neither outcome nor action.
+        # A goal ("my job was to cut costs 30%") is not an outcome either.
+        and not (c == "result" and best in ("situation", "learning", "task"))
+        and not (c == "action" and best == "learning")
     ]
     return best, i_act, we_act, also
 
@@ -552,7 +655,10 @@ def analyze(
         flags.append("injection_suspected")
         spans = [s for s in spans if s not in injected]
     story_words = sum(word_count(s.text) for s in spans)
-    if story_words < 6 or (_NON_ANSWER.match(" ".join(s.text for s in spans)) and story_words < 25):
+    told = " ".join(s.text for s in spans)
+    if story_words < 6 or (
+        (_NON_ANSWER.match(told) or _NO_EXAMPLE.search(told)) and story_words < 25
+    ):
         flags.append("non_answer")
     elif _is_hypothetical(spans):
         flags.append("hypothetical")
@@ -572,13 +678,38 @@ def analyze(
                     we_action=we_act,
                 )
             )
+    # A collective verb inside an outcome ("we hit every date") is not an action of its own.
+    if not any(s.label == "action" for s in sentences):
+        for s in sentences:
+            # …unless the sentence narrates several steps ("we cut X, reused Y and moved Z").
+            steps = len(re.findall(r"\b" + _PAST_VERB + r"\b", s.text, re.IGNORECASE))
+            if "action" in s.also and not s.i_action and steps < 3:
+                s.also.remove("action")
+    # Uncued sentences after the last action (and before any lesson) report what happened.
+    last_action = max((i for i, s in enumerate(sentences) if s.has("action")), default=None)
+    if last_action is not None:
+        for s in sentences[last_action + 1 :]:
+            if s.has("learning"):
+                break
+            if s.label is None and word_count(s.text) >= 4:
+                s.label = "result"
+    # Uncued sentences before the first action set the scene.
+    first_action = next(
+        (i for i, s in enumerate(sentences) if s.has("action")), len(sentences)
+    )
+    for s in sentences[:first_action]:
+        if s.label is None and word_count(s.text) >= 6:
+            s.label = "situation"
     components: dict[ComponentName, Component] = {}
     for name in COMPONENTS:
         evidence = [s.text for s in sentences if s.has(name)][:3]
         strength = _strength(sentences, name)
         components[name] = Component(present=bool(evidence), strength=strength, evidence=evidence)
     measurability = measurability_of(s.text for s in sentences if s.has("result"))
-    ownership = ownership_of([s for s in sentences if s.has("action")])
+    # Ownership reads the narrated actions: a verb inside the context, the goal or the lesson
+    # ("I owned the service", "I learned to…") says nothing about who did the work.
+    narrated = [s for s in sentences if s.has("action") and s.label in ("action", "result")]
+    ownership = ownership_of(narrated or [s for s in sentences if s.has("action")])
     if components["action"].present and ownership.label == "none":
         ownership = ownership_of(sentences)
     return _finish(
@@ -690,6 +821,11 @@ def combine(
     for name in COMPONENTS:
         judged: JudgedComponent = getattr(judgement, name)
         quotes = verified_quotes(story_text, judged.quotes) if judged.present else []
+        # A quote that instructs the grader is never evidence, even where detection missed it;
+        # nor is a fragment without three words of text (a code fence, a stray "json").
+        quotes = [
+            q for q in quotes if not is_injection(q) and len(re.findall(r"[^\W\d_]{2,}", q)) >= 3
+        ]
         present = bool(quotes) and "hypothetical" not in flags and "non_answer" not in flags
         strength = min(judged.strength, 1 + len(quotes)) if present else 0
         components[name] = Component(

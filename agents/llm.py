@@ -83,6 +83,11 @@ class ChatModel(ABC):
 def _extract_json(text: str) -> Any:
     """Parse the first JSON object in `text` (models like to wrap it in fences or prose)."""
     stripped = text.strip()
+    try:
+        # A bare JSON reply wins: its strings may themselves quote a fenced block.
+        return json.loads(stripped)
+    except ValueError:
+        pass
     fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", stripped, re.DOTALL)
     if fenced:
         stripped = fenced.group(1)

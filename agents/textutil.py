@@ -81,6 +81,15 @@ _WORD_NUMBERS = {
     "double": 2, "triple": 3,
 }  # fmt: skip
 _NUM_WORD = "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+_NOT_COUNTS = {"one", "half", "quarter", "double", "triple", "zero"}
+# Number words that can count a plural noun ("one" is usually an article, "half" a fraction).
+_NUM_WORD_PLURAL = "|".join(
+    sorted(
+        (w for w in _WORD_NUMBERS if w not in _NOT_COUNTS),
+        key=len,
+        reverse=True,
+    )
+)
 _UNITS = (
     r"%|percent|per\s?cent|percentage points?|pp|x\b|times|fold|ms|milliseconds?|seconds?|secs?|"
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|quarters?|years?|sprints?|k\b|m\b|bn\b|"
@@ -93,11 +102,21 @@ _UNITS = (
 )
 METRIC_RE = re.compile(
     rf"(?:[$€£₹]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b"
-    rf"|\b\d[\d,.]*\s?(?:{_UNITS})"
-    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*\s?(?:{_UNITS})"
+    rf"|\b\d[\d,.]*\s?(?:{_UNITS})(?![a-z])"
+    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*\s?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
-    rf"|\bfrom\s+\S+(?:\s\S+)?\s+(?:down |up )?to\s+\S+"
-    rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b))",
+    rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+\S+"
+    rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"
+    # A count of things, adjectives allowed: "two critical bugs", "38 accessibility checks".
+    rf"|\b(?:\d[\d,.]*|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"
+    rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+[a-z][\w-]*s\b"
+    # Zero is a result too: "zero findings", "stayed at zero".
+    rf"|\bzero\b(?:\s+[a-z][\w-]*){{0,2}}"
+    rf"|\b(?:under|over|below|above|at|about|around|nearly|almost|only)\s+\d[\d,.]*\b"
+    rf"|\b\d[\d,.]*\s+(?:a|an|per)\s+(?:day|week|month|year|quarter|hour)"
+    rf"|\bhalf an? (?:hour|day|week|month|year)\b"
+    rf"|\b(?:a|one|two|three) (?:tenth|third|fifth|quarter|half)s? of (?:a |one )?"
+    rf"(?:percent|per cent|percentage point|point|second|day|week))",
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"\b\d[\d,.]*\b")
