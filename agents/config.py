@@ -67,6 +67,16 @@ class Settings(BaseSettings):
     )
     embedding_threads: int = Field(default=0, ge=0)
 
+    # Voice. auto = OpenAI audio when an OpenAI key is set and the base URL is OpenAI's own,
+    # otherwise the offline engines: Whisper tiny.en (in a wheel) and Piper, then espeak-ng.
+    voice_stt: Literal["auto", "whisper-tiny", "whisper-base", "openai", "off"] = "auto"
+    voice_tts: Literal["auto", "piper", "espeak", "openai", "off"] = "auto"
+    voice_max_seconds: float = Field(default=360.0, gt=0, le=3600)
+    voice_threads: int = Field(default=0, ge=0)
+    openai_stt_model: str = "whisper-1"
+    openai_tts_model: str = "tts-1"
+    openai_tts_voice: str = "alloy"
+
     @field_validator("openai_base_url", "chroma_host", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:

@@ -12,6 +12,7 @@ from agents.llm import ChatModel, build_llm
 from agents.principles import Principle, load_principles
 from agents.sessions import SessionStore
 from agents.stories import StoryBank
+from agents.voice import SpeechToText, TextToSpeech, build_stt, build_tts
 
 
 @dataclass
@@ -28,6 +29,18 @@ class Services:
     sessions: SessionStore | None = None
     # The candidate's stories on Chroma (opened lazily; None only for hand-built Services).
     stories: StoryBank | None = None
+
+    def speech_to_text(self) -> SpeechToText | None:
+        """The speech-to-text backend, built on first use (the model loads on first transcribe)."""
+        if "stt" not in self.extras:
+            self.extras["stt"] = build_stt(self.settings)
+        return self.extras["stt"]  # type: ignore[return-value]
+
+    def text_to_speech(self) -> TextToSpeech | None:
+        """The text-to-speech backend, built on first use; None when no engine is available."""
+        if "tts" not in self.extras:
+            self.extras["tts"] = build_tts(self.settings)
+        return self.extras["tts"]  # type: ignore[return-value]
 
     @property
     def offline(self) -> bool:

@@ -1,0 +1,46 @@
+"""Voice handlers for the page: plain functions that never raise (errors become messages)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.voice import VoiceError, delivery_markdown, delivery_of
+
+if TYPE_CHECKING:
+    from agents.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def transcribe_for_answer(services: Services, audio_path: str | None) -> tuple[str, str]:
+    """A recording -> (transcript text, delivery Markdown); ("", "⚠ …") when it cannot be used."""
+    if not audio_path:
+        return "", ""
+    stt = services.speech_to_text()
+    if stt is None:
+        return "", "⚠ Speech to text is turned off (BARRAISER_VOICE_STT=off); type your answer."
+    try:
+        transcript = stt.transcribe(audio_path)
+    except VoiceError as e:
+        return "", f"⚠ {e}"
+    except Exception as e:  # an engine bug must not take the drill down; the log keeps the cause
+        log.warning("transcription failed", exc_info=e)
+        return "", "⚠ The recording could not be transcribed; please type your answer."
+    if not transcript.text.strip():
+        return "", "⚠ No speech was recognised in that recording; please try again."
+    return transcript.text, delivery_markdown(transcript, delivery_of(transcript))
+
+
+def speak(services: Services, text: str) -> tuple[int, np.ndarray] | None:
+    """The interviewer's words as audio, or None when no speech engine works."""
+    tts = services.text_to_speech()
+    if tts is None or not (text or "").strip():
+        return None
+    try:
+        return tts.synthesize(text)
+    except Exception as e:  # speech is optional: the text is already on the page
+        log.warning("speech synthesis failed", exc_info=e)
+        return None
