@@ -2581,12 +2581,12 @@ def ui_export(state: Sequence[Mapping[str, Any]], fmt: str, directory: Path | st
 
 
 def ui_drill(
-    services: Any, state: Sequence[Mapping[str, Any]], mode: str = "coach"
+    services: Any, state: Sequence[Mapping[str, Any]], mode: str = "coach", user: str = "local"
 ) -> Any:
     """"Drill these": start a drill that asks the generated prompts; returns the DrillState."""
     prompts = load_prompts(state)
     config = drill_config(prompts, mode="interview" if mode == "interview" else "coach")
-    return services.interviewer.start(config)
+    return services.interviewer.start(config, user=user)
 
 
 # -- command line --------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ from agents.ui import send_answer, start_drill
 
 
 def test_handlers_run_without_gradio(services) -> None:
-    chat, state = start_drill(services, "sde2", "loop", "coach")
+    chat, ref = start_drill(services, "sde2", "loop", "coach")
     assert chat[0]["role"] == "assistant" and len(chat) == 2
-    chat, state, box = send_answer(services, "", state)
-    assert "Type your answer" in chat[-1]["content"] and box == ""
-    chat, state, box = send_answer(services, "We fixed the outage together.", state)
+    chat, ref, box = list(send_answer(services, "", ref))[-1]
+    assert "Type or record your answer" in chat[-1]["content"] and box == ""
+    steps = list(send_answer(services, "We fixed the outage together.", ref))
+    chat, ref, box = steps[-1]
     assert chat[-2]["role"] == "user" and box == ""
+    # The page keeps a reference only; the drill itself is in the session store.
+    assert set(ref) == {"id", "started_at", "minutes", "mode", "status"}
 
 
 def _text(message: dict) -> str:

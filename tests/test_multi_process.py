@@ -276,14 +276,6 @@ def test_two_app_processes_serve_drills_into_one_database(
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="agents/ui.py keeps the drill in gr.State (one process's memory): another process "
-    "starts a new drill instead of loading it from the session store. Until the page keeps only "
-    "the session id and reloads the drill per event, run several app processes behind sticky "
-    "sessions.",
-)
 def test_the_page_follows_a_session_to_another_process(
     two_apps: tuple[Path, list[str]],
 ) -> None:

@@ -145,11 +145,12 @@ def test_empty_answers_get_a_clear_prompt(text: str) -> None:
 def test_the_ui_refuses_an_empty_answer_without_touching_the_drill(services) -> None:
     from agents.ui import send_answer, start_drill
 
-    _chat, state = start_drill(services, "sde2", "loop", "coach")
+    _chat, ref = start_drill(services, "sde2", "loop", "coach")
+    before = services.sessions.load(ref["id"], "local").turns
     for text in ("", "   ", None):
-        new_chat, new_state, _box = send_answer(services, text, state)  # type: ignore[arg-type]
-        assert new_state["turns"] == state["turns"]
-        assert "Type your answer" in new_chat[-1]["content"]
+        new_chat, _ref, _box = list(send_answer(services, text, ref))[-1]  # type: ignore[arg-type]
+        assert services.sessions.load(ref["id"], "local").turns == before
+        assert "Type or record your answer" in new_chat[-1]["content"]
 
 
 @pytest.mark.parametrize(
