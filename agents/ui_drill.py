@@ -183,13 +183,13 @@ def end_drill(
 def timer_text(ref: Ref | None, now: float | None = None) -> str:
     """'⏱ 03:12 of 30:00' from the page's reference alone (no database read per tick)."""
     if not ref:
-        return "⏱ not started"
+        return "Timer: not started"
     budget = int(ref.get("minutes") or 30) * 60
     elapsed = max(0, int((now or time.time()) - float(ref.get("started_at") or 0)))
     if ref.get("status") == "done":
-        return "⏱ drill finished"
+        return "Timer: drill finished"
     over = " — time is up, wrap up your answer" if elapsed >= budget else ""
-    return f"⏱ {elapsed // 60:02d}:{elapsed % 60:02d} of {budget // 60:02d}:00{over}"
+    return f"Timer: {elapsed // 60:02d}:{elapsed % 60:02d} of {budget // 60:02d}:00{over}"
 
 
 def _highlight(answer: str, evidence: dict[str, list[str]]) -> str:
@@ -290,7 +290,7 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
     lps = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
     with gr.Row():
         start = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
-        timer_md = gr.Markdown("⏱ not started", elem_id="drill-timer")
+        timer_md = gr.Markdown("Timer: not started", elem_id="drill-timer")
     ref = gr.State(None)
     with gr.Row():
         with gr.Column(scale=3):

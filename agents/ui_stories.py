@@ -292,9 +292,10 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
 
     def _import(
         path: str | None, request: gr.Request, progress: Any = gr.Progress()  # noqa: B008
-    ) -> tuple[str, list[list[str]]]:
+    ) -> tuple[str, list[list[str]], None]:
         message = import_stories(services, path, request, progress)
-        return message, story_rows(services, request)
+        # The upload box is emptied so the next file can be dropped straight in.
+        return message, story_rows(services, request), None
 
     def _export(fmt: str, request: gr.Request) -> tuple[str | None, str]:
         return export_stories(services, fmt, request)
@@ -316,7 +317,7 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     new.click(lambda: (None, *[""] * 7, [], "", "", "", ""), None, [selected, *form_fields])
     delete.click(_delete, [selected, confirm], [notice, selected, table])
     split.click(lambda t, l_: split_text(services, t, l_), [text, lps], [*star, lps])
-    upload.upload(_import, [upload], [notice, table])
+    upload.upload(_import, [upload], [notice, table, upload])
     export.click(_export, [fmt], [exported, notice])
     coverage_btn.click(_coverage, None, [heatmap, findings])
     question.submit(_find, [question], [found])

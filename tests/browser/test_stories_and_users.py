@@ -1,0 +1,157 @@
+"""Stories in a real browser (import a Markdown file, see the table, coverage heatmap and
+coaching), a spoken answer through the fake microphone, and two signed-in users who never see
+each other's data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import app_server, browser, chat_texts, login, open_tab, page, screenshot
+
+__all__ = ["browser", "page"]  # fixtures imported for pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+STORIES_MD = """## Checkout latency at Wombatcorp
+LPs: dive-deep, deliver-results
+
+Last spring our checkout service at Wombatcorp timed out during every big sale. I owned
+checkout reliability. I profiled the service, found an N+1 query and rewrote it as one batched
+query. Checkout p99 latency went from 2.1 seconds to 300 ms and abandoned carts fell 18%. I
+learned to load test before every peak.
+
+## Onboarding by pairing
+LPs: hire-and-develop-the-best
+
+Two junior engineers struggled with on-call. I paired with each of them for a week and rewrote
+the runbooks with them. They ran solo on-call weeks after six weeks instead of three months.
+
+## A migration we finished
+Our team moved twelve billing services to the cloud. We planned waves and it went well.
+"""
+
+
+@pytest.fixture(scope="module")
+def two_user_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    with app_server(
+        tmp_path_factory.mktemp("users-app"), BARRAISER_AUTH="alice:alice-pw,bob:bob-pw"
+    ) as url:
+        yield url
+
+
+def _import(page: Any, path: Path) -> None:
+    open_tab(page, "Stories")
+    page.locator("#stories-upload input[type=file]").set_input_files(str(path))
+    page.locator("#stories-notice").get_by_text("Imported").wait_for(timeout=60_000)
+
+
+def test_story_import_coverage_and_coaching(
+    two_user_app: str, browser: Any, tmp_path: Path
+) -> None:
+    stories = tmp_path / "stories.md"
+    stories.write_text(STORIES_MD, "utf-8")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    login(page, two_user_app, "alice", "alice-pw")
+    _import(page, stories)
+    assert "Imported 3 stories" in page.locator("#stories-notice").inner_text()
+    table = page.locator("#stories-table")
+    table.locator("span", has_text="Checkout latency at Wombatcorp").first.wait_for()
+    page.locator("#show-coverage").click()
+    page.locator("#coverage-heatmap img").wait_for()
+    page.locator("#coverage-findings").get_by_text("strong stories").wait_for()
+    table.locator("span", has_text="Onboarding by pairing").first.click()
+    page.locator("#story-coaching").get_by_text("Coaching: Onboarding by pairing").wait_for()
+    assert "Add this" in page.locator("#story-coaching").inner_text()
+    page.locator("#find-question textarea, #find-question input").first.fill(
+        "Tell me about a time you improved the performance of a system"
+    )
+    page.locator("#find-question textarea, #find-question input").first.press("Enter")
+    page.locator("#find-result").get_by_text("Checkout latency at Wombatcorp").wait_for()
+    screenshot(page, "stories")
+
+    # A malformed file is refused with a reason, and nothing already saved is lost.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- title: [unclosed\n  text: oops\n", "utf-8")
+    page.locator("#stories-upload input[type=file]").set_input_files(str(bad))
+    page.locator("#stories-notice").get_by_text("Nothing was imported").wait_for()
+    table.locator("span", has_text="Checkout latency at Wombatcorp").first.wait_for()
+
+    # Bob, in his own browser context, sees none of it.
+    bob_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    bob = bob_ctx.new_page()
+    bob.set_default_timeout(30_000)
+    login(bob, two_user_app, "bob", "bob-pw")
+    open_tab(bob, "Stories")
+    bob.locator("#stories-table").wait_for()
+    bob.locator("#find-question textarea, #find-question input").first.fill("performance")
+    bob.locator("#find-question textarea, #find-question input").first.press("Enter")
+    bob.locator("#find-result").get_by_text("No stories yet").wait_for()
+    assert "Wombatcorp" not in bob.content()
+    ctx.close()
+    bob_ctx.close()
+
+
+def test_two_users_never_see_each_others_drills(two_user_app: str, browser: Any) -> None:
+    pages = {}
+    for user in ("alice", "bob"):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = ctx.new_page()
+        pg.set_default_timeout(30_000)
+        login(pg, two_user_app, user, f"{user}-pw")
+        pg.locator("#start-drill").click()
+        pg.locator("#drill-chat .message").nth(1).wait_for()
+        pages[user] = pg
+    marker = {"alice": "Platypusco", "bob": "Kookaburra Ltd"}
+    for user, pg in pages.items():
+        pg.locator("#answer-box textarea").fill(
+            f"At {marker[user]} I rewrote the deploy script myself and failed deploys fell 50%."
+        )
+        pg.locator("#send-answer").click()
+        pg.wait_for_function(
+            "m => [...document.querySelectorAll('#drill-chat .message')]"
+            ".some(x => x.innerText.includes(m))",
+            arg=marker[user],
+        )
+    for user, pg in pages.items():
+        other = marker["bob" if user == "alice" else "alice"]
+        pg.reload()
+        pg.locator("#start-drill").wait_for()
+        pg.wait_for_function(
+            "m => [...document.querySelectorAll('#drill-chat .message')]"
+            ".some(x => x.innerText.includes(m))",
+            arg=marker[user],
+        )  # their own drill came back
+        open_tab(pg, "Feedback")
+        pg.locator("#feedback-refresh").click()
+        pg.locator("#trend img").wait_for()
+        assert other not in pg.content()
+        open_tab(pg, "Drill")
+        assert all(other not in t for t in chat_texts(pg))
+    screenshot(pages["alice"], "two-users-alice")
+
+
+def test_a_spoken_answer_is_transcribed_and_graded(page: Any, tmp_path: Path) -> None:
+    with app_server(tmp_path / "voice-app") as url:
+        page.goto(url)
+        page.locator("#start-drill").click()
+        page.locator("#drill-chat .message").nth(1).wait_for()
+        audio = page.locator("#answer-audio")
+        audio.locator("button.record-button").click()
+        page.wait_for_timeout(24_000)  # the fixture answer is 22 s long
+        audio.locator("button.stop-button").first.click()
+        page.locator("#delivery").get_by_text("Delivery").wait_for(timeout=90_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#drill-chat .message')]"
+            ".some(m => m.innerText.toLowerCase().includes('checkout'))",
+            timeout=90_000,
+        )
+        page.locator("#grade-card").wait_for()
+        card = page.locator("#grade-card").inner_text()
+        assert "Grade card" in card
+        assert page.locator("#grade-card mark.ev-action").count() >= 1
+        assert "wpm" in page.locator("#delivery").inner_text()
+        screenshot(page, "voice")
