@@ -193,19 +193,29 @@ def timer_text(ref: Ref | None, now: float | None = None) -> str:
 
 
 def _highlight(answer: str, evidence: dict[str, list[str]]) -> str:
-    """The answer as HTML with each component's evidence quotes marked (all text escaped)."""
-    spans: list[tuple[int, int, str]] = []
+    """The answer as HTML with each component's evidence quotes marked (all text escaped).
+
+    A sentence that is evidence for two parts ("I rewrote it, which cut errors 60%") carries
+    both classes; overlapping but different quotes keep the first one found.
+    """
+    spans: dict[tuple[int, int], list[str]] = {}
     for name, quotes in evidence.items():
         for q in quotes:
             i = answer.find(q)
-            if i >= 0 and not any(a < i + len(q) and i < b for a, b, _ in spans):
-                spans.append((i, i + len(q), name))
+            if i < 0:
+                continue
+            key = (i, i + len(q))
+            if key in spans:
+                spans[key].append(name)
+            elif not any(a < key[1] and key[0] < b for a, b in spans):
+                spans[key] = [name]
     out, pos = [], 0
-    for start, end, name in sorted(spans):
+    for (start, end), names in sorted(spans.items()):
         out.append(html.escape(answer[pos:start]))
+        classes = " ".join(f"ev-{n}" for n in names)
         out.append(
-            f'<mark class="ev-{name}" title="{name}" style="background:{MARK_COLORS[name]}">'
-            f"{html.escape(answer[start:end])}</mark>"
+            f'<mark class="{classes}" title="{", ".join(names)}" '
+            f'style="background:{MARK_COLORS[names[0]]}">{html.escape(answer[start:end])}</mark>'
         )
         pos = end
     out.append(html.escape(answer[pos:]))

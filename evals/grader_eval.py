@@ -1,6 +1,7 @@
 """Measure the grader against the labelled dataset in `evals/data/grader/`.
 
-Run: `python -m evals.grader_eval [--split heldout|dev|all] [--backend offline|openai] [--write]`.
+Run: `python -m evals.grader_eval [--split heldout|dev|all] [--backend offline|openai|both]
+[--write]`.
 `--write` replaces the "## Grader" section of `evals/RESULTS.md`.
 """
 
@@ -232,10 +233,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default="heldout", choices=["heldout", "dev", "all"])
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")
     parser.add_argument("--errors", action="store_true", help="print every disagreement")
+    parser.add_argument(
+        "--backend",
+        default="offline",
+        choices=["offline", "openai", "both"],
+        help="openai = the configured OpenAI-compatible model (OPENAI_BASE_URL / OPENAI_API_KEY)",
+    )
     args = parser.parse_args(argv)
-    grader = Grader(None)
     splits = ["dev", "heldout"] if args.split == "all" else [args.split]
-    reports = {f"offline · {s}": evaluate(load_records(s), grader) for s in splits}
+    graders: dict[str, Grader] = {}
+    if args.backend in ("offline", "both"):
+        graders["offline"] = Grader(None)
+    if args.backend in ("openai", "both"):
+        from agents.config import load_settings
+        from agents.llm import build_llm
+
+        llm = build_llm(load_settings())
+        if not llm.available:
+            print("openai backend: not run, no model is configured (set OPENAI_BASE_URL or key)")
+        else:
+            graders[f"llm {llm.describe()}"] = Grader(llm)
+    reports = {
+        f"{name} · {s}": evaluate(load_records(s), grader)
+        for name, grader in graders.items()
+        for s in splits
+    }
     if args.errors:
         for report in reports.values():
             print("\n".join(report.errors))
