@@ -317,7 +317,7 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     new.click(lambda: (None, *[""] * 7, [], "", "", "", ""), None, [selected, *form_fields])
     delete.click(_delete, [selected, confirm], [notice, selected, table])
     split.click(lambda t, l_: split_text(services, t, l_), [text, lps], [*star, lps])
-    upload.upload(_import, [upload], [notice, table, upload])
+    upload.upload(_import, [upload], [notice, table, upload], api_name="import_stories")
     export.click(_export, [fmt], [exported, notice])
     coverage_btn.click(_coverage, None, [heatmap, findings])
     question.submit(_find, [question], [found])
