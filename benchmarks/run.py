@@ -39,6 +39,8 @@ EXPECTED: dict[str, str] = {
     "tokens": "tokens and cost per drill (#10)",
     "llm_overhead": "time to first token vs the raw server (#10)",
     "scale": "retrieval, cold start and concurrency growth (#10)",
+    "voice": "offline speech to text and text to speech (#7)",
+    "load": "50 concurrent candidates, long profile (#9)",
 }
 DEFAULT_TIMEOUT_S = 420.0
 
