@@ -407,6 +407,23 @@ def _action_kind(text: str) -> tuple[bool, bool]:
 _SECONDARY_MIN = 1.3
 
 
+# "I scored the items, moved one launch and cleared my calendar": a sentence that opens with its
+# actor and goes on through a list of deeds narrates actions, even when it mentions numbers or
+# words like "impact" or "churn"; its outcome is usually told on its own.
+_ACTION_LIST = re.compile(
+    r"^\W*(?:\w+,?\s+){0,2}(?:I|we)\s+(?:\w+ly\s+)?" + _PAST_VERB + r"\b.*?,\s*(?:and\s+)?"
+    r"(?:then\s+)?(?:\w+ly\s+)?" + _PAST_VERB + r"\b(?!\s+(?:by|from|to)\b)",
+    re.IGNORECASE,
+)
+
+# An explicit size of change: "by 40%", "from 12 to 2 hours", "3x", "by a third", "halved".
+_MAGNITUDE = re.compile(
+    r"\b(?:by|from)\s+(?:about\s+|around\s+|over\s+|nearly\s+|almost\s+|roughly\s+)?"
+    r"(?:[$€£]?\d|a\s+(?:third|quarter|half|fifth|tenth)|half|(?:\w+\s+){1,2}percent)|"
+    r"\d\s*(?:%|percent)|\b\d+(?:\.\d+)?x\b|\b(?:halved|doubled|tripled)\b",
+    re.IGNORECASE,
+)
+
 # A change verb next to a quantity reads as a result wherever it sits in the answer.
 _CHANGE = re.compile(
     r"\b(?:cut|reduc|lower|drop|increas|rais|boost|improv|grew|doubl|halv|tripl|sav|shrank|"
@@ -443,6 +460,10 @@ def _classify(
         # "I profiled…" / "We rewrote…": a sentence that opens with its actor narrates an action.
         if re.match(r"\W*(?:\w+,?\s+){0,2}(?:I|we)\s+(?:\w+ly\s+)?\w+(?:ed|t)\b", text, re.I):
             scores["action"] += 0.3
+        if _ACTION_LIST.search(text):
+            # Never an outcome first; a second label only for an explicit size of change.
+            ceiling = scores["action"] - 0.1 if _MAGNITUDE.search(text) else _SECONDARY_MIN - 0.1
+            scores["result"] = min(scores["result"], ceiling)
     if index == 0 and max(scores.values()) < 1.5:
         scores["situation"] += 1.0
     if index == 0 and not find_metrics(text):

@@ -3,7 +3,10 @@ then checks every store again and says what, if anything, is left.
 
 - Sessions and turns: `SessionStore.delete_user` (SQLite with `secure_delete`, and the WAL folded
   in and emptied, so the rows are overwritten on disk, not only unlinked).
-- Stories, their search chunks and embeddings: `StoryBank.clear` (every record carries the user).
+- Stories, their search chunks and embeddings: `StoryBank.purge_user`, which drops the user's own
+  Chroma collection (its log rows and index files go with it) and vacuums Chroma's SQLite file,
+  because a plain Chroma delete leaves text and vectors in Chroma's write-ahead log and in freed
+  pages on disk.
 - Files: the user's folders under the data directory (`exports/<user>`, `users/<user>`), and, for
   the single-user default `local`, the loose files in `exports/`.
 
@@ -110,7 +113,7 @@ def delete_user_data(
             report.errors.append(f"sessions: {e}")
     if stories is not None:
         try:
-            report.stories = stories.clear(user)
+            report.stories = stories.purge_user(user)
         except Exception as e:
             report.errors.append(f"stories: {e}")
     if data_dir is not None:

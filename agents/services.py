@@ -69,7 +69,7 @@ def build_services(settings: Settings, llm: ChatModel | None = None) -> Services
     llm = llm or build_llm(settings)
     principles = load_principles()
     grader = Grader(llm)
-    sessions = SessionStore(settings.db_path)
+    sessions = SessionStore(settings.database_url or settings.db_path)
     # Lazy: nothing is opened until the first story is saved or searched for.
     stories = StoryBank.from_settings(settings)
     interviewer = Interviewer(

@@ -124,11 +124,35 @@ def summarize(state: DrillState) -> dict[str, Any]:
     }
 
 
+def sqlite_path(target: Path | str) -> Path:
+    """The SQLite file for a path or a `sqlite:///` database URL; other URL schemes are refused."""
+    text = str(target)
+    if "://" not in text:
+        return Path(text)
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() != "sqlite":
+        # Sessions are written with SQLite-specific SQL (BEGIN IMMEDIATE, upserts, PRAGMAs); a
+        # server database needs a port of this module, not a different URL (README: "Scaling
+        # past one machine").
+        raise SessionStoreError(
+            f"database_url scheme {scheme!r} is not supported: sessions are stored in SQLite only "
+            "(use sqlite:///relative/path or sqlite:////absolute/path)"
+        )
+    # SQLAlchemy's form: sqlite:///rel.db is relative, sqlite:////abs.db absolute; the file is
+    # what follows the third slash. No in-memory database: a drill must survive a restart.
+    if not rest.startswith("/") or rest in ("/", "/:memory:") or "?" in rest:
+        raise SessionStoreError(
+            f"database_url {text!r} names no database file (use sqlite:///path/to/file.sqlite3)"
+        )
+    return Path(rest[1:])
+
+
 class SessionStore:
     """Drill sessions and their turns in one SQLite file."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+        """Open (creating if needed) the store at a file path or a `sqlite:///` URL."""
+        self.path = sqlite_path(path)
         self._lock = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,18 +5,19 @@ signed-in user; storage enforces the same scope again."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from agents import charts
-from agents.stories import StoryError, split_star
+from agents.stories import StoryError, review_story, split_star
 from agents.ui_common import readable_error, user_of
 
 if TYPE_CHECKING:
     from agents.services import Services
 
-COLUMNS = ["id", "title", "LPs", "role", "company", "date", "metrics"]
+COLUMNS = ["id", "title", "LPs", "role", "company", "date", "metrics", "strength"]
 FIELDS = ("situation", "task", "action", "result", "learning")
 
 
@@ -24,8 +25,13 @@ def _names(services: Services) -> dict[str, str]:
     return {slug: p.name for slug, p in services.principles.items()}
 
 
+def _strength(story: Any) -> str:
+    """The story's overall coaching grade as "n/5" (rule-based, so cheap per row)."""
+    return f"{review_story(story).overall}/5"
+
+
 def story_rows(services: Services, request: Any = None) -> list[list[str]]:
-    """The user's stories as table rows."""
+    """The user's stories as table rows (the last column is the coaching grade)."""
     bank = services.stories
     if bank is None:
         return []
@@ -39,6 +45,7 @@ def story_rows(services: Services, request: Any = None) -> list[list[str]]:
             s.company,
             s.date,
             ", ".join(s.metrics or []),
+            _strength(s),
         ]
         for s in bank.list(user_of(request))
     ]
@@ -129,12 +136,13 @@ def import_stories(
     try:
         report = bank.import_file(user_of(request), path)
     except StoryError as e:
-        return f"⚠ Nothing was imported: {e}"
+        # Name the file as the user knows it, not by the server's upload path.
+        return f"⚠ Nothing was imported: {str(e).replace(str(path), Path(path).name)}"
     except Exception as e:
         return readable_error("import the file", e)
     return (
         f"Imported {report.total} stories: {report.created} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged."
+        f"{report.unchanged} unchanged (duplicates skipped)."
     )
 
 
@@ -193,6 +201,7 @@ def coaching_view(services: Services, story_id: str | None, request: Any = None)
     lines = [
         f"### Coaching: {review.title}",
         f"Overall **{review.overall}/5** · {parts}",
+        "",
         f"Measurability {review.measurability}/3 · ownership {review.ownership.upper()}",
         "",
         "**Add this:**",
@@ -222,14 +231,20 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     """Build the Stories tab; returns the (fn, inputs, outputs) refresh to run on tab select."""
     lp_choices = [(p.name, slug) for slug, p in services.principles.items()]
     table = gr.Dataframe(
-        headers=COLUMNS, interactive=False, wrap=True, elem_id="stories-table", label="Your stories"
+        headers=COLUMNS,
+        interactive=False,
+        wrap=True,
+        # Widths so all eight columns fit a laptop screen (the strength column stays visible).
+        column_widths=["10%", "20%", "20%", "10%", "10%", "7%", "15%", "8%"],
+        elem_id="stories-table",
+        label="Your stories",
     )
     selected = gr.State(None)
     with gr.Accordion("Import / export", open=True):
         with gr.Row():
             upload = gr.File(
                 label="Import stories (.md, .json, .yaml)",
-                file_types=[".md", ".markdown", ".json", ".yaml", ".yml", ".txt"],
+                file_types=[".md", ".markdown", ".json", ".yaml", ".yml"],
                 type="filepath",
                 elem_id="stories-upload",
             )

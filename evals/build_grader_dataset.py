@@ -33,6 +33,7 @@ VARIANTS: dict[str, tuple[tuple[str, ...], str]] = {
     "vague_no_learning": (("S", "T", "Ai", "Rv"), "i"),
     "no_action": (("S", "T", "Rq", "L"), "none"),
     "no_context": (("Ai", "Rq", "L"), "i"),
+    "no_task": (("S", "Ai", "Rq", "L"), "i"),
     "quant_no_learning": (("S", "T", "Ai", "Rq"), "i"),
     "result_first": (("Rb", "S", "T", "Ai", "L"), "i"),
     "we_vague_thin": (("S", "Awe", "Rv"), "we"),

@@ -209,8 +209,9 @@ def to_markdown(reports: dict[str, Report], command: str) -> str:
         f"Command: `{command}`. Dataset: `evals/data/grader/` (constructed answers with exact "
         "labels, hand-labelled spoken answers, injection cases); acceptance is judged on the "
         "held-back split (about 30% of the stories, chosen by hash). Tuning read only the dev "
-        "split's disagreements; the held-out totals were read at three checkpoints (before "
-        "tuning, after the first round, final) and its individual errors were never inspected. "
+        "split's disagreements; the held-out totals were read only at checkpoints (before "
+        "tuning and after each tuning round, five in all) and its individual errors were never "
+        "inspected. "
         "Rebuild the data with `python -m evals.build_grader_dataset`.\n\n"
         + "\n".join(lines)
         + "\n"

@@ -28,10 +28,28 @@ def test_the_committed_dataset_is_what_the_builder_makes() -> None:
         assert on_disk == records, f"{name}.jsonl is stale: rebuild with evals.build_grader_dataset"
 
 
+def test_the_builder_is_deterministic() -> None:
+    first, second = builder.build(), builder.build()
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    # The split is a pure function of the story ids, not of their order.
+    ids = [f"story-{i}" for i in range(40)]
+    assert builder.heldout_ids(ids) == builder.heldout_ids(list(reversed(ids)))
+    assert len(builder.heldout_ids(ids)) == 12
+
+
 def test_sizes_and_splits() -> None:
     built = builder.build()
     constructed, spoken, injection = built["constructed"], built["spoken"], built["injection"]
-    assert len(constructed) >= 200 and len(spoken) >= 20 and len(injection) >= 15
+    assert len(constructed) >= 200 and len(spoken) >= 25 and len(injection) >= 20
+    others = ("hypothetical", "non_answer")
+    stories = {r["story"] for r in constructed if r["variant"] not in others}
+    assert len(stories) >= 40
+    # Every gap the follow-up can aim at occurs in the constructed answers.
+    gaps = {r["labels"]["top_gap"] for r in constructed}
+    assert gaps >= {
+        *("action", "ownership", "result", "measurability", "situation", "task", "learning"),
+        *("hypothetical", "non_answer", "none"),
+    }
     assert sum(r["labels"]["hypothetical"] for r in constructed) >= 10
     assert sum(r["labels"]["non_answer"] for r in constructed) >= 5
     for records in built.values():

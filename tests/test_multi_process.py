@@ -5,9 +5,9 @@
   the same time.
 - A drill moves between processes: started in one, resumed and continued in another, back again,
   every turn exactly once; a stale copy of a drill in a third process cannot overwrite it.
-- The page itself keeps the drill in `gr.State` (memory of one process), so a load balancer must
-  keep each browser on one process (sticky sessions) until the UI reloads drills from the
-  store by id; `test_the_page_follows_a_session_to_another_process` records that (xfail).
+- The page keeps only the session id in `gr.State` and reloads the drill from the store on every
+  event, so a load balancer needs no sticky sessions:
+  `test_the_page_follows_a_session_to_another_process` moves one page between processes.
 """
 
 from __future__ import annotations

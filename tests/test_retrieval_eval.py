@@ -79,7 +79,7 @@ def test_retrieval_does_not_regress(report: RetrievalReport) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="recall@3 is 0.78 with all-MiniLM-L6-v2 (paraphrase and cross-lingual questions "
-    "miss); 0.9 needs a stronger embedding model. See evals/RESULTS.md, 'Story retrieval'.",
+    "miss); 0.9 needs a stronger embedding model. See evals/RESULTS.md, 'Retrieval'.",
 )
 def test_retrieval_meets_the_acceptance_target(report: RetrievalReport) -> None:
     assert report.metrics("all").recall_at_3 >= TARGET_RECALL_AT_3

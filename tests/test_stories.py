@@ -385,7 +385,7 @@ def test_reopened_collection_uses_our_embedding_function(filled: StoryBank, back
         client = chromadb.PersistentClient(path=str(filled.path), settings=settings)
     else:
         client = chromadb.HttpClient(host=filled.host, port=filled.port, settings=settings)
-    col = client.get_collection(filled.collection_name)  # no embedding function passed
+    col = client.get_collection(filled.collection_name_for("alice"))  # no embedding function
     ef = col.configuration.get("embedding_function")
     assert ef is not None and ef.name() == "barraiser-minilm-int8"
     # Querying by text embeds with our model (sockets to anything but loopback are blocked).
@@ -394,6 +394,34 @@ def test_reopened_collection_uses_our_embedding_function(filled: StoryBank, back
     # A second bank on the same storage sees the same stories.
     again = StoryBank(path=filled.path) if backend == "embedded" else filled
     assert again.search("alice", "Tell me about a time you reduced costs.")[0].id == "cost"
+
+
+def test_a_schema_1_shared_collection_is_split_per_user(tmp_path: Path) -> None:
+    old = StoryBank(path=tmp_path / "chroma")
+    old.import_text("alice", STORIES_MD, "md")
+    old.create("bob", {"id": "b1", "title": "Bob's launch", "text": "I led the launch."})
+    before = {u: [s.content_key() for s in old.list(u)] for u in ("alice", "bob")}
+    # Rebuild the schema-1 layout: every user's records in one collection, as 1.x wrote them.
+    client = old._open_client()
+    shared = client.create_collection(old.collection_name)
+    for user in ("alice", "bob"):
+        col = old._collection(user)
+        assert col is not None
+        got = col.get(include=["metadatas", "embeddings", "documents"])
+        shared.add(
+            ids=got["ids"],
+            embeddings=got["embeddings"],
+            metadatas=got["metadatas"],
+            documents=got["documents"],
+        )
+        client.delete_collection(old.collection_name_for(user))
+
+    bank = StoryBank(path=tmp_path / "chroma")
+    assert {u: [s.content_key() for s in bank.list(u)] for u in ("alice", "bob")} == before
+    names = {c.name for c in bank._open_client().list_collections()}
+    assert names == {bank.collection_name_for("alice"), bank.collection_name_for("bob")}
+    assert bank.search("alice", "Tell me about a time you reduced costs.")[0].id == "cost"
+    assert bank.search("bob", "Tell me about a launch")[0].id == "b1"
 
 
 def test_fresh_install_reads_create_nothing(tmp_path: Path) -> None:
@@ -487,6 +515,26 @@ def test_cli_runs_as_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr.decode()
     assert json.loads(done.stdout)[0]["title"] == "Cloud costs"
+    md = tmp_path / "stories.md"
+    md.write_text(STORIES_MD, "utf-8")
+    done = subprocess.run([*run, "import", str(md)], env=env, cwd=repo, capture_output=True)
+    assert done.returncode == 0 and b"5 new" in done.stdout, done.stderr.decode()
+    done = subprocess.run([*run, "list"], env=env, cwd=repo, capture_output=True)
+    assert done.returncode == 0 and b"Pushed back on my manager" in done.stdout
+    question = "Tell me about a time you disagreed with your manager."
+    done = subprocess.run(
+        [*run, "search", question, "--k", "3", "--json"], env=env, cwd=repo, capture_output=True
+    )
+    rows = json.loads(done.stdout)
+    assert [sorted(r) for r in rows] == [["id", "lps", "score", "title"]] * 3
+    assert rows[0]["id"] == "backbone" and rows[0]["lps"] == ["have-backbone"]
+    assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    out = tmp_path / "all.json"
+    done = subprocess.run([*run, "export", str(out)], env=env, cwd=repo, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    exported = json.loads(out.read_text("utf-8"))
+    assert {s["title"] for s in exported} >= {"Cloud costs", "Pushed back on my manager"}
+    assert len(exported) == 6
 
 
 def test_services_wire_the_bank_into_coach_mode_drills(services) -> None:

@@ -29,6 +29,7 @@ from agents.voice import (
     build_stt,
     build_tts,
     delivery_of,
+    load_audio,
     to_wav_bytes,
     voice_status,
     write_wav,
@@ -117,6 +118,7 @@ def test_bad_audio_gives_readable_errors(tiny: WhisperSTT, tmp_path: Path) -> No
         (str(junk), "not audio"),
         (str(tmp_path / "missing.wav"), "could not be found"),
         ((16000, np.zeros(0, dtype=np.int16)), "no sound"),
+        ((16000, np.zeros(32000, dtype=np.int16)), "silent"),
     ):
         with pytest.raises(VoiceError, match=words):
             tiny.transcribe(audio)
@@ -128,7 +130,7 @@ def test_silence_and_long_audio_through_the_page_handler(services, tmp_path: Pat
 
     silence = write_wav(tmp_path / "silence.wav", 16000, np.zeros(16000 * 2, dtype=np.int16))
     text, note = transcribe_for_answer(services, str(silence))
-    assert text == "" and note.startswith("⚠")
+    assert text == "" and note.startswith("⚠") and "silent" in note
     junk = tmp_path / "junk.webm"
     junk.write_bytes(b"\x00garbage" * 100)
     assert transcribe_for_answer(services, str(junk))[1].startswith("⚠")
@@ -139,6 +141,16 @@ def test_silence_and_long_audio_through_the_page_handler(services, tmp_path: Pat
     rate, audio = PiperTTS().synthesize(PASSAGE)
     t = short.transcribe((rate, audio))
     assert t.duration_s == pytest.approx(3.0, abs=0.05) and t.notice
+
+
+def test_a_ten_minute_file_is_cut_to_the_limit_with_a_notice(tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    noise = (rng.standard_normal(16000 * 600) * 2000).astype(np.int16)
+    path = write_wav(tmp_path / "ten_minutes.wav", 16000, noise)
+    data, seconds, notice = load_audio(str(path), Settings(_env_file=None).voice_max_seconds)
+    assert seconds == pytest.approx(360.0) and data.size == 360 * 16000
+    assert notice and "first 6 minutes" in notice
+    assert load_audio(str(path), 900.0)[2] is None
 
 
 def _tiny_sha() -> str:

@@ -1,5 +1,5 @@
-"""Browser test support, imported by the test modules: the real app in a child process and
-Debian's headless Chromium via Playwright; a fake microphone plays the fixture WAV."""
+"""Browser test helpers (plain functions; the fixtures are in conftest.py): the real app in a
+child process, Chromium flags, screenshots, tab and chat helpers."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import contextlib
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import REPO, child_env, free_port, wait_for_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,6 +23,9 @@ BROWSER_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
+]
+MIC_ARGS = [
+    *BROWSER_ARGS,
     # A fake microphone that "hears" the fixture WAV, and no permission prompt.
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
@@ -45,8 +48,10 @@ def app_server(data_dir: Path, **env: str) -> Iterator[str]:
     started = time.perf_counter()
     try:
         wait_for_port(port, proc, timeout=120)
-        print(f"\napp listening after {time.perf_counter() - started:.1f} s")
-        yield f"http://127.0.0.1:{port}/"
+        url = f"http://127.0.0.1:{port}/"
+        wait_for_http_200(url, proc)
+        print(f"\npage ready {time.perf_counter() - started:.1f} s after launch")
+        yield url
     finally:
         proc.terminate()
         try:
@@ -55,36 +60,21 @@ def app_server(data_dir: Path, **env: str) -> Iterator[str]:
             proc.kill()
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One offline app without login for the module's tests."""
-    with app_server(tmp_path_factory.mktemp("browser-app")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context (own cookies) with microphone permission."""
-    context = browser.new_context(
-        permissions=["microphone"], viewport={"width": 1280, "height": 900}
-    )
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
+def wait_for_http_200(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Block until the page answers 200 (Gradio listens a moment before it serves)."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited early ({proc.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError as e:  # URLError/HTTPError/connection reset while it starts
+            last = e
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer 200 within {timeout}s") from last
 
 
 def screenshot(page: Any, name: str) -> Path:

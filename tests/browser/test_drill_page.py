@@ -7,9 +7,8 @@ import time
 from typing import Any
 
 import pytest
-from browser_support import app_url, browser, chat_texts, open_tab, page, screenshot
 
-__all__ = ["app_url", "browser", "page"]  # fixtures imported for pytest
+from .browser_support import chat_texts, open_tab, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

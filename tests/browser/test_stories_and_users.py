@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import app_server, browser, chat_texts, login, open_tab, page, screenshot
 
-__all__ = ["browser", "page"]  # fixtures imported for pytest
+from .browser_support import app_server, chat_texts, login, open_tab, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,7 +35,8 @@ Our team moved twelve billing services to the cloud. We planned waves and it wen
 @pytest.fixture(scope="module")
 def two_user_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     with app_server(
-        tmp_path_factory.mktemp("users-app"), BARRAISER_AUTH="alice:alice-pw,bob:bob-pw"
+        tmp_path_factory.mktemp("users-app"),
+        BARRAISER_AUTH="alice:alice-pw,bob:bob-pw,carol:carol-pw",
     ) as url:
         yield url
 
@@ -48,13 +48,11 @@ def _import(page: Any, path: Path) -> None:
 
 
 def test_story_import_coverage_and_coaching(
-    two_user_app: str, browser: Any, tmp_path: Path
+    two_user_app: str, new_page: Any, tmp_path: Path
 ) -> None:
     stories = tmp_path / "stories.md"
     stories.write_text(STORIES_MD, "utf-8")
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = ctx.new_page()
-    page.set_default_timeout(30_000)
+    page = new_page()
     login(page, two_user_app, "alice", "alice-pw")
     _import(page, stories)
     assert "Imported 3 stories" in page.locator("#stories-notice").inner_text()
@@ -81,9 +79,7 @@ def test_story_import_coverage_and_coaching(
     table.locator("span", has_text="Checkout latency at Wombatcorp").first.wait_for()
 
     # Bob, in his own browser context, sees none of it.
-    bob_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    bob = bob_ctx.new_page()
-    bob.set_default_timeout(30_000)
+    bob = new_page()
     login(bob, two_user_app, "bob", "bob-pw")
     open_tab(bob, "Stories")
     bob.locator("#stories-table").wait_for()
@@ -91,16 +87,12 @@ def test_story_import_coverage_and_coaching(
     bob.locator("#find-question textarea, #find-question input").first.press("Enter")
     bob.locator("#find-result").get_by_text("No stories yet").wait_for()
     assert "Wombatcorp" not in bob.content()
-    ctx.close()
-    bob_ctx.close()
 
 
-def test_two_users_never_see_each_others_drills(two_user_app: str, browser: Any) -> None:
+def test_two_users_never_see_each_others_drills(two_user_app: str, new_page: Any) -> None:
     pages = {}
     for user in ("alice", "bob"):
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        pg = ctx.new_page()
-        pg.set_default_timeout(30_000)
+        pg = new_page()
         login(pg, two_user_app, user, f"{user}-pw")
         pg.locator("#start-drill").click()
         pg.locator("#drill-chat .message").nth(1).wait_for()
@@ -134,24 +126,25 @@ def test_two_users_never_see_each_others_drills(two_user_app: str, browser: Any)
     screenshot(pages["alice"], "two-users-alice")
 
 
-def test_a_spoken_answer_is_transcribed_and_graded(page: Any, tmp_path: Path) -> None:
-    with app_server(tmp_path / "voice-app") as url:
-        page.goto(url)
-        page.locator("#start-drill").click()
-        page.locator("#drill-chat .message").nth(1).wait_for()
-        audio = page.locator("#answer-audio")
-        audio.locator("button.record-button").click()
-        page.wait_for_timeout(24_000)  # the fixture answer is 22 s long
-        audio.locator("button.stop-button").first.click()
-        page.locator("#delivery").get_by_text("Delivery").wait_for(timeout=90_000)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('#drill-chat .message')]"
-            ".some(m => m.innerText.toLowerCase().includes('checkout'))",
-            timeout=90_000,
-        )
-        page.locator("#grade-card").wait_for()
-        card = page.locator("#grade-card").inner_text()
-        assert "Grade card" in card
-        assert page.locator("#grade-card mark.ev-action").count() >= 1
-        assert "wpm" in page.locator("#delivery").inner_text()
-        screenshot(page, "voice")
+def test_a_spoken_answer_is_transcribed_and_graded(two_user_app: str, mic_page: Any) -> None:
+    page = mic_page
+    # A third user, so neither drill above is resumed here.
+    login(page, two_user_app, "carol", "carol-pw")
+    page.locator("#start-drill").click()
+    page.locator("#drill-chat .message").nth(1).wait_for()
+    audio = page.locator("#answer-audio")
+    audio.locator("button.record-button").click()
+    page.wait_for_timeout(24_000)  # the fixture answer is 22 s long
+    audio.locator("button.stop-button").first.click()
+    page.locator("#delivery").get_by_text("Delivery").wait_for(timeout=90_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#drill-chat .message')]"
+        ".some(m => m.innerText.toLowerCase().includes('checkout'))",
+        timeout=90_000,
+    )
+    page.locator("#grade-card").wait_for()
+    card = page.locator("#grade-card").inner_text()
+    assert "Grade card" in card
+    assert page.locator("#grade-card mark.ev-action").count() >= 1
+    assert "wpm" in page.locator("#delivery").inner_text()
+    screenshot(page, "voice")

@@ -44,7 +44,7 @@ def verify(bank: StoryBank, questions: list[str]) -> dict[str, object]:
     """Every story complete (its record and all its chunks), no orphan chunk, search working."""
     stories = bank.list(USER)
     problems: list[str] = []
-    col = bank._collection(create=False)
+    col = bank._collection(USER, create=False)
     chunks: Counter[str] = Counter()
     if col is not None:
         got = col.get(where={"$and": [{"user": USER}, {"kind": "chunk"}]}, include=["metadatas"])

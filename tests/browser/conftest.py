@@ -1,0 +1,86 @@
+"""Browser fixtures shared by every browser test module: one app server per module, one
+headless Chromium per session (plain, and one with a fake microphone playing the fixture WAV)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .browser_support import BROWSER_ARGS, CHROMIUM, MIC_ARGS, VOICE_WAV, app_server
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One offline app without login (the user is `local`) for the module's tests."""
+    with app_server(tmp_path_factory.mktemp("browser-app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The Playwright driver (sync API), started once."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """Headless Debian Chromium."""
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def mic_browser(playwright: Any) -> Iterator[Any]:
+    """Headless Chromium whose (fake) microphone plays tests/fixtures/voice_answer.wav."""
+    if not VOICE_WAV.exists():
+        pytest.fail(f"{VOICE_WAV} is missing")
+    b = playwright.chromium.launch(executable_path=CHROMIUM, args=MIC_ARGS)
+    yield b
+    b.close()
+
+
+def _new_page(browser: Any, **options: Any) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser context (own cookies, so its own signed-in user)."""
+    context, pg = _new_page(browser)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def mic_page(mic_browser: Any) -> Iterator[Any]:
+    """A fresh context of the fake-microphone browser, microphone permission granted."""
+    context, pg = _new_page(mic_browser, permissions=["microphone"])
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any) -> Iterator[Any]:
+    """A factory of extra fresh contexts (several users in one test); all closed afterwards."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context, pg = _new_page(browser)
+        contexts.append(context)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
