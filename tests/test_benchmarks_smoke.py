@@ -50,7 +50,8 @@ def test_scale_benchmark_covers_retrieval_server_store_and_app() -> None:
 
     result = run(quick=True)
     retrieval, load = result["tables"]
-    stores = [row[1] for row in retrieval["rows"]]
+    at = retrieval["columns"].index("store")
+    stores = [row[at] for row in retrieval["rows"]]
     assert stores.count("embedded") == 2 and "server (HTTP)" in stores
     assert [row[0] for row in load["rows"]] == [1, 2]
     assert result["app"]["cold_start_s"] > 0 and result["app"]["idle_rss_mb"] > 0
