@@ -686,7 +686,8 @@ def run(quick: bool = False, full: bool = False) -> dict[str, Any]:
             plotted = plot(retrieval, load["levels"], Path(tmp) / "growth.png").name
             plotted = f"(quick run: drawn to a temporary {plotted}, not committed)"
     else:
-        plotted = str(plot(retrieval, load["levels"], PLOT).relative_to(REPO))
+        target = PLOT.with_name("growth-full.png") if full else PLOT  # make bench owns PLOT
+        plotted = str(plot(retrieval, load["levels"], target).relative_to(REPO))
     busiest = load["levels"][-1]
     columns = list(dict.fromkeys(c for r in retrieval for c in r))  # the server adds columns
     return {

@@ -1,6 +1,8 @@
 """Run every `benchmarks/bench_*.py` and write `benchmarks/RESULTS.md`.
 
 `python -m benchmarks.run [--quick] [--only NAME ...] [--out FILE]` (this is `make bench`).
+`--full` passes `full=True` to modules whose `run` takes it (100,000 stories in `bench_scale`):
+`python -m benchmarks.run --full --only scale --timeout 3600 --out benchmarks/RESULTS-full.md`.
 
 Each module exposes `run(quick: bool) -> dict` and runs in its own Python process, so one
 benchmark's memory, threads or crash cannot disturb the next, and a time limit can stop it. The
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import inspect
 import json
 import os
 import platform
@@ -131,7 +134,9 @@ def git_commit() -> str:
         return "unknown"
 
 
-def run_module(name: str, quick: bool, timeout: float) -> tuple[str, dict[str, Any] | str, float]:
+def run_module(
+    name: str, quick: bool, timeout: float, full: bool = False
+) -> tuple[str, dict[str, Any] | str, float]:
     """Run one module in a child process: ("ok", result, s) or ("FAILED"/"TIMEOUT", why, s)."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -139,6 +144,8 @@ def run_module(name: str, quick: bool, timeout: float) -> tuple[str, dict[str, A
         command = [sys.executable, "-m", "benchmarks.run", "--child", name, "--json", str(out)]
         if quick:
             command.append("--quick")
+        if full:
+            command.append("--full")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
         )}  # fmt: skip
@@ -163,14 +170,16 @@ def run_module(name: str, quick: bool, timeout: float) -> tuple[str, dict[str, A
         return "FAILED", f"the benchmark process exited with {code} and no result", elapsed
 
 
-def _child(name: str, out: Path, quick: bool) -> int:
+def _child(name: str, out: Path, quick: bool, full: bool = False) -> int:
     """Inside the child: run one module and write its result (or error) as JSON."""
     import traceback
 
     # A SIGTERM from the parent unwinds `finally` blocks, which stop any servers we started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        result = importlib.import_module(f"benchmarks.{name}").run(quick=quick)
+        run = importlib.import_module(f"benchmarks.{name}").run
+        takes_full = "full" in inspect.signature(run).parameters
+        result = run(quick=quick, full=True) if full and takes_full else run(quick=quick)
         payload: dict[str, Any] = {"result": result}
     except Exception as e:  # a broken benchmark is reported in the file, not hidden
         traceback.print_exc()
@@ -190,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks and write the results file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke check")
+    parser.add_argument("--full", action="store_true", help="largest sizes where offered")
     parser.add_argument("--only", action="append", default=None, help="a module (repeatable)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="per module, s")
@@ -198,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.child:
-        return _child(args.child, args.json, args.quick)
+        return _child(args.child, args.json, args.quick, args.full)
 
     def wanted(name: str) -> bool:
         short = name.removeprefix("bench_")
@@ -214,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in present:
         short = name.removeprefix("bench_")
         print(f"{short}: running", flush=True)
-        status, result, elapsed = run_module(name, args.quick, args.timeout)
+        status, result, elapsed = run_module(name, args.quick, args.timeout, args.full)
         print(f"{short}: {status} in {elapsed:.1f} s", flush=True)
         summary.append([short, EXPECTED.get(short, ""), status, f"{elapsed:.1f}"])
         sections += [f"## {short} ({status}, {elapsed:.1f} s)", ""]
