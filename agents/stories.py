@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -47,7 +48,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 import yaml
@@ -182,6 +183,32 @@ class StoryImportError(StoryError):
 
 class StoryBankError(RuntimeError):
     """The storage backend (embedded Chroma or a Chroma server) failed or is unreachable."""
+
+
+class StaleCollectionError(StoryBankError):
+    """A cached collection handle points at a collection another process has deleted."""
+
+
+_F = TypeVar("_F")
+
+
+def _reopens_stale(method: _F) -> _F:
+    """Retry a per-user method once after its collection was deleted by another process.
+
+    Another app process (or bank object) may run "delete my data" for the user; this bank's
+    cached handle then names a collection that no longer exists. `_call` drops the handle and
+    raises StaleCollectionError; nothing was written through the dead handle, so running the
+    method again on a freshly opened (or, for reads, absent) collection is safe.
+    """
+
+    @functools.wraps(method)  # type: ignore[arg-type]
+    def wrapper(self: Any, user: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, user, *args, **kwargs)  # type: ignore[operator]
+        except StaleCollectionError:
+            return method(self, user, *args, **kwargs)  # type: ignore[operator]
+
+    return wrapper  # type: ignore[return-value]
 
 
 # --- text hygiene ---------------------------------------------------------------------------
@@ -1727,6 +1754,15 @@ class StoryBank:
         except (StoryError, StoryBankError):
             raise
         except Exception as e:
+            owner = getattr(fn, "__self__", None)
+            if isinstance(owner, _UserScope) and _is_not_found(e):
+                with self._lock:
+                    if self._cols.get(owner.user) is owner._col:
+                        self._cols.pop(owner.user, None)
+                raise StaleCollectionError(
+                    f"{what} failed ({self.describe()}): the stories of {owner.user} were "
+                    f"deleted elsewhere while this process held them open: {e}"
+                ) from e
             raise StoryBankError(f"{what} failed ({self.describe()}): {e}") from e
 
     @staticmethod
@@ -2003,6 +2039,7 @@ class StoryBank:
 
     # -- CRUD ---------------------------------------------------------------------------------
 
+    @_reopens_stale
     def create(self, user: str, story: StoryInput | Mapping[str, Any]) -> Story:
         """Add one story (LPs auto-suggested when none are given); returns it as stored."""
         if isinstance(story, StoryInput):
@@ -2019,6 +2056,7 @@ class StoryBank:
         assert found is not None
         return found
 
+    @_reopens_stale
     def update(self, user: str, story_id: str, **changes: Any) -> Story:
         """Change fields of a story (text edits re-extract metrics unless metrics are given)."""
         current = self.get(user, story_id)
@@ -2043,6 +2081,7 @@ class StoryBank:
         assert found is not None
         return found
 
+    @_reopens_stale
     def get(self, user: str, story_id: str) -> Story | None:
         """One of the user's stories, or None."""
         scope = self._scope(user, create=False)
@@ -2052,6 +2091,7 @@ class StoryBank:
         metas = got.get("metadatas") or []
         return self._story_from_meta(metas[0]) if metas else None
 
+    @_reopens_stale
     def list(self, user: str) -> list[Story]:
         """All of the user's stories, oldest first (then by title)."""
         scope = self._scope(user, create=False)
@@ -2061,6 +2101,7 @@ class StoryBank:
         stories = [self._story_from_meta(m) for m in got.get("metadatas") or []]
         return sorted(stories, key=lambda s: (s.created_at, s.title.lower(), s.id))
 
+    @_reopens_stale
     def count(self, user: str) -> int:
         """How many stories the user has."""
         scope = self._scope(user, create=False)
@@ -2069,6 +2110,7 @@ class StoryBank:
         got = self._call("counting stories", scope.get_stories, include=())
         return len(got.get("ids") or [])
 
+    @_reopens_stale
     def delete(self, user: str, story_id: str) -> bool:
         """Delete one story; False when the user has no such story."""
         scope = self._scope(user, create=False)
@@ -2080,6 +2122,7 @@ class StoryBank:
             self._call("deleting a story", scope.delete_stories, [story_id])
         return True
 
+    @_reopens_stale
     def clear(self, user: str) -> int:
         """Delete all of the user's stories; returns how many there were."""
         scope = self._scope(user, create=False)
@@ -2092,12 +2135,14 @@ class StoryBank:
 
     # -- import / export ----------------------------------------------------------------------
 
+    @_reopens_stale
     def import_text(self, user: str, text: str, fmt: str, source: str = "<input>") -> ImportReport:
         """Import stories from text in `fmt`; all-or-nothing."""
         check_user(user)
         inputs = parse_stories(text, fmt, source)
         return self._save(user, inputs, source)
 
+    @_reopens_stale
     def import_file(self, user: str, path: str | Path, fmt: str | None = None) -> ImportReport:
         """Import a .md/.json/.yaml file; a bad file raises StoryImportError and saves nothing."""
         check_user(user)
@@ -2120,10 +2165,12 @@ class StoryBank:
         text = decode_file(data, str(src))
         return self.import_text(user, text, chosen, str(src))
 
+    @_reopens_stale
     def export_text(self, user: str, fmt: str) -> str:
         """The user's stories as md/json/yaml text."""
         return export_text(self.list(user), fmt)
 
+    @_reopens_stale
     def export_file(self, user: str, path: str | Path, fmt: str | None = None) -> int:
         """Write the user's stories to a file (atomically); returns how many."""
         dest = Path(path)
@@ -2137,6 +2184,7 @@ class StoryBank:
 
     # -- retrieval ----------------------------------------------------------------------------
 
+    @_reopens_stale
     def search(self, user: str, question: str, k: int = 3) -> list[StoryHit]:
         """The user's top-k stories for a question, best first, each with a reason."""
         if not isinstance(k, int) or k < 1:
@@ -2212,6 +2260,7 @@ class StoryBank:
 
     # -- drill history, coverage, coaching ---------------------------------------------------
 
+    @_reopens_stale
     def record_use(self, user: str, story_id: str, session_id: str) -> None:
         """Note that a story was told in a drill session (sessions are counted once each)."""
         scope = self._scope(user)
@@ -2240,6 +2289,7 @@ class StoryBank:
                 },
             )
 
+    @_reopens_stale
     def usage(self, user: str) -> dict[str, tuple[int, int]]:
         """story id -> (distinct sessions, uses)."""
         scope = self._scope(user, create=False)
@@ -2248,6 +2298,7 @@ class StoryBank:
         got = self._call("reading usage", scope.get_stories)
         return {str(m["story_id"]): _usage_of(m) for m in got.get("metadatas") or []}
 
+    @_reopens_stale
     def review(self, user: str, story_id: str) -> StoryReview:
         """Coach one story: grade parts and concrete additions."""
         story = self.get(user, story_id)
@@ -2255,11 +2306,13 @@ class StoryBank:
             raise StoryNotFoundError(f"no story {story_id!r} for user {user!r}")
         return review_story(story, self.classifier)
 
+    @_reopens_stale
     def review_all(self, user: str) -> list[StoryReview]:
         """Coach every story of the user, weakest first."""
         reviews = [review_story(s, self.classifier) for s in self.list(user)]
         return sorted(reviews, key=lambda r: (r.overall, r.title.lower()))
 
+    @_reopens_stale
     def coverage(self, user: str) -> Coverage:
         """16-LP x stories strength matrix, thin LPs, over-used stories and near-duplicates."""
         principles = _principles()

@@ -239,6 +239,22 @@ def test_multilingual_story_matches_a_question_in_its_language(filled: StoryBank
 # --- users ----------------------------------------------------------------------------------
 
 
+def test_a_purge_by_another_process_leaves_this_bank_working(filled: StoryBank) -> None:
+    # A second app process shares the storage; "delete my data" runs there while this bank
+    # holds alice's collection open. Its next calls must see an empty bank, then work again.
+    other = StoryBank(
+        path=filled.path, host=filled.host, port=filled.port, collection=filled.collection_name
+    )
+    filled.import_text("bob", STORIES_MD, "md")
+    assert filled.count("alice") == 5 and other.count("alice") == 5
+    assert other.purge_user("alice") == 5
+    assert filled.list("alice") == [] and filled.search("alice", "cutting costs") == []
+    assert filled.import_text("alice", STORIES_MD, "md").created == 5
+    assert other.count("alice") == 5
+    assert filled.search("alice", "Tell me about cutting costs", k=1)[0].id == "cost"
+    assert filled.count("bob") == 5  # the other user was never touched
+
+
 def test_users_are_isolated(bank: StoryBank) -> None:
     bank.import_text("alice", STORIES_MD, "md")
     bank.import_text("bob", STORIES_MD, "md")  # the same story ids, in another user's space
