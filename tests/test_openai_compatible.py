@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import REPO, child_env, free_port, wait_for_port
+from conftest import REPO, child_env, free_port, stop_process, wait_for_port
 
 from agents.config import Settings, load_settings
 from agents.grader import Grader, Judgement
@@ -175,8 +175,4 @@ def test_the_web_app_uses_the_server_from_its_environment(
         assert any(r.get("stream") for r in server.requests)
         client.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)

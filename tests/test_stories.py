@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import child_env, free_port
+from conftest import child_env, free_port, stop_process
 
 from agents.stories import (
     StoryBank,
@@ -110,12 +110,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         _wait_for_heartbeat(port, proc, log_path)
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 def _wait_for_heartbeat(port: int, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO, child_env, free_port, wait_for_port
+from conftest import REPO, child_env, free_port, stop_process, wait_for_port
 
 CHROMIUM = "/usr/bin/chromium"
 VOICE_WAV = REPO / "tests" / "fixtures" / "voice_answer.wav"
@@ -53,11 +53,7 @@ def app_server(data_dir: Path, **env: str) -> Iterator[str]:
         print(f"\npage ready {time.perf_counter() - started:.1f} s after launch")
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 def wait_for_http_200(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
