@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from agents.drill.sessions import SessionStore
     from agents.services import Services
-    from agents.sessions import SessionStore
-    from agents.stories import StoryBank
+    from agents.stories.bank import StoryBank
 
 log = logging.getLogger("barraiser.privacy")
 DEFAULT_USER = "local"

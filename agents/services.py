@@ -6,13 +6,13 @@ import threading
 from dataclasses import dataclass, field
 
 from agents.config import Settings
-from agents.grader import Grader
-from agents.interviewer import Interviewer
+from agents.drill.interviewer import Interviewer
+from agents.drill.sessions import SessionStore
+from agents.grading.grader import Grader
 from agents.llm import ChatModel, build_llm
-from agents.principles import Principle, load_principles
-from agents.sessions import SessionStore
-from agents.stories import StoryBank
-from agents.voice import SpeechToText, TextToSpeech, build_stt, build_tts
+from agents.lp.principles import Principle, load_principles
+from agents.stories.bank import StoryBank
+from agents.voice.speech import SpeechToText, TextToSpeech, build_stt, build_tts
 
 
 @dataclass

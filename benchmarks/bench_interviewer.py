@@ -23,10 +23,10 @@ def run(quick: bool = False) -> dict[str, Any]:
     """Time every reply of simulated drills (all personas, interview and coach mode)."""
     import random
 
-    from agents.grader import Grader
-    from agents.interviewer import DrillConfig, Interviewer
-    from agents.principles import load_principles
-    from agents.sessions import SessionStore
+    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.sessions import SessionStore
+    from agents.grading.grader import Grader
+    from agents.lp.principles import load_principles
     from evals.simulated_candidates import PERSONAS, Context
 
     principles = load_principles()

@@ -46,9 +46,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def probe_messages() -> list[dict[str, str]]:
     """The interviewer's real probe request after one answer (system, transcript, task)."""
-    from agents.grader import Grader
-    from agents.interviewer import DrillConfig, Interviewer
-    from agents.principles import load_principles
+    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.grading.grader import Grader
+    from agents.lp.principles import load_principles
 
     iv = Interviewer(Grader(None), load_principles(), None)
     state = iv.start(DrillConfig(seed=7, mode="interview"))
@@ -148,10 +148,10 @@ def measure_ratio(delay: float, iterations: int, messages: list[dict[str, str]])
 def measure_turn(delay: float, turns: int) -> dict[str, Any]:
     """One interviewer turn with the model on: LLM grade, then a streamed LLM probe."""
     from agents.config import Settings
-    from agents.grader import Grader
-    from agents.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.grading.grader import Grader
     from agents.llm import OpenAIChat
-    from agents.principles import load_principles
+    from agents.lp.principles import load_principles
     from benchmarks.fake_openai_server import FakeOpenAIServer
 
     counter = {"n": 0}

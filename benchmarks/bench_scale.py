@@ -164,7 +164,7 @@ def stop(proc: subprocess.Popen[Any]) -> None:
 
 def _questions(n: int) -> list[str]:
     """Real interview questions from the LP bank, as query texts."""
-    from agents.principles import load_principles
+    from agents.lp.principles import load_principles
 
     qs = [q.text for p in load_principles().values() for q in p.questions]
     return [qs[(i * 37) % len(qs)] for i in range(n)]
@@ -174,7 +174,7 @@ def _bank_bases(n: int, ef: Any) -> list[tuple[dict[str, Any], np.ndarray]]:
     """n distinct synthetic stories (~150 words) with their chunks embedded by the real model."""
     import random
 
-    from agents.stories import Story, story_chunks
+    from agents.stories.bank import Story, story_chunks
     from benchmarks.bench_stories import _LPS, make_story
 
     rng = random.Random(11)
@@ -201,7 +201,7 @@ def fill_bank(
     plus title and window chunks, the same metadata), but with vectors derived from the base
     stories' real ones instead of embedding every text again.
     """
-    from agents.stories import Story, StoryBank, story_chunks
+    from agents.stories.bank import Story, StoryBank, story_chunks
 
     now = "2026-01-01T00:00:00+00:00"
     for u in range(start // STORIES_PER_USER, -(-stop // STORIES_PER_USER)):
@@ -280,7 +280,7 @@ def retrieval_embedded(
     searched (before that size's purge), so a server can serve exactly the same collections.
     """
     from agents.embeddings import get_embedding_function
-    from agents.stories import StoryBank
+    from agents.stories.bank import StoryBank
 
     ef = get_embedding_function()
     rng = np.random.default_rng(0)
@@ -331,7 +331,7 @@ def retrieval_server(
     the embedded run deleted before the copy (they are expected to be empty).
     """
     from agents.embeddings import get_embedding_function
-    from agents.stories import StoryBank
+    from agents.stories.bank import StoryBank
 
     chroma = Path(sys.executable).with_name("chroma")
     if not chroma.exists():
@@ -402,16 +402,16 @@ def retrieval_server(
 
 def sqlite_commits(n: int) -> dict[str, Any]:
     """Turn commits per second into the SQLite session store (WAL, synchronous=FULL)."""
-    from agents.grader import Grader
-    from agents.interviewer import DrillConfig, Interviewer
-    from agents.principles import load_principles
-    from agents.sessions import SessionStore
+    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.sessions import SessionStore
+    from agents.grading.grader import Grader
+    from agents.lp.principles import load_principles
 
     with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as tmp:
         store = SessionStore(Path(tmp) / "s.sqlite3")
         iv = Interviewer(Grader(None), load_principles(), None, store=store)
         state = iv.start(DrillConfig(seed=1))
-        from agents.interviewer import Turn
+        from agents.drill.interviewer import Turn
 
         times = []
         for i in range(n):

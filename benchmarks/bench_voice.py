@@ -31,7 +31,7 @@ def _wer(reference: str, hypothesis: str) -> float:
 def run(quick: bool = False) -> dict[str, Any]:
     """Real-time factor = processing seconds / audio seconds (lower is faster)."""
     from agents.config import Settings
-    from agents.voice import EspeakTTS, PiperTTS, build_stt
+    from agents.voice.speech import EspeakTTS, PiperTTS, build_stt
 
     out: dict[str, Any] = {}
     piper = PiperTTS()

@@ -131,9 +131,9 @@ def run_session(
     persona: str, mode: str, round_type: str, minutes: int, seed: int
 ) -> tuple[Any, SessionResult]:
     """Run one simulated drill to the end and check it."""
-    from agents.grader import Grader
-    from agents.interviewer import DrillConfig, Interviewer
-    from agents.principles import load_principles
+    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.grading.grader import Grader
+    from agents.lp.principles import load_principles
     from evals.simulated_candidates import PERSONAS, Context
 
     principles = load_principles()
@@ -170,7 +170,7 @@ def run_session(
 
 def check(state: Any, result: SessionResult, principles: dict[str, Any]) -> None:
     """Every machine-verifiable property of one finished drill."""
-    from agents.grader import Grader
+    from agents.grading.grader import Grader
 
     grader = Grader(None)
     result.finished = state.status == "done" and state.turns[-1].kind == "debrief"
@@ -245,7 +245,7 @@ def check(state: Any, result: SessionResult, principles: dict[str, Any]) -> None
 
 
 def _planned_questions(state: Any) -> int:
-    from agents.interviewer import MIN_MINUTES_PER_QUESTION, ROUND_QUESTIONS
+    from agents.drill.interviewer import MIN_MINUTES_PER_QUESTION, ROUND_QUESTIONS
 
     c = state.config
     if c.n_questions:

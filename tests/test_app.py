@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from gradio_client import Client
 
-from agents.ui import send_answer, start_drill
+from agents.ui.app import send_answer, start_drill
 
 
 def test_handlers_run_without_gradio(services) -> None:
@@ -47,7 +47,7 @@ def test_make_run_serves_a_working_drill(running_app: str) -> None:
 
 
 def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
-    from agents.ui import drill_these, export_prompts, generate_prompts
+    from agents.ui.app import drill_these, export_prompts, generate_prompts
 
     markdown, prompts, _notice = generate_prompts(
         services, ["ownership"], "sde2", "sde", [], 3, ""
@@ -61,9 +61,9 @@ def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
 
 
 def test_prompts_tab_passes_practised_questions_to_the_generator(services, monkeypatch) -> None:
-    import agents.question_gen as qg
-    from agents.interviewer import DrillConfig
-    from agents.ui import generate_prompts
+    import agents.question_gen.generator as qg
+    from agents.drill.interviewer import DrillConfig
+    from agents.ui.app import generate_prompts
 
     asked = services.interviewer.start(DrillConfig(seed=5)).questions[0].question
     seen: dict[str, object] = {}

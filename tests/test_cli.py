@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.cli import main
+from agents.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agents.config import Settings
-from agents.sessions import SessionStore, SessionStoreError, sqlite_path
+from agents.drill.sessions import SessionStore, SessionStoreError, sqlite_path
 
 
 def test_sqlite_url_forms_map_to_files(tmp_path: Path) -> None:

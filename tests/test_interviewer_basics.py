@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from agents.interviewer import DrillConfig, DrillState, simulate
+from agents.drill.interviewer import DrillConfig, DrillState, simulate
 
 VAGUE = (
     "We had a flaky release last spring. We rolled it back and we rewrote the deploy script "

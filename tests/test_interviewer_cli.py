@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.cli import main
+from agents.cli.main import main
 
 KINDS = {"question", "probe", "clarification", "feedback", "debrief"}
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Sequence
 
 from test_interviewer_policy import ALL_WE, NO_RESULT, Clock
 
-from agents.grader import Grader
-from agents.interviewer import DrillConfig, Interviewer, StreamEvent
+from agents.drill.interviewer import DrillConfig, Interviewer, StreamEvent
+from agents.grading.grader import Grader
 from agents.llm import ChatModel, LLMBackendError, ScriptedModel
-from agents.principles import load_principles
+from agents.lp.principles import load_principles
 from agents.prompts import render
 from agents.tokens import count_tokens
 
@@ -132,7 +132,7 @@ def test_stream_yields_deltas_then_the_committed_turn() -> None:
 
 
 def test_stream_failure_discards_the_partial_turn_and_never_persists_it(tmp_path) -> None:
-    from agents.sessions import SessionStore
+    from agents.drill.sessions import SessionStore
 
     store = SessionStore(tmp_path / "s.sqlite3")
     iv = make(FailingMidStream(), store=store)

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from agents.grader import Grader, analyze
-from agents.interviewer import (
+from agents.drill.interviewer import (
     COACHING_RE,
     PROBE_BANK,
     DrillConfig,
@@ -25,7 +24,8 @@ from agents.interviewer import (
     transcript_json,
     transcript_markdown,
 )
-from agents.principles import load_principles
+from agents.grading.grader import Grader, analyze
+from agents.lp.principles import load_principles
 
 STRONG = (
     "Last year at my previous company our checkout page kept timing out during big sales. "

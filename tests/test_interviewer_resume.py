@@ -52,7 +52,7 @@ def test_killed_drill_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) ->
     data = tmp_path / "data"
     db = data / "barraiser.sqlite3"
     env = child_env(data)
-    cmd = [sys.executable, "-m", "agents.cli", "drill", "--seed", "5", "--mode", "interview"]
+    cmd = [sys.executable, "-m", "agents.cli.main", "drill", "--seed", "5", "--mode", "interview"]
     proc = subprocess.Popen(
         [*cmd, "--quiet"],
         cwd=REPO,
@@ -94,7 +94,7 @@ def test_killed_drill_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) ->
         [
             sys.executable,
             "-m",
-            "agents.cli",
+            "agents.cli.main",
             "drill",
             "--resume",
             "--answers",

@@ -1,7 +1,7 @@
 """Stories: retrieval and suggestion (coach mode), reuse across questions, consistency checks.
 
 The story bank is reached through the `StorySource` seam (search / record_use / optional get);
-these tests use a small in-memory bank with the same surface as `agents.stories.StoryBank`.
+these tests use a small in-memory bank with the same surface as `agents.stories.bank.StoryBank`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from test_interviewer_policy import Clock
 
-from agents.grader import Grader
-from agents.interviewer import DrillConfig, Interviewer, StorySource, _jaccard
-from agents.principles import load_principles
+from agents.drill.interviewer import DrillConfig, Interviewer, StorySource, _jaccard
+from agents.grading.grader import Grader
+from agents.lp.principles import load_principles
 
 LATENCY_300 = (
     "Last year at my previous company our search page was slow and customers were leaving. "

@@ -40,7 +40,7 @@ WORKER = r"""
 import json, sys, time
 from pathlib import Path
 from agents.config import load_settings
-from agents.interviewer import DrillConfig
+from agents.drill.interviewer import DrillConfig
 from agents.services import build_services
 
 cmd = json.loads(sys.argv[1])
@@ -166,7 +166,7 @@ def test_a_drill_moves_between_processes_and_back(
     assert candidate_texts(third["turns"]) == list(ANSWERS[:3])
     assert not third["notices"], third["notices"]
 
-    from agents.sessions import SessionStore
+    from agents.drill.sessions import SessionStore
 
     store = SessionStore(data / "barraiser.sqlite3")
     try:
@@ -197,7 +197,7 @@ def test_a_stale_copy_in_another_process_cannot_overwrite_the_drill(
     late = result(stale)
     assert any("could not be saved" in n for n in late["notices"]), late["notices"]
 
-    from agents.sessions import SessionStore
+    from agents.drill.sessions import SessionStore
 
     store = SessionStore(data / "barraiser.sqlite3")
     try:
@@ -263,7 +263,7 @@ def test_two_app_processes_serve_drills_into_one_database(
         chats = list(pool.map(drill, urls * 2))
     assert all(ANSWERS[0] in c for c in chats)
 
-    from agents.sessions import SessionStore
+    from agents.drill.sessions import SessionStore
 
     store = SessionStore(data / "barraiser.sqlite3")
     try:

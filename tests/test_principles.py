@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.principles import (
+from agents.lp.principles import (
     DEFAULT_DIR,
     LEVELS,
     THEMES,

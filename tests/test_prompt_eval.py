@@ -17,7 +17,7 @@ pytestmark = pytest.mark.eval
 @pytest.fixture(scope="module")
 def generator(tmp_path_factory: pytest.TempPathFactory):
     """A generator with its own vector cache."""
-    from agents.question_gen import PromptGenerator
+    from agents.question_gen.generator import PromptGenerator
 
     gen = PromptGenerator(cache_dir=tmp_path_factory.mktemp("cache"))
     gen.warm_up()
@@ -33,7 +33,7 @@ def generator(tmp_path_factory: pytest.TempPathFactory):
     ],
 )
 def test_offline_batch_of_50_meets_acceptance(generator, spec: dict) -> None:
-    from agents.question_gen import PromptRequest
+    from agents.question_gen.generator import PromptRequest
     from evals.prompt_eval import measure
 
     if spec.get("lps") == "all":

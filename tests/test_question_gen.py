@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from agents.llm import OfflineModel, ScriptedModel
-from agents.question_gen import (
+from agents.question_gen.generator import (
     GRAMMAR,
     LEVELS,
     NEAR_DUP_THRESHOLD,
@@ -117,7 +117,7 @@ def test_request_normalises_input() -> None:
 
 
 def test_grammar_covers_every_lp_and_theme_is_valid() -> None:
-    from agents.principles import THEMES, load_principles
+    from agents.lp.principles import THEMES, load_principles
 
     assert set(GRAMMAR) == set(load_principles())
     for scenes in GRAMMAR.values():
@@ -419,7 +419,7 @@ def test_ui_generate_and_export(services, tmp_path: Path) -> None:
 
 
 def test_cli_prompts_json(capsys: pytest.CaptureFixture[str]) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     code = main(["prompts", "--lp", "dive_deep", "--lp", "ownership", "--level", "sde2",
                  "--n", "4", "--json", "--seed", "3"])  # fmt: skip
@@ -431,7 +431,7 @@ def test_cli_prompts_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_prompts_text_and_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     practised = tmp_path / "done.txt"
     practised.write_text("Tell me about a time you cut scope to hit a date.\n", "utf-8")
@@ -446,7 +446,7 @@ def test_cli_prompts_text_and_out(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_cli_rejects_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     assert main(["prompts", "--lp", "synergy"]) == 2
     assert "unknown leadership principle" in capsys.readouterr().err

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from test_interviewer_policy import ALL_WE, DEEP_ANSWER, STRONG, Clock
 
-from agents.grader import Grader
-from agents.interviewer import DrillConfig, Interviewer
-from agents.principles import load_principles
-from agents.sessions import SessionStore, SessionStoreError
+from agents.drill.interviewer import DrillConfig, Interviewer
+from agents.drill.sessions import SessionStore, SessionStoreError
+from agents.grading.grader import Grader
+from agents.lp.principles import load_principles
 
 
 @pytest.fixture
@@ -202,8 +202,8 @@ def test_turn_rows_keep_structured_data(store: SessionStore) -> None:
 
 
 def test_a_stale_copy_never_overwrites_committed_turns(store: SessionStore) -> None:
-    from agents.interviewer import DrillState
-    from agents.sessions import StaleSessionError
+    from agents.drill.interviewer import DrillState
+    from agents.drill.sessions import StaleSessionError
 
     iv = interviewer(store)
     state = iv.start(DrillConfig(seed=6, mode="interview"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import child_env, free_port, stop_process
 
-from agents.stories import (
+from agents.stories.bank import (
     StoryBank,
     StoryBankError,
     StoryError,
@@ -334,7 +334,7 @@ def test_a_failed_write_is_rolled_back(filled: StoryBank, monkeypatch: pytest.Mo
     before = {s.id: s.content_key() for s in filled.list("alice")}
     hits_before = [h.id for h in filled.search("alice", "Tell me about reducing costs", k=5)]
     calls = {"n": 0}
-    from agents import stories
+    from agents.stories import bank as stories
 
     real = stories._UserScope.upsert
 
@@ -459,7 +459,7 @@ def test_from_settings_picks_embedded_or_server(settings, monkeypatch: pytest.Mo
 
 
 def test_hits_fit_the_interviewer_seam(filled: StoryBank) -> None:
-    from agents.interviewer import _hit_dict
+    from agents.drill.interviewer import _hit_dict
 
     hit = _hit_dict(filled.search("alice", "Tell me about a time you reduced costs.", k=1)[0])
     assert hit["id"] == "cost" and hit["score"] >= 0.5 and hit["text"]
@@ -476,13 +476,13 @@ def cli_env(backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         monkeypatch.setenv("CHROMA_HOST", host)
         monkeypatch.setenv("CHROMA_PORT", str(port))
         # A fresh collection per test on the shared server.
-        monkeypatch.setattr("agents.stories.COLLECTION_NAME", f"cli-{uuid.uuid4().hex[:12]}")
+        monkeypatch.setattr("agents.stories.bank.COLLECTION_NAME", f"cli-{uuid.uuid4().hex[:12]}")
 
 
 def test_cli_import_list_search_export_delete(
     cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     src = tmp_path / "stories.md"
     src.write_text(STORIES_MD, "utf-8")
@@ -518,7 +518,7 @@ def test_cli_runs_as_a_real_process(tmp_path: Path) -> None:
     src.write_text(json.dumps([{"title": "Cloud costs", "text": "I cut the bill by a third."}]))
     env = child_env(tmp_path / "data")
     repo = Path(__file__).resolve().parent.parent
-    run = [sys.executable, "-m", "agents.cli", "stories"]
+    run = [sys.executable, "-m", "agents.cli.main", "stories"]
     done = subprocess.run([*run, "import", str(src)], env=env, cwd=repo, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     done = subprocess.run(
@@ -549,7 +549,7 @@ def test_cli_runs_as_a_real_process(tmp_path: Path) -> None:
 
 
 def test_services_wire_the_bank_into_coach_mode_drills(services) -> None:
-    from agents.interviewer import DrillConfig
+    from agents.drill.interviewer import DrillConfig
 
     bank = services.stories
     assert isinstance(bank, StoryBank) and services.interviewer.stories is bank

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.stories import STAR_FIELDS, Story, review_story, split_star
+from agents.stories.bank import STAR_FIELDS, Story, review_story, split_star
 
 COMPLETE = (
     "Last year at my previous company our checkout page was timing out during sales. "
@@ -129,7 +129,7 @@ def test_baseline_questions_read_naturally(result: str, expected: str) -> None:
 
 
 def test_tag_that_the_text_does_not_support_gets_advice() -> None:
-    from agents.lp_classifier import get_classifier
+    from agents.lp.classifier import get_classifier
 
     review = review_story(story(text=COMPLETE, lps=["think-big"]), get_classifier())
     assert review.suggested_lps and "think-big" not in review.suggested_lps[:1]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.stories import (
+from agents.stories.bank import (
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,
     STAR_FIELDS,

@@ -7,7 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from agents import ui_drill, ui_feedback, ui_status, ui_stories
+from agents.ui import drill as ui_drill
+from agents.ui import feedback as ui_feedback
+from agents.ui import status as ui_status
+from agents.ui import stories as ui_stories
 
 ALICE = SimpleNamespace(username="alice")
 BOB = SimpleNamespace(username="bob")

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 from matplotlib.figure import Figure
 
-from agents import ui_stories
+from agents.ui import stories as ui_stories
 
 ALICE = SimpleNamespace(username="alice")
 BOB = SimpleNamespace(username="bob")

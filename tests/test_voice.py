@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from agents.config import Settings
-from agents.grader import analyze
-from agents.voice import (
+from agents.grading.grader import analyze
+from agents.voice.speech import (
     EspeakTTS,
     OpenAISTT,
     OpenAITTS,
@@ -126,7 +126,7 @@ def test_bad_audio_gives_readable_errors(tiny: WhisperSTT, tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_silence_and_long_audio_through_the_page_handler(services, tmp_path: Path) -> None:
-    from agents.ui_voice import transcribe_for_answer
+    from agents.ui.voice import transcribe_for_answer
 
     silence = write_wav(tmp_path / "silence.wav", 16000, np.zeros(16000 * 2, dtype=np.int16))
     text, note = transcribe_for_answer(services, str(silence))
@@ -154,7 +154,7 @@ def test_a_ten_minute_file_is_cut_to_the_limit_with_a_notice(tmp_path: Path) -> 
 
 
 def _tiny_sha() -> str:
-    from agents.voice import TINY_EN_SHA256
+    from agents.voice.speech import TINY_EN_SHA256
 
     return TINY_EN_SHA256
 

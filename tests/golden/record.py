@@ -56,7 +56,7 @@ def isolated_env(data_dir: Path) -> Iterator[None]:
 
 def run_cli(argv: Sequence[str]) -> str:
     """Run `barraiser ARGV` in this process and return what it printed."""
-    from agents.cli import main
+    from agents.cli.main import main
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -122,7 +122,7 @@ def record_drills(out: Path, work: Path) -> None:
 
 def record_prompts(out: Path) -> None:
     """`barraiser prompts` for every LP at two levels, fixed seed."""
-    from agents.principles import load_principles
+    from agents.lp.principles import load_principles
 
     (out / "prompts").mkdir(exist_ok=True)
     for slug in load_principles():

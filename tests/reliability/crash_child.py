@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 
 from agents.config import load_settings
-from agents.stories import StoryBank, story_chunks
+from agents.stories.bank import StoryBank, story_chunks
 
 USER = "crash"
 

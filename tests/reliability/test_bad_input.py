@@ -15,15 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.grader import COMPONENTS, MAX_GRADED_WORDS, Grader, Judgement, analyze
-from agents.interviewer import (
+from agents.drill.interviewer import (
     MAX_ANSWER_CHARS,
     DrillConfig,
     Interviewer,
     classify_reply,
 )
+from agents.grading.grader import COMPONENTS, MAX_GRADED_WORDS, Grader, Judgement, analyze
 from agents.llm import ScriptedModel
-from agents.principles import load_principles
+from agents.lp.principles import load_principles
 from agents.textutil import clean_text
 
 STORY = (
@@ -143,7 +143,7 @@ def test_empty_answers_get_a_clear_prompt(text: str) -> None:
 
 
 def test_the_ui_refuses_an_empty_answer_without_touching_the_drill(services) -> None:
-    from agents.ui import send_answer, start_drill
+    from agents.ui.app import send_answer, start_drill
 
     _chat, ref = start_drill(services, "sde2", "loop", "coach")
     before = services.sessions.load(ref["id"], "local").turns
@@ -251,7 +251,7 @@ BAD_FILES: dict[str, bytes] = {
 def test_grade_command_handles_bad_files(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     src = tmp_path / f"{kind}.jsonl"
     src.write_bytes(BAD_FILES[kind])
@@ -268,7 +268,7 @@ def test_grade_command_handles_bad_files(
 def test_grade_command_reports_a_missing_file(
     target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     code = main(["grade", str(tmp_path / target), "--backend", "offline"])
     assert code == 2 and "barraiser: error:" in capsys.readouterr().err

@@ -25,11 +25,11 @@ from typing import Any
 import pytest
 from conftest import child_env, free_port
 
-from agents.grader import Grader
-from agents.interviewer import Interviewer
-from agents.principles import load_principles
-from agents.sessions import SessionStore
-from agents.stories import parse_stories
+from agents.drill.interviewer import Interviewer
+from agents.drill.sessions import SessionStore
+from agents.grading.grader import Grader
+from agents.lp.principles import load_principles
+from agents.stories.bank import parse_stories
 from benchmarks.bench_load import start_app
 
 HERE = Path(__file__).resolve().parent
@@ -214,7 +214,7 @@ def _swallow(fn: Any, *args: Any, **kwargs: Any) -> None:
 
 def _check_and_resume(data: Path, seen: list[str]) -> None:
     """Every turn the candidate saw is committed, nothing twice or half; the drill resumes."""
-    from agents.ui import turns_to_chat
+    from agents.ui.app import turns_to_chat
 
     store = SessionStore(data / "barraiser.sqlite3")
     try:

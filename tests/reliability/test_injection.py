@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from rel_support import inflation, leaked_runs, load_suite, system_prompts
 
-from agents.grader import COMPONENTS, Grader, analyze
-from agents.interviewer import DrillConfig, Interviewer, transcript_json, transcript_markdown
+from agents.drill.interviewer import DrillConfig, Interviewer, transcript_json, transcript_markdown
+from agents.grading.grader import COMPONENTS, Grader, analyze
 from agents.llm import ScriptedModel
-from agents.principles import load_principles
+from agents.lp.principles import load_principles
 from agents.prompts import render
 from agents.textutil import split_sentences
 

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from agents.interviewer import DrillConfig
+from agents.drill.interviewer import DrillConfig
+from agents.drill.sessions import SessionStoreError
 from agents.privacy import delete_my_data, delete_user_data
-from agents.sessions import SessionStoreError
 
 ALICE = "Wombatcorp"  # appears only in alice's data
 BOB = "Platypusco"  # appears only in bob's data
@@ -115,7 +115,7 @@ def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
     # bob's story, its vectors and its search still work after the rebuild, also reopened.
     assert services.stories.get("bob", bob_story.id) == bob_story
     assert services.stories.search("bob", f"Tell me about the {BOB} pipeline")[0].id == bob_story.id
-    from agents.stories import StoryBank
+    from agents.stories.bank import StoryBank
 
     reopened = StoryBank(path=chroma)
     assert [s.id for s in reopened.list("bob")] == [bob_story.id] and reopened.count("alice") == 0

@@ -13,7 +13,7 @@ import pytest
 from fault_server import FaultServer
 from rel_support import SECRET_KEY, llm_settings
 
-from agents.interviewer import DrillConfig, transcript_json, transcript_markdown
+from agents.drill.interviewer import DrillConfig, transcript_json, transcript_markdown
 from agents.llm import LLMBackendError, OpenAIChat
 from agents.logging_setup import (
     HANDLER_NAME,
@@ -131,7 +131,7 @@ def test_the_key_never_reaches_errors_notices_or_transcripts(tmp_path: Path) -> 
 
 def test_the_page_config_never_carries_the_key(tmp_path: Path) -> None:
     from agents.services import build_services
-    from agents.ui import build_ui
+    from agents.ui.app import build_ui
 
     with FaultServer("500") as server:
         services = build_services(llm_settings(tmp_path / "data", server.base_url))
@@ -144,7 +144,7 @@ def test_the_page_config_never_carries_the_key(tmp_path: Path) -> None:
 def test_cli_transcripts_and_stderr_never_carry_the_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from agents.cli import main
+    from agents.cli.main import main
 
     answers = tmp_path / "answers.jsonl"
     answers.write_text("\n".join(json.dumps({"text": a}) for a in ANSWERS), "utf-8")

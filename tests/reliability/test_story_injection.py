@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rel_support import load_suite
 
-from agents.interviewer import CustomQuestion, DrillConfig
+from agents.drill.interviewer import CustomQuestion, DrillConfig
 from agents.llm import ScriptedModel
 
 STORY_CASES = [c for c in load_suite() if c["target"] == "story"]
@@ -64,7 +64,7 @@ def test_a_retrieved_poisoned_story_cannot_steer_an_obedient_model(services) -> 
     assert state.questions[0].story_hits, "the poisoned story was not retrieved"
     assert grade is not None
     # The scripted evidence is not in the answer, so verification drops every component it claims.
-    from agents.grader import analyze
+    from agents.grading.grader import analyze
 
     baseline = analyze(case["question"], case["clean_answer"])
     assert grade.overall <= baseline.overall

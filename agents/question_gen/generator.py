@@ -10,7 +10,7 @@ Two paths share one quality filter:
 The filter keeps a prompt only if it is in behavioral past-event form, asks exactly one question,
 is not a near-duplicate of the batch, the hand-written bank or what the user already practised
 (embedding cosine of the prompt *core*, i.e. without its opener), and the independent LP
-classifier (`agents.lp_classifier`) has its LP in the top `AGREEMENT_K`.
+classifier (`agents.lp.classifier`) has its LP in the top `AGREEMENT_K`.
 """
 
 from __future__ import annotations
@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from agents.lp_classifier import AGREEMENT_K, LPClassifier, cached_embed, stems
-from agents.principles import THEMES, Principle, get_principle, load_principles
+from agents.lp.classifier import AGREEMENT_K, LPClassifier, cached_embed, stems
+from agents.lp.principles import THEMES, Principle, get_principle, load_principles
+from agents.lp.roles import drill_role_for, role_lps
 
 if TYPE_CHECKING:
     from agents.config import Settings
+    from agents.drill.interviewer import DrillConfig
     from agents.embeddings import MiniLMEmbedding
-    from agents.interviewer import DrillConfig
     from agents.llm import ChatModel
 
 Level = Literal["sde1", "sde2", "sde3", "principal", "manager"]
@@ -2189,12 +2190,8 @@ class PromptGenerator:
         if not lps:
             lps = [lp for lp in hints.lps if lp in self.principles]
         if not lps:
-            from agents.interviewer import ROLE_LPS
-
-            role = {"sde3": "senior", "principal": "senior"}.get(request.level, request.level)
-            if request.role_family == "support":
-                role = "nontech"
-            lps = [lp for lp in ROLE_LPS.get(role, ()) if lp in self.principles]
+            role = drill_role_for(request.level, request.role_family)
+            lps = [lp for lp in role_lps(role) if lp in self.principles]
         themes = list(request.themes) or list(hints.themes[:3])
         return lps, themes
 
@@ -2525,7 +2522,7 @@ def drill_config(
     seed: int | None = None,
 ) -> DrillConfig:
     """A drill that asks these prompts first, in order ("drill these")."""
-    from agents.interviewer import CustomQuestion, DrillConfig
+    from agents.drill.interviewer import CustomQuestion, DrillConfig
 
     if not prompts:
         raise ValueError("no prompts to drill")

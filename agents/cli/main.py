@@ -28,7 +28,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_ui(args: argparse.Namespace) -> int:
     """Start the web app (same as `make run`)."""
     from agents.services import build_services
-    from agents.ui import launch
+    from agents.ui.app import launch
 
     overrides: dict[str, object] = {}
     if args.host:
@@ -66,7 +66,7 @@ def iter_grade_requests(stream: TextIO, errors: TextIO) -> Iterator[tuple[str, s
 
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade a JSONL file of answers into a JSONL file of grades."""
-    from agents.grader import Grader
+    from agents.grading.grader import Grader
     from agents.llm import build_llm
 
     settings = _settings(args)
@@ -119,7 +119,7 @@ def cmd_drill(args: argparse.Namespace) -> int:
     Every turn is saved to the session database as it happens; `--resume` continues the latest
     unfinished drill (or the one named) after the process was stopped or killed.
     """
-    from agents.interviewer import DrillConfig, transcript_json, transcript_markdown
+    from agents.drill.interviewer import DrillConfig, transcript_json, transcript_markdown
     from agents.services import build_services
 
     services = build_services(_settings(args))
@@ -204,7 +204,7 @@ def cmd_drill(args: argparse.Namespace) -> int:
 
 def cmd_prompts(args: argparse.Namespace) -> int:
     """Generate Amazon-style behavioral prompts (offline grammar or the configured LLM)."""
-    from agents.question_gen import run_cli
+    from agents.question_gen.generator import run_cli
 
     try:
         return run_cli(args, _settings(args))
@@ -214,7 +214,7 @@ def cmd_prompts(args: argparse.Namespace) -> int:
 
 def cmd_stories(args: argparse.Namespace) -> int:
     """Manage the story bank: import, list, search, export, delete, coverage, coach."""
-    from agents.stories import StoryBankError, StoryError, run_cli
+    from agents.stories.bank import StoryBankError, StoryError, run_cli
 
     try:
         return run_cli(args, _settings(args))

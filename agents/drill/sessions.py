@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
-    from agents.interviewer import DrillState
+    from agents.drill.interviewer import DrillState
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -102,7 +102,7 @@ class ProgressPoint(BaseModel):
 
 def summarize(state: DrillState) -> dict[str, Any]:
     """Per-session numbers: mean overall, measurability level and first-person share."""
-    from agents.interviewer import question_score, reached
+    from agents.drill.interviewer import question_score, reached
 
     graded = [q for q in state.questions if q.grade is not None and q.answers and not q.skipped]
     scores = [question_score(q) for q in state.questions if reached(q)]
@@ -314,7 +314,7 @@ class SessionStore:
 
     def load(self, session_id: str, user: str) -> DrillState | None:
         """The session's state with its turns exactly as committed, or None if not this user's."""
-        from agents.interviewer import DrillState, Turn
+        from agents.drill.interviewer import DrillState, Turn
 
         rows = self._mine(user, "SELECT state FROM mine WHERE id = ?", (session_id,))
         if not rows:

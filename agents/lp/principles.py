@@ -17,7 +17,7 @@ from pydantic import (
     field_validator,
 )
 
-DEFAULT_DIR: Path = Path(__file__).resolve().parent.parent / "leadership_principles"
+DEFAULT_DIR: Path = Path(__file__).resolve().parents[2] / "leadership_principles"
 
 LEVELS: tuple[str, ...] = ("any", "junior", "senior", "manager")
 THEMES: tuple[str, ...] = (

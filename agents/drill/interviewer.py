@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from agents.grader import (
+from agents.grading.grader import (
     COMPONENTS,
     FOLLOW_UPS,
     MAX_GRADED_WORDS,
@@ -54,13 +54,14 @@ from agents.grader import (
     injection_spans,
 )
 from agents.logging_setup import answer_for_log
+from agents.lp.roles import ROLE_LEVELS, ROLE_LPS
 from agents.prompts import leaks_prompt
 from agents.textutil import clean_text, find_metrics, split_sentences, word_count
 
 if TYPE_CHECKING:
+    from agents.drill.sessions import SessionStore
     from agents.llm import ChatModel, LLMBackendError
-    from agents.principles import Principle
-    from agents.sessions import SessionStore
+    from agents.lp.principles import Principle
 
 log = logging.getLogger("barraiser.interviewer")
 
@@ -81,26 +82,6 @@ TurnKind = Literal[
 Control = Literal["skip", "repeat", "clarify", "pause", "end"]
 Signal = Literal["strong", "inclined", "not_inclined"]
 
-ROLE_LPS: dict[str, tuple[str, ...]] = {
-    "sde1": ("ownership", "learn-and-be-curious", "deliver-results", "dive-deep", "bias-for-action",
-             "customer-obsession", "earn-trust", "invent-and-simplify"),
-    "sde2": ("ownership", "dive-deep", "deliver-results", "customer-obsession", "have-backbone",
-             "insist-on-the-highest-standards", "bias-for-action", "invent-and-simplify"),
-    "senior": ("think-big", "have-backbone", "are-right-a-lot", "insist-on-the-highest-standards",
-               "ownership", "dive-deep", "earn-trust", "hire-and-develop-the-best"),
-    "manager": ("hire-and-develop-the-best", "earn-trust", "best-employer", "think-big",
-                "have-backbone", "deliver-results", "broad-responsibility", "frugality"),
-    "nontech": ("customer-obsession", "ownership", "earn-trust", "deliver-results",
-                "bias-for-action", "frugality", "learn-and-be-curious", "have-backbone"),
-}  # fmt: skip
-# Question levels in the bank that suit each role.
-ROLE_LEVELS: dict[str, tuple[str, ...]] = {
-    "sde1": ("any", "junior"),
-    "sde2": ("any", "junior", "senior"),
-    "senior": ("any", "senior"),
-    "manager": ("any", "senior", "manager"),
-    "nontech": ("any", "junior"),
-}
 # Phone screens cover about two LPs, loop rounds and bar raisers about three.
 ROUND_QUESTIONS = {"phone": 2, "loop": 3, "bar_raiser": 3}
 ROUND_PROBES = {"phone": 3, "loop": 3, "bar_raiser": 4}
@@ -981,7 +962,7 @@ class Interviewer:
         """
         if self.store is None:
             return
-        from agents.sessions import SessionStoreError
+        from agents.drill.sessions import SessionStoreError
 
         try:
             self.store.save_turns(state, from_index)
@@ -2282,7 +2263,7 @@ def debrief_markdown(debrief: Debrief) -> str:
 
 def debrief_text(state: DrillState) -> str:
     """The end-of-drill summary as Markdown (computed now if the drill has not finished)."""
-    from agents.principles import load_principles
+    from agents.lp.principles import load_principles
 
     debrief = state.debrief or build_debrief(state, load_principles())
     return debrief_markdown(debrief)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agents.ui_drill import (
+from agents.ui.drill import (
     end_drill,
     send_answer,
     skip_question,
     start_drill,
     turns_to_chat,
 )
-from agents.ui_prompts import drill_these, export_prompts, generate_prompts
+from agents.ui.prompts import drill_these, export_prompts, generate_prompts
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -42,11 +42,11 @@ def build_ui(services: Services) -> Any:
     """Assemble the tabs and wire page-load events."""
     import gradio as gr
 
-    from agents.ui_drill import build_drill_tab
-    from agents.ui_feedback import build_feedback_tab
-    from agents.ui_prompts import build_prompts_tab
-    from agents.ui_status import build_status_tab
-    from agents.ui_stories import build_stories_tab
+    from agents.ui.drill import build_drill_tab
+    from agents.ui.feedback import build_feedback_tab
+    from agents.ui.prompts import build_prompts_tab
+    from agents.ui.status import build_status_tab
+    from agents.ui.stories import build_stories_tab
 
     lp_choices = [(p.name, slug) for slug, p in services.principles.items()]
     with gr.Blocks(title="Bar Raiser") as demo:

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents.ui_common import ChatMessage, user_of
-from agents.ui_drill import Ref, ref_of, turns_to_chat
+from agents.ui.common import ChatMessage, user_of
+from agents.ui.drill import Ref, ref_of, turns_to_chat
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -29,7 +29,7 @@ def generate_prompts(
     request: Any = None,
 ) -> tuple[str, list[dict[str, Any]], str]:
     """Markdown of fresh prompts, their JSON for later actions, and a notice."""
-    from agents.question_gen import ui_generate
+    from agents.question_gen.generator import ui_generate
 
     # Questions already practised in recent drills are never offered again.
     user = user_of(request)
@@ -39,7 +39,7 @@ def generate_prompts(
 
 def export_prompts(services: Services, prompts: list[dict[str, Any]], fmt: str) -> str | None:
     """Write the generated prompts to a file in the data dir and return its path."""
-    from agents.question_gen import ui_export
+    from agents.question_gen.generator import ui_export
 
     if not prompts:
         return None
@@ -52,7 +52,7 @@ def drill_these(
     services: Services, prompts: list[dict[str, Any]], mode: str, request: Any = None
 ) -> tuple[list[ChatMessage], Ref | None]:
     """Start a drill that asks the generated prompts."""
-    from agents.question_gen import ui_drill
+    from agents.question_gen.generator import ui_drill
 
     if not prompts:
         return [], None
@@ -64,7 +64,7 @@ def build_prompts_tab(
     services: Services, lp_choices: list[tuple[str, str]], drill: dict[str, Any], tabs: Any
 ) -> None:
     """Build the Prompts tab; "drill these" starts a drill in the Drill tab."""
-    from agents.question_gen import LEVELS, ROLE_FAMILIES
+    from agents.question_gen.generator import LEVELS, ROLE_FAMILIES
 
     with gr.Row():
         p_lps = gr.Dropdown(lp_choices, multiselect=True, label="LPs (empty: all)")

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents import charts
-from agents.stories import StoryError, review_story, split_star
-from agents.ui_common import readable_error, user_of
+from agents.stories.bank import StoryError, review_story, split_star
+from agents.ui import charts
+from agents.ui.common import readable_error, user_of
 
 if TYPE_CHECKING:
     from agents.services import Services

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents import charts
-from agents.interviewer import debrief_markdown, transcript_markdown
-from agents.ui_common import readable_error, user_of
+from agents.drill.interviewer import debrief_markdown, transcript_markdown
+from agents.ui import charts
+from agents.ui.common import readable_error, user_of
 
 if TYPE_CHECKING:
     from agents.services import Services

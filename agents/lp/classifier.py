@@ -28,7 +28,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding
-    from agents.principles import Principle
+    from agents.lp.principles import Principle
 
 # The agreement rule used by the prompt generator's quality filter: the intended LP must be in
 # the classifier's top AGREEMENT_K. LPs overlap by design (Ownership vs Deliver Results, Dive Deep
@@ -478,7 +478,7 @@ class LPClassifier:
     ) -> None:
         """Index keyword cues now; prototype vectors are embedded lazily on first use."""
         if principles is None:
-            from agents.principles import load_principles
+            from agents.lp.principles import load_principles
 
             principles = load_principles()
         self.principles = dict(principles)
@@ -653,7 +653,7 @@ def evaluate(
 def bank_examples(principles: Mapping[str, Principle] | None = None) -> list[tuple[str, str]]:
     """The hand-written question bank as (question, slug): held out from the classifier."""
     if principles is None:
-        from agents.principles import load_principles
+        from agents.lp.principles import load_principles
 
         principles = load_principles()
     return [(q.text, slug) for slug, p in principles.items() for q in p.questions]

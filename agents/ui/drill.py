@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents.interviewer import DrillConfig, DrillState, Turn
-from agents.ui_common import ChatMessage, readable_error, user_of
+from agents.drill.interviewer import DrillConfig, DrillState, Turn
+from agents.ui.common import ChatMessage, readable_error, user_of
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -260,7 +260,7 @@ def voice_answer(
     services: Services, audio_path: str | None, ref: Ref | None, request: Any = None
 ) -> Iterator[tuple[list[ChatMessage], Ref | None, str, str]]:
     """A recorded answer: transcribe, show delivery analytics, then answer with the transcript."""
-    from agents.ui_voice import transcribe_for_answer
+    from agents.ui.voice import transcribe_for_answer
 
     user = user_of(request)
     state = load_drill(services, ref, user)
@@ -281,7 +281,7 @@ def speak_latest(services: Services, ref: Ref | None, enabled: bool, request: An
     """The interviewer's latest turn as audio when "hear the interviewer" is on."""
     if not enabled:
         return None
-    from agents.ui_voice import speak
+    from agents.ui.voice import speak
 
     state = load_drill(services, ref, user_of(request))
     if state is None:
