@@ -1,4 +1,5 @@
-"""Every LLM prompt lives in `prompts/` as a Jinja file and is loaded by name."""
+"""Every LLM prompt lives in `prompts/` as a Jinja file, and every fixed sentence the product says
+in `prompts/phrases/*.yaml`; both are loaded by name."""
 
 from __future__ import annotations
 
@@ -7,9 +8,41 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import TypeAdapter, ValidationError
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PHRASES_DIR = PROMPTS_DIR / "phrases"
+
+
+class PhraseDataError(ValueError):
+    """A phrase file is missing, is not YAML, or does not have the expected shape."""
+
+
+def load_phrases(name: str, shape: Any, key: str | None = None) -> Any:
+    """Load `prompts/phrases/<name>.yaml` (its `key` entry), validated as `shape`.
+
+    Errors name the file and the key at fault, so a non-programmer editing the wording can fix it.
+    """
+    path = PHRASES_DIR / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise PhraseDataError(f"{path}: cannot read phrases ({e})") from e
+    if key is not None:
+        if not isinstance(data, dict) or key not in data:
+            raise PhraseDataError(f"{path}: missing top-level key {key!r}")
+        data = data[key]
+    try:
+        return TypeAdapter(shape).validate_python(data)
+    except ValidationError as e:
+        prefix = (key,) if key else ()
+        where = "; ".join(
+            ".".join(str(p) for p in prefix + tuple(err["loc"])) + ": " + err["msg"]
+            for err in e.errors()
+        )
+        raise PhraseDataError(f"{path}: {where}") from e
 
 
 @lru_cache(maxsize=1)

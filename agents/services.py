@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from agents.config import Settings
 from agents.drill.interviewer import Interviewer
 from agents.drill.sessions import SessionStore
-from agents.grading.grader import Grader
+from agents.grading import Grader
 from agents.llm import ChatModel, build_llm
 from agents.lp.principles import Principle, load_principles
 from agents.stories.bank import StoryBank

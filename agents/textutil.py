@@ -19,6 +19,18 @@ def clean_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
 
 
+# Past-tense verbs (regular "-ed" and the irregulars candidates use), the one list shared by the
+# grader, the interviewer and the prompt generator.
+PAST_VERB = (
+    r"(?:\w+ed|built|wrote|ran|made|took|set|led|sent|met|began|brought|bought|caught|chose|"
+    r"drew|drove|fought|found|gave|got|went|held|kept|knew|left|lent|let|paid|put|read|rode|"
+    r"rewrote|said|sat|saw|sold|sought|spent|spoke|split|stood|struck|taught|told|thought|"
+    r"threw|took|understood|won|woke|dug|fed|flew|forgot|grew|hid|hit|hung|laid|lost|meant|"
+    r"overrode|rebuilt|redid|reran|shut|shook|slid|spun|swung|tore|undid|withdrew|wound|did|"
+    r"pushed|pulled|cut|broke|beat|dealt|rang|shipped|stepped|stayed|stopped|sat)"
+)
+
+
 @dataclass(frozen=True)
 class Span:
     """A sentence of the original text, with its offsets so quotes stay verbatim."""

@@ -25,7 +25,7 @@ def run(quick: bool = False) -> dict[str, Any]:
 
     from agents.drill.interviewer import DrillConfig, Interviewer
     from agents.drill.sessions import SessionStore
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.lp.principles import load_principles
     from evals.simulated_candidates import PERSONAS, Context
 

@@ -47,7 +47,7 @@ def _pct(values: list[float], q: float) -> float:
 def probe_messages() -> list[dict[str, str]]:
     """The interviewer's real probe request after one answer (system, transcript, task)."""
     from agents.drill.interviewer import DrillConfig, Interviewer
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.lp.principles import load_principles
 
     iv = Interviewer(Grader(None), load_principles(), None)
@@ -149,7 +149,7 @@ def measure_turn(delay: float, turns: int) -> dict[str, Any]:
     """One interviewer turn with the model on: LLM grade, then a streamed LLM probe."""
     from agents.config import Settings
     from agents.drill.interviewer import DrillConfig, Interviewer
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.llm import OpenAIChat
     from agents.lp.principles import load_principles
     from benchmarks.fake_openai_server import FakeOpenAIServer

@@ -404,7 +404,7 @@ def sqlite_commits(n: int) -> dict[str, Any]:
     """Turn commits per second into the SQLite session store (WAL, synchronous=FULL)."""
     from agents.drill.interviewer import DrillConfig, Interviewer
     from agents.drill.sessions import SessionStore
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.lp.principles import load_principles
 
     with tempfile.TemporaryDirectory(prefix="bench-sqlite-") as tmp:

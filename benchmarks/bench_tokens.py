@@ -82,7 +82,7 @@ _PROBE_REPLIES = (
 
 def _recording_model() -> Any:
     """A ChatModel that records every request and replies like a cooperative hosted model."""
-    from agents.grading.grader import JudgedComponent, Judgement
+    from agents.grading import JudgedComponent, Judgement
     from agents.llm import ChatModel, Message
     from agents.textutil import split_sentences
 
@@ -127,7 +127,7 @@ def _recording_model() -> Any:
 def record_drill() -> tuple[list[dict[str, Any]], Any]:
     """Run the 4x3 drill and return the recorded LLM calls and the final state."""
     from agents.drill.interviewer import DrillConfig, Interviewer
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.lp.principles import load_principles
 
     model = _recording_model()
@@ -149,7 +149,7 @@ def _tool_tokens(model: str) -> int:
     """Tokens of the Judgement tool definition (its JSON; OpenAI's own rendering differs a bit)."""
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
-    from agents.grading.grader import Judgement
+    from agents.grading import Judgement
     from agents.tokens import count_tokens
 
     return count_tokens(json.dumps(convert_to_openai_tool(Judgement)), model)

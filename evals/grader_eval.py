@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agents.grading.grader import COMPONENTS, Grade, Grader
+from agents.grading import COMPONENTS, Grade, Grader
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "grader"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

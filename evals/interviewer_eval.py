@@ -132,7 +132,7 @@ def run_session(
 ) -> tuple[Any, SessionResult]:
     """Run one simulated drill to the end and check it."""
     from agents.drill.interviewer import DrillConfig, Interviewer
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.lp.principles import load_principles
     from evals.simulated_candidates import PERSONAS, Context
 
@@ -170,7 +170,7 @@ def run_session(
 
 def check(state: Any, result: SessionResult, principles: dict[str, Any]) -> None:
     """Every machine-verifiable property of one finished drill."""
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
 
     grader = Grader(None)
     result.finished = state.status == "done" and state.turns[-1].kind == "debrief"

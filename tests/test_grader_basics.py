@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.grading.grader import COMPONENTS, Grader, analyze, verified_quotes
+from agents.grading import COMPONENTS, Grader, analyze, verified_quotes
 from agents.llm import ScriptedModel
 
 STRONG = (

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from agents.grading.grader import Grader
+from agents.grading import Grader
 from evals import build_grader_dataset as builder
 from evals.grader_eval import DATA_DIR, evaluate, load_records
 

@@ -24,7 +24,7 @@ from agents.drill.interviewer import (
     transcript_json,
     transcript_markdown,
 )
-from agents.grading.grader import Grader, analyze
+from agents.grading import Grader, analyze
 from agents.lp.principles import load_principles
 
 STRONG = (

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from test_interviewer_policy import Clock
 
 from agents.drill.interviewer import DrillConfig, Interviewer, StorySource, _jaccard
-from agents.grading.grader import Grader
+from agents.grading import Grader
 from agents.lp.principles import load_principles
 
 LATENCY_300 = (

@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO, child_env, free_port, stop_process, wait_for_port
 
 from agents.config import Settings, load_settings
-from agents.grading.grader import Grader, Judgement
+from agents.grading import Grader, Judgement
 from agents.llm import OpenAIChat, build_llm
 from agents.services import build_services
 from benchmarks.fake_openai_server import FakeOpenAIServer, example_from_schema

@@ -12,7 +12,7 @@ from test_interviewer_policy import ALL_WE, DEEP_ANSWER, STRONG, Clock
 
 from agents.drill.interviewer import DrillConfig, Interviewer
 from agents.drill.sessions import SessionStore, SessionStoreError
-from agents.grading.grader import Grader
+from agents.grading import Grader
 from agents.lp.principles import load_principles
 
 

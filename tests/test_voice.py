@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from agents.config import Settings
-from agents.grading.grader import analyze
+from agents.grading import analyze
 from agents.voice.speech import (
     EspeakTTS,
     OpenAISTT,

@@ -66,7 +66,7 @@ def iter_grade_requests(stream: TextIO, errors: TextIO) -> Iterator[tuple[str, s
 
 def cmd_grade(args: argparse.Namespace) -> int:
     """Grade a JSONL file of answers into a JSONL file of grades."""
-    from agents.grading.grader import Grader
+    from agents.grading import Grader
     from agents.llm import build_llm
 
     settings = _settings(args)

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-from agents.grading.grader import (
+from agents.grading import (
     COMPONENTS,
     FOLLOW_UPS,
     MAX_GRADED_WORDS,

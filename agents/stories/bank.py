@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
     from agents.config import Settings
     from agents.embeddings import MiniLMEmbedding
-    from agents.grading.grader import Grade
+    from agents.grading import Grade
     from agents.lp.classifier import LPClassifier
     from agents.lp.principles import Principle
 
@@ -1047,7 +1047,7 @@ def split_star(text: str) -> dict[str, str]:
     The grader labels sentences (up to three per component); a sentence it leaves unlabelled
     joins the component of the sentence before it, because stories are told in order.
     """
-    from agents.grading.grader import COMPONENTS, analyze
+    from agents.grading import COMPONENTS, analyze
 
     text = clean_field(text)
     out = dict.fromkeys(STAR_FIELDS, "")
@@ -1143,7 +1143,7 @@ def _before_question(noun: str | None) -> str:
 
 def _story_grade(story: Story) -> tuple[Grade, dict[str, int], int, list[str]]:
     """Grade a story; explicit STAR(L) fields count as present even if the cues miss them."""
-    from agents.grading.grader import analyze, measurability_of
+    from agents.grading import analyze, measurability_of
 
     grade = analyze(story.narrative)
     strengths = {name: grade.components[name].strength for name in STAR_FIELDS}
@@ -1170,7 +1170,7 @@ def _first_we_phrase(text: str) -> str | None:
 
 def review_story(story: Story, classifier: LPClassifier | None = None) -> StoryReview:
     """Grade a story (STAR(L), measurability, ownership) and list concrete additions."""
-    from agents.grading.grader import overall_from_parts
+    from agents.grading import overall_from_parts
 
     grade, strengths, measurability, metrics = _story_grade(story)
     components = {

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.config import Settings
-from agents.grading.grader import COMPONENTS, Grade
+from agents.grading import COMPONENTS, Grade
 
 REPO = Path(__file__).resolve().parents[2]
 SUITE = REPO / "evals" / "data" / "injection_suite.jsonl"

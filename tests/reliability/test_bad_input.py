@@ -21,7 +21,7 @@ from agents.drill.interviewer import (
     Interviewer,
     classify_reply,
 )
-from agents.grading.grader import COMPONENTS, MAX_GRADED_WORDS, Grader, Judgement, analyze
+from agents.grading import COMPONENTS, MAX_GRADED_WORDS, Grader, Judgement, analyze
 from agents.llm import ScriptedModel
 from agents.lp.principles import load_principles
 from agents.textutil import clean_text

@@ -27,7 +27,7 @@ from conftest import child_env, free_port
 
 from agents.drill.interviewer import Interviewer
 from agents.drill.sessions import SessionStore
-from agents.grading.grader import Grader
+from agents.grading import Grader
 from agents.lp.principles import load_principles
 from agents.stories.bank import parse_stories
 from benchmarks.bench_load import start_app

@@ -19,7 +19,7 @@ from fault_server import Fault, FaultServer
 from rel_support import SECRET_KEY, llm_settings
 
 from agents.drill.interviewer import DrillConfig, transcript_json, transcript_markdown
-from agents.grading.grader import COMPONENTS, Grader, analyze
+from agents.grading import COMPONENTS, Grader, analyze
 from agents.llm import LLMBackendError, OpenAIChat
 
 ANSWER = (

@@ -22,7 +22,7 @@ import pytest
 from rel_support import inflation, leaked_runs, load_suite, system_prompts
 
 from agents.drill.interviewer import DrillConfig, Interviewer, transcript_json, transcript_markdown
-from agents.grading.grader import COMPONENTS, Grader, analyze
+from agents.grading import COMPONENTS, Grader, analyze
 from agents.llm import ScriptedModel
 from agents.lp.principles import load_principles
 from agents.prompts import render

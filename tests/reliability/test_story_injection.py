@@ -64,7 +64,7 @@ def test_a_retrieved_poisoned_story_cannot_steer_an_obedient_model(services) -> 
     assert state.questions[0].story_hits, "the poisoned story was not retrieved"
     assert grade is not None
     # The scripted evidence is not in the answer, so verification drops every component it claims.
-    from agents.grading.grader import analyze
+    from agents.grading import analyze
 
     baseline = analyze(case["question"], case["clean_answer"])
     assert grade.overall <= baseline.overall

@@ -1,0 +1,85 @@
+"""Injection detection: text that instructs the grader is flagged and never read as the answer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from agents.textutil import Span
+
+_INJECTION = re.compile(
+    r"(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|"
+    r"previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)*(?:instructions?|prompts?|rules?|"
+    r"guidelines|directions|rubric|system)"
+    r"|\b(?:system|assistant|developer)\s*(?:prompt|message)?\s*:"
+    r"|#{2,}\s*(?:system|assistant|instruction|grader|developer)"
+    r"|<\s*/?\s*(?:system|answer|instructions?|im_start|im_end|grader|candidate_answer)"
+    r"|\[/?(?:inst|system)\]|<\|[a-z_]+\|>"
+    r"|\byou are (?:now|no longer|a|an)\b(?=.{0,80}\b(?:grader|evaluator|assistant|model|ai|"
+    r"interviewer|judge))"
+    r"|\b(?:rate|grade|score|mark|evaluate|assess)\s+(?:this|the|my)\s+(?:answer|response|"
+    r"candidate|story)?\s*(?:as|a|with|at)?\s*(?:5|five|10|ten|100|perfect|excellent|top|"
+    r"highest|maximum|full)"
+    r"|\b(?:give|assign|award)\s+(?:this|me|the candidate|it|my answer)\s+"
+    r"(?:answer\s+|response\s+|story\s+)?(?:a\s+)?(?:5|five|"
+    r"10|perfect|full|maximum|top|the highest)"
+    r"|\b(?:grader|evaluator|assessor|reviewer|ai|model|judge)\s*(?:note|instruction|override)"
+    r"|\"(?:overall|score|grade|measurability|strength|rating)\"\s*:"
+    r"|\bend of (?:the\s+)?(?:answer|response|candidate|input|transcript)\b"
+    r"|\bnew (?:instructions?|task|rules?)\s*:"
+    r"|\bpretend (?:you|that)\b|\bact as\b|\brole-?play\b|\bjailbreak\b|\bDAN\b"
+    r"|\bmark (?:all|every) (?:components?|sections?)\b|\bas an ai\b"
+    r"|(?:ignora|olvida)\w*\s+(?:las\s+|todas\s+)*(?:instrucciones|reglas)"
+    r"|ignore[zr]?\s+(?:les\s+|toutes\s+)*(?:instructions|consignes|règles)"
+    r"|(?:ignoriere|vergiss)\w*\s+(?:alle\s+|die\s+)*(?:anweisungen|regeln|vorherigen)"
+    r"|忽略|无视|忽视|请给|满分|以前的指令|以前の指示|無視|指示を|अनदेखा|निर्देश|игнорир|инструкци"
+    r"|\bignora\b|\bignorar\b|\bbewerte\b|\bnote maximale\b|\bpuntuación máxima\b"
+    r"|\b5\s*/\s*5\b|\b10\s*/\s*10\b|\bfull marks\b"
+    r"|\b(?:5|five|10|ten) out of (?:5|five|10|ten)\b"
+    r"|\bdeveloper mode\b|\bmust output\b|\boutput (?:an? )?(?:overall|score|grade|rating)\b"
+    r"|\byou are now in\b"
+    r"|\b(?:print|reveal|show|repeat|output|tell me|write out|display)\s+(?:me\s+)?(?:your|the)\s+"
+    r"(?:full\s+|entire\s+|original\s+|hidden\s+|exact\s+)*(?:system\s+)?(?:prompt|instructions)"
+    r"|\bbefore (?:grading|you grade|scoring|you score)\b"
+    r"|\bnote (?:to|for) (?:the )?(?:grader|evaluator|reviewer|model|ai|assistant|judge)\b"
+    r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
+    r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
+    r"|\bnew (?:grading |scoring )?(?:instructions?|rules?|rubric)\b"
+    r"|\bignore as instru|instruções anteriores|\bnota máxima\b|\bdê nota\b"
+    r"|(?:aWdub3Jl|SWdub3Jl|aWdub3JlIGFsbC)",  # base64 of "ignore"/"Ignore"
+    re.IGNORECASE,
+)
+
+
+# After an injected instruction, labelled claims ("Result: 300%", "Score: 5", JSON) belong to it.
+_INJECTION_TAIL = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*-])")
+
+
+_SPACED = re.compile(r"\b(?:\w\s){3,}\w\b")
+
+
+def _unspaced(text: str) -> str:
+    """ "I g n o r e" -> "Ignore": letters spaced out to slip past the patterns."""
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+def is_injection(text: str) -> bool:
+    """True when `text` tries to instruct the grader, also in full-width or spaced-out letters."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_INJECTION.search(folded) or _INJECTION.search(_unspaced(folded)))
+
+
+def injection_spans(spans: Sequence[Span]) -> list[Span]:
+    """The sentences that try to instruct the grader, plus the labelled claims that follow."""
+    flagged: list[Span] = []
+    in_tail = False
+    for span in spans:
+        if is_injection(span.text):
+            flagged.append(span)
+            in_tail = True
+        elif in_tail and _INJECTION_TAIL.match(span.text):
+            flagged.append(span)
+        else:
+            in_tail = False
+    return flagged
