@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -34,8 +35,8 @@ from agents.grading.grade import (
     Ownership,
     apply_rules,
 )
-from agents.grading.injection import injection_spans
 from agents.grading.numbers import measurability_of
+from agents.grading.structure import suspect_spans
 from agents.textutil import PAST_VERB, Span, clean_text, find_metrics, split_sentences, word_count
 
 
@@ -190,13 +191,22 @@ def ownership_of(action_sentences: Sequence[Sentence]) -> Ownership:
     return Ownership(label=label, i_share=share, evidence=evidence)
 
 
-def analyze(
-    answer: str,
-    question: str = "",
-    *,
-    avoid_follow_ups: Iterable[str] = (),
-) -> Grade:
-    """Grade an answer with the deterministic analyzer (no model; always available)."""
+@dataclass
+class Prepared:
+    """An answer made ready for sentence roles: bounded, split, injection removed, flagged."""
+
+    raw: str
+    spans: list[Span]
+    flags: list[str]
+
+    @property
+    def gradable(self) -> bool:
+        """False for hypothetical and non-answers, whose sentences are never assigned roles."""
+        return "non_answer" not in self.flags and "hypothetical" not in self.flags
+
+
+def prepare(answer: str) -> Prepared:
+    """Clean, bound to MAX_GRADED_WORDS, split, remove injected sentences and set the flags."""
     flags: list[str] = []
     raw = answer if isinstance(answer, str) else ""
     text = clean_text(raw)
@@ -209,7 +219,7 @@ def analyze(
         text = text[:cut]
         flags.append("truncated")
     spans = split_sentences(text)
-    injected = injection_spans(spans)
+    injected = suspect_spans(text, spans)
     if injected:
         flags.append("injection_suspected")
         spans = [s for s in spans if s not in injected]
@@ -221,22 +231,25 @@ def analyze(
         flags.append("non_answer")
     elif is_hypothetical(spans):
         flags.append("hypothetical")
+    return Prepared(raw=raw, spans=spans, flags=flags)
 
+
+def rule_sentences(spans: Sequence[Span]) -> list[Sentence]:
+    """Sentence roles from cues, tense, actors and position alone."""
     sentences: list[Sentence] = []
-    if "non_answer" not in flags and "hypothetical" not in flags:
-        for i, span in enumerate(spans):
-            label, i_act, we_act, also = classify_sentence(span.text, i, len(spans))
-            sentences.append(
-                Sentence(
-                    span_start=span.start,
-                    span_end=span.end,
-                    text=span.text,
-                    label=label,
-                    also=also,
-                    i_action=i_act,
-                    we_action=we_act,
-                )
+    for i, span in enumerate(spans):
+        label, i_act, we_act, also = classify_sentence(span.text, i, len(spans))
+        sentences.append(
+            Sentence(
+                span_start=span.start,
+                span_end=span.end,
+                text=span.text,
+                label=label,
+                also=also,
+                i_action=i_act,
+                we_action=we_act,
             )
+        )
     # A collective verb inside an outcome ("we hit every date") is not an action of its own.
     if not any(s.label == "action" for s in sentences):
         for s in sentences:
@@ -259,9 +272,24 @@ def analyze(
     for s in sentences[:first_action]:
         if s.label is None and word_count(s.text) >= 6:
             s.label = "situation"
+    return sentences
+
+
+def grade_sentences(
+    sentences: list[Sentence],
+    prepared: Prepared,
+    question: str,
+    avoid_follow_ups: Iterable[str],
+    evidence_order: dict[ComponentName, list[int]] | None = None,
+) -> Grade:
+    """Components, measurability and ownership from labelled sentences, then the rules.
+
+    `evidence_order` lists, per component, sentence indices strongest first (default: in order).
+    """
     components: dict[ComponentName, Component] = {}
     for name in COMPONENTS:
-        evidence = [s.text for s in sentences if s.has(name)][:3]
+        order = (evidence_order or {}).get(name, range(len(sentences)))
+        evidence = [sentences[i].text for i in order if sentences[i].has(name)][:3]
         strength = strength_of(sentences, name)
         components[name] = Component(present=bool(evidence), strength=strength, evidence=evidence)
     measurability = measurability_of(s.text for s in sentences if s.has("result"))
@@ -272,8 +300,25 @@ def analyze(
     if components["action"].present and ownership.label == "none":
         ownership = ownership_of(sentences)
     return apply_rules(
-        components, measurability, ownership, flags, f"{question}|{raw}", avoid_follow_ups
+        components,
+        measurability,
+        ownership,
+        prepared.flags,
+        f"{question}|{prepared.raw}",
+        avoid_follow_ups,
     )
+
+
+def analyze(
+    answer: str,
+    question: str = "",
+    *,
+    avoid_follow_ups: Iterable[str] = (),
+) -> Grade:
+    """Grade an answer with the deterministic analyzer (no model; always available)."""
+    prepared = prepare(answer)
+    sentences = rule_sentences(prepared.spans) if prepared.gradable else []
+    return grade_sentences(sentences, prepared, question, avoid_follow_ups)
 
 
 def offset_after_words(text: str, n: int) -> int:

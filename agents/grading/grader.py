@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from agents.grading.analyzer import analyze, offset_after_words
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
-from agents.grading.injection import injection_spans
 from agents.grading.judge import Judgement, combine
+from agents.grading.structure import suspect_spans
 from agents.textutil import clean_text, split_sentences
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ class Grader:
         text = clean_text(answer)
         text = text[: offset_after_words(text, MAX_GRADED_WORDS)]  # the bounded window
         spans = split_sentences(text)
-        story = " ".join(s.text for s in spans if s not in injection_spans(spans))
+        flagged = suspect_spans(text, spans)
+        story = " ".join(s.text for s in spans if s not in flagged)
         messages = [
             {"role": "system", "content": render("grader_system")},
             {"role": "user", "content": render("grader_user", question=question, answer=story)},

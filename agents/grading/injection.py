@@ -12,7 +12,9 @@ _INJECTION = re.compile(
     r"(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|"
     r"previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)*(?:instructions?|prompts?|rules?|"
     r"guidelines|directions|rubric|system)"
-    r"|\b(?:system|assistant|developer)\s*(?:prompt|message)?\s*:"
+    # A role label opens a line or sentence ("SYSTEM: ..."); "the warehouse system: ..." is prose.
+    r"|(?:^|[\n>\]\)]|\s{2,}|[.!?]\s+)\W*(?:system|assistant|developer)\s*(?:prompt|message)?\s*:"
+    r"|\b(?:system|developer)\s+(?:prompt|message)\s*:"
     r"|#{2,}\s*(?:system|assistant|instruction|grader|developer)"
     r"|<\s*/?\s*(?:system|answer|instructions?|im_start|im_end|grader|candidate_answer)"
     r"|\[/?(?:inst|system)\]|<\|[a-z_]+\|>"
@@ -28,7 +30,14 @@ _INJECTION = re.compile(
     r"|\"(?:overall|score|grade|measurability|strength|rating)\"\s*:"
     r"|\bend of (?:the\s+)?(?:answer|response|candidate|input|transcript)\b"
     r"|\bnew (?:instructions?|task|rules?)\s*:"
-    r"|\bpretend (?:you|that)\b|\bact as\b|\brole-?play\b|\bjailbreak\b|\bDAN\b"
+    # Persona switches aimed at the grader; "a role-play with an angry customer" and a colleague
+    # called Dan are ordinary interview stories.
+    r"|\bpretend (?:you are|you're|that you)\b|\bjailbreak\b|\bdo anything now\b"
+    r"|\blet'?s (?:role-?play|pretend)\b"
+    r"|\b(?:evaluate|grade|rate|score|mark|assess)\s+(?:this|the|my)"
+    r"\s+(?:answer|response|candidate|story)\s+as\b"
+    r"|\b(?:act|role-?play) as (?:an? |the )?(?:grader|evaluator|assistant|ai|model|judge|"
+    r"system|scorer|interviewer|examiner)\b|(?-i:\bDAN\b)(?=.{0,40}\b(?:mode|prompt|jailbreak))"
     r"|\bmark (?:all|every) (?:components?|sections?)\b|\bas an ai\b"
     r"|(?:ignora|olvida)\w*\s+(?:las\s+|todas\s+)*(?:instrucciones|reglas)"
     r"|ignore[zr]?\s+(?:les\s+|toutes\s+)*(?:instructions|consignes|règles)"
@@ -45,7 +54,7 @@ _INJECTION = re.compile(
     r"|\bnote (?:to|for) (?:the )?(?:grader|evaluator|reviewer|model|ai|assistant|judge)\b"
     r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
     r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
-    r"|\bnew (?:grading |scoring )?(?:instructions?|rules?|rubric)\b"
+    r"|\bnew (?:grading|scoring) (?:instructions?|rules?|rubric)\b|\bnew rubric\b"
     r"|\bignore as instru|instruções anteriores|\bnota máxima\b|\bdê nota\b"
     r"|(?:aWdub3Jl|SWdub3Jl|aWdub3JlIGFsbC)",  # base64 of "ignore"/"Ignore"
     re.IGNORECASE,

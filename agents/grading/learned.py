@@ -1,0 +1,70 @@
+"""The learned analyzer: sentence roles from the trained model, everything else by the rules.
+
+`analyze_learned` shares `prepare` (bounding, injection removal, hypothetical / non-answer flags)
+and `grade_sentences` (measurability, ownership, overall, gaps, follow-up) with the rule analyzer;
+only the sentence roles come from `SentenceRoleModel`, and evidence lists the sentence the model
+is surest of first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from agents.grading.analyzer import (
+    Sentence,
+    action_kind,
+    grade_sentences,
+    prepare,
+)
+from agents.grading.grade import ComponentName, Grade
+from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
+from agents.textutil import Span
+
+
+def learned_sentences(
+    spans: Sequence[Span], model: SentenceRoleModel
+) -> tuple[list[Sentence], dict[ComponentName, list[int]]]:
+    """Sentences labelled by the model, and per component the sentence order strongest first."""
+    if not spans:
+        return [], {}
+    probs = model.predict_proba(featurize([s.text for s in spans]))
+    thresholds = model.thresholds if model.thresholds is not None else np.full(len(ROLES), 0.5)
+    sentences: list[Sentence] = []
+    for i, span in enumerate(spans):
+        roles = [r for k, r in enumerate(ROLES) if probs[i, k] >= thresholds[k]]
+        roles.sort(key=lambda r: -probs[i, ROLES.index(r)])
+        i_act, we_act = action_kind(span.text)
+        sentences.append(
+            Sentence(
+                span_start=span.start,
+                span_end=span.end,
+                text=span.text,
+                label=roles[0] if roles else None,
+                also=roles[1:],
+                i_action=i_act,
+                we_action=we_act,
+            )
+        )
+    order = {
+        role: [int(i) for i in np.argsort(-probs[:, k], kind="stable")]
+        for k, role in enumerate(ROLES)
+    }
+    return sentences, order  # type: ignore[return-value]
+
+
+def analyze_learned(
+    answer: str,
+    question: str = "",
+    *,
+    avoid_follow_ups: Iterable[str] = (),
+    model: SentenceRoleModel | None = None,
+) -> Grade:
+    """Grade an answer with learned sentence roles (the shipped model unless one is given)."""
+    prepared = prepare(answer)
+    sentences: list[Sentence] = []
+    order: dict[ComponentName, list[int]] = {}
+    if prepared.gradable:
+        sentences, order = learned_sentences(prepared.spans, model or load_model())
+    return grade_sentences(sentences, prepared, question, avoid_follow_ups, order)

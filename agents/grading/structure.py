@@ -1,0 +1,166 @@
+"""Injection as a class: text that is not the candidate telling their story.
+
+`injection.py` catches instructions to the grader. This module catches the rest of the class:
+text that addresses the grader, interviewer or rubric; claims an evaluation outcome; or arrives as
+a structure nobody speaks in an interview (Markdown tables, code fences, JSON/YAML blocks, HTML
+comments, encoded text, bracketed metric dumps, fake delimiters, pasted notes attributed to
+someone else, text in another language). Such spans are never evidence and their numbers never
+count.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from agents.grading.injection import injection_spans
+from agents.textutil import Span
+
+# Blocks found in the whole text, before sentence splitting cuts them into lines.
+_BLOCKS = re.compile(
+    r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
+    r"|<!--.*?(?:-->|\Z)"  # HTML comments
+    r"|(?:^[ \t]*\|.*\|[ \t]*$\n?){2,}"  # Markdown tables: two or more |...| lines
+    r"|\{\s*\"[^\"\n]{1,40}\"\s*:.*?\}"  # JSON objects
+    r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}",  # YAML-ish blocks: three key: value lines
+    re.DOTALL | re.MULTILINE,
+)
+
+# Speaking to the machinery rather than the interviewer: "Dear grader", "To whoever wrote this
+# rubric", "Evaluator: ...". "I handed it to the model owner" is prose, so the address must open.
+_MACHINE = (
+    r"(?:grader|grading|evaluator|assessor|reviewer|rubric|scorer|scoring|marker|judge|"
+    r"ai|model|bot|llm|algorithm)s?"
+)
+_ADDRESS = re.compile(
+    r"^\W*(?:dear|hi|hello|attention|(?:quick |one more |a )?(?:note|message|thing|word) "
+    r"(?:to|for)|p\.?s\.?,?|to)\s+(?:the\s+|any\s+)?" + _MACHINE + r"\b"
+    r"|\b(?:whoever|people|person|team|folks|those|anyone)\s+(?:who\s+)?(?:wrote|built|designed|"
+    r"made|set up|runs?|is|are)\s+(?:the\s+|this\s+)?(?:rubric|grader|scoring|criteria|grading|"
+    r"marking|evaluating|reviewing|reading this)\b"
+    r"|\b(?:your|this)\s+(?:rubric|scoring (?:guide|criteria|system)|grading (?:criteria|"
+    r"system|model))\b"
+    r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
+    r"engine|software|bot)\b"
+    r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
+    r"response|story)\s+as\b"
+    r"|^\W*" + _MACHINE + r"\s*[,:]",
+    re.IGNORECASE,
+)
+_OUTCOME = re.compile(
+    r"\b(?:strong|clear|definite|obvious)\s+hire\b|\bhire signal\b|\bbar[- ]raiser approved\b"
+    r"|\b(?:this|the|my)\s+(?:answer|response|story|example|submission)\s+(?:clearly\s+)?"
+    r"(?:demonstrates|shows|meets|exceeds|deserves|scores|earns|is (?:a |an )?(?:textbook|"
+    r"exemplary|perfect|model|excellent|outstanding|top))"
+    r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story)\b"
+    r"|\b(?:interviewers|graders|reviewers|assessors)\s+(?:always|usually|all)\s+(?:say|rate|"
+    r"agree|mark|score)"
+    r"|\b(?:score|rating|grade|mark)s?\s*(?:[:=]|of)\s*(?:\d|five|ten|top|full|max)"
+    r"|\bmeets every (?:criterion|criteria|requirement)\b|\b(?:all|every) (?:star|starl) "
+    r"(?:components?|parts?|criteria) (?:are )?(?:present|met|covered)",
+    re.IGNORECASE,
+)
+# A note pasted from someone else: "Note from my manager: '…'", "Feedback from the VP — …".
+_PASTED_NOTE = re.compile(
+    r"^\W*(?:note|feedback|comment|quote|testimonial|review|endorsement|reference)s?\s+"
+    r"(?:from|by)\b[^:'\"“]{0,40}[:'\"“—-]"
+    r"|^\W*[\"“'][^\"”']{10,}[\"”']\s*[—–-]+\s*\w+",
+    re.IGNORECASE,
+)
+_DUMP = re.compile(
+    r"^\W*\[[^\]]{0,30}(?:metrics?|kpis?|results?|impact|outcomes?|data)\b[^\]]*\]"
+    r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
+    r"|^\s*(?:[-*•+]|\d+[.)])\s+[^.!?]{0,60}(?:[+-]\s?[$€£]?\d|\d\s?%|[$€£]\d)"
+    r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
+    r"|\b(?:end|start|begin) of (?:the )?(?:answer|response|transcript|input|candidate|system)\b"
+    # Nobody speaks in pipes: "a 14 min → 3 min | satisfaction 71% → 96% | overtime −40%".
+    r"|[^|\n]*\|[^|\n]*\|"
+    r"|\((?:attached|pasted|see attachment|copied)\)",
+    re.IGNORECASE,
+)
+_ENCODED = re.compile(
+    r"\b[A-Za-z0-9+/]{20,}={0,2}(?![\w+/])|\b(?:0x)?[0-9a-fA-F]{24,}\b|(?:%[0-9A-Fa-f]{2}){4,}"
+)
+# Cyrillic, Hebrew/Arabic, Devanagari, kana, CJK and Hangul letters.
+_NON_LATIN = re.compile(
+    "[\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+_LANGUAGE_WORDS = Path(__file__).resolve().parent / "data" / "language_words.yaml"
+
+
+@lru_cache(maxsize=1)
+def _language_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(foreign function words, English function words) from the data file."""
+    data = yaml.safe_load(_LANGUAGE_WORDS.read_text(encoding="utf-8"))
+    return frozenset(data["foreign"]), frozenset(data["english"])
+
+
+def _encoded(text: str) -> bool:
+    """A long token of base64 or hex that is not an ordinary word or number."""
+    for match in _ENCODED.finditer(text):
+        token = match.group(0)
+        mixed = sum(c.isdigit() for c in token) >= 2 and any(c.isupper() for c in token)
+        if mixed or token.startswith("%") or re.fullmatch(r"(?:0x)?[0-9a-fA-F]+", token):
+            return True
+    # URL-encoding spread through a token ("Grader%20-%20score%20this").
+    return any(len(re.findall(r"%[0-9A-Fa-f]{2}", tok)) >= 3 for tok in text.split())
+
+
+def _foreign(text: str) -> bool:
+    """Mostly another language: non-Latin script, or foreign function words outnumber English."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(bool(_NON_LATIN.match(c)) for c in letters) / len(letters) > 0.3:
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 4:
+        return False
+    foreign_words, english_words = _language_words()
+    foreign = sum(w in foreign_words for w in words)
+    english = sum(w in english_words for w in words)
+    return foreign >= 2 and foreign > english
+
+
+def is_unspoken(text: str) -> bool:
+    """True for a span that addresses the grader, claims an outcome or is not speech."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(
+        _ADDRESS.search(folded)
+        or _OUTCOME.search(folded)
+        or _PASTED_NOTE.search(folded)
+        or _DUMP.search(folded)
+        or _encoded(folded)
+        or _foreign(folded)
+    )
+
+
+def block_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of tables, code fences, comments and data blocks in the whole text."""
+    return [(m.start(), m.end()) for m in _BLOCKS.finditer(text)]
+
+
+def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The spans inside a structural block, or that are themselves not the candidate speaking."""
+    ranges = block_ranges(text)
+    return [
+        s for s in spans
+        if is_unspoken(s.text) or any(s.start < end and s.end > start for start, end in ranges)
+    ]  # fmt: skip
+
+
+def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
+    """The union of flagged spans, in text order."""
+    seen: dict[tuple[int, int], Span] = {}
+    for group in groups:
+        for span in group:
+            seen.setdefault((span.start, span.end), span)
+    return [seen[k] for k in sorted(seen)]
+
+
+def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Every span that is not the candidate's story: instructions, structures, outcome claims."""
+    return merge_flagged(injection_spans(spans), structural_spans(text, spans))

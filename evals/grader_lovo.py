@@ -1,0 +1,240 @@
+"""Leave-one-voice-out evaluation of the grader: `python -m evals.grader_lovo [--write]`.
+
+For every voice of `evals/data/corpus/` (and today's dataset as the voice `legacy`), the
+sentence-role model is trained on all the other voices and the full grader is scored on the voice
+left out, so no figure comes from text written by the same writer as the training data. The
+headline numbers are means over voices, with the worst voice shown. Injection is scored on every
+injected/clean pair (corpus `injection` voice and the legacy injection cases): an inflation is any
+part of the grade raised by the payload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from agents.grading import COMPONENTS, Grade, analyze
+from agents.grading.learned import analyze_learned
+from agents.grading.roles_model import SentenceRoleModel
+from evals.corpus import Answer, load_corpus
+from evals.grader_eval import cohen_kappa, load_records, quadratic_weighted_kappa
+from evals.train_grader import fit_model
+
+Grade_fn = Callable[[str, str], Grade]
+
+
+@dataclass
+class Case:
+    """One answer with the labels the grade is compared with."""
+
+    id: str
+    voice: str
+    question: str
+    answer: str
+    components: dict[str, bool]
+    measurability: int
+    ownership: str
+    top_gap: str
+    flagged: bool
+    clean_answer: str | None = None
+
+
+def corpus_case(a: Answer) -> Case:
+    """A corpus answer as a case (hypothetical and non-answers have no parts, by the rules)."""
+    flagged = bool(a.labels["hypothetical"] or a.labels["non_answer"])
+    comps = dict.fromkeys(COMPONENTS, False) if flagged else a.components
+    return Case(
+        id=a.id, voice=a.voice, question=a.question, answer=a.answer, components=comps,
+        measurability=0 if flagged else a.labels["measurability"],
+        ownership="none" if flagged else a.labels["ownership"], top_gap=a.top_gap,
+        flagged=flagged,
+    )  # fmt: skip
+
+
+def legacy_cases() -> list[Case]:
+    """Today's labelled dataset (both splits) as one more voice."""
+    out = []
+    for r in load_records("all"):
+        lab = r["labels"]
+        out.append(Case(
+            id=r["id"], voice="legacy", question=r["question"], answer=r["answer"],
+            components={c: bool(lab["components"][c]) for c in COMPONENTS},
+            measurability=int(lab["measurability"]), ownership=lab["ownership"],
+            top_gap=lab["top_gap"], flagged=bool(lab["hypothetical"] or lab["non_answer"]),
+            clean_answer=r.get("clean_answer"),
+        ))  # fmt: skip
+    return out
+
+
+@dataclass
+class VoiceReport:
+    """Every metric for one held-out voice."""
+
+    voice: str
+    n: int
+    kappa: dict[str, float]
+    recall: dict[str, float]
+    precision: dict[str, float]
+    measurability_exact: float
+    measurability_qwk: float
+    ownership: float
+    targeting: float
+    task_as_situation: int = 0
+    situation_as_task: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def macro_kappa(self) -> float:
+        """Mean kappa over the five parts."""
+        return statistics.fmean(self.kappa.values())
+
+
+def _pr(gold: list[bool], pred: list[bool]) -> tuple[float, float]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    precision = tp / max(1, sum(pred))
+    recall = tp / max(1, sum(gold))
+    return precision, recall
+
+
+def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
+    """Grade every case of one voice and compare with its labels."""
+    grades = [grade(c.answer, c.question) for c in cases]
+    kappa, recall, precision = {}, {}, {}
+    for comp in COMPONENTS:
+        gold = [c.components[comp] for c in cases]
+        pred = [g.components[comp].present for g in grades]
+        kappa[comp] = cohen_kappa(gold, pred)
+        precision[comp], recall[comp] = _pr(gold, pred)
+    meas_gold = [c.measurability for c in cases]
+    meas_pred = [g.measurability.level for g in grades]
+    acting = [(c, g) for c, g in zip(cases, grades, strict=True)
+              if c.components["action"] and not c.flagged]  # fmt: skip
+    errors = [
+        f"{c.id}: {comp} gold={c.components[comp]}"
+        for c, g in zip(cases, grades, strict=True) for comp in COMPONENTS
+        if c.components[comp] != g.components[comp].present
+    ]  # fmt: skip
+    return VoiceReport(
+        voice=voice, n=len(cases), kappa=kappa, recall=recall, precision=precision,
+        measurability_exact=statistics.fmean(a == b for a, b in zip(meas_gold, meas_pred,
+                                                                    strict=True)),
+        measurability_qwk=quadratic_weighted_kappa(meas_gold, meas_pred),
+        ownership=statistics.fmean(c.ownership == g.ownership.label for c, g in acting)
+        if acting else 1.0,
+        targeting=statistics.fmean(c.top_gap == g.top_gap for c, g in
+                                   zip(cases, grades, strict=True)),
+        task_as_situation=sum(c.components["task"] and not g.components["task"].present
+                              and g.components["situation"].present
+                              for c, g in zip(cases, grades, strict=True)),
+        situation_as_task=sum(c.components["situation"] and not g.components["situation"].present
+                              for c, g in zip(cases, grades, strict=True)),
+        errors=errors,
+    )  # fmt: skip
+
+
+def inflated(attacked: Grade, clean: Grade) -> bool:
+    """Did injected text raise any part of the grade?"""
+    if attacked.overall > clean.overall or attacked.measurability.level > clean.measurability.level:
+        return True
+    if attacked.ownership.label == "i" and clean.ownership.label != "i":
+        return True
+    return any(
+        attacked.components[c].strength > clean.components[c].strength
+        or (attacked.components[c].present and not clean.components[c].present)
+        for c in COMPONENTS
+    )
+
+
+def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str]]:
+    """(id, question, injected answer, clean answer) for every injection case we have."""
+    pairs = []
+    by_story: dict[str, dict[bool, Answer]] = {}
+    for a in corpus:
+        if a.voice == "injection":
+            by_story.setdefault(a.story, {})[bool(a.labels["injection"])] = a
+    for story, both in sorted(by_story.items()):
+        if True in both and False in both:
+            pairs.append((story, both[True].question, both[True].answer, both[False].answer))
+    for c in legacy_cases():
+        if c.clean_answer:
+            pairs.append((c.id, c.question, c.answer, c.clean_answer))
+    return pairs
+
+
+def run(learned: bool = True) -> tuple[list[VoiceReport], dict[str, int]]:
+    """Leave each voice out in turn; score the grader on it; then the injection pairs."""
+    corpus = load_corpus()
+    voices = sorted({a.voice for a in corpus} - {"injection"})
+    reports = []
+    full_model: SentenceRoleModel | None = None
+    for voice in [*voices, "legacy"]:
+        cases = legacy_cases() if voice == "legacy" else [
+            corpus_case(a) for a in corpus if a.voice == voice]  # fmt: skip
+        if learned:
+            model = fit_model([a for a in corpus if a.voice != voice])
+            if voice == "legacy":
+                full_model = model
+            def grade(answer: str, question: str, m: SentenceRoleModel = model) -> Grade:
+                return analyze_learned(answer, question, model=m)
+        else:
+            grade = analyze  # type: ignore[assignment]
+        reports.append(score(voice, cases, grade))
+    pairs = injection_pairs(corpus)
+    inject = {"cases": len(pairs), "inflations": 0, "flagged": 0}
+    for _id, question, attacked, clean in pairs:
+        if learned:
+            a = analyze_learned(attacked, question, model=full_model)
+            b = analyze_learned(clean, question, model=full_model)
+        else:
+            a, b = analyze(attacked, question), analyze(clean, question)
+        inject["inflations"] += inflated(a, b)
+        inject["flagged"] += "injection_suspected" in a.flags
+    return reports, inject
+
+
+def table(reports: Sequence[VoiceReport]) -> str:
+    """Markdown: one row per held-out voice, then the mean and the worst."""
+    head = ("| held-out voice | n | S | T | A | R | L | macro κ | meas. exact | meas. QWK "
+            "| ownership | top gap |\n|---|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
+    rows = [head]
+    for r in reports:
+        k = r.kappa
+        rows.append(
+            f"| {r.voice} | {r.n} | {k['situation']:.2f} | {k['task']:.2f} | {k['action']:.2f} "
+            f"| {k['result']:.2f} | {k['learning']:.2f} | {r.macro_kappa:.3f} "
+            f"| {r.measurability_exact:.3f} | {r.measurability_qwk:.3f} | {r.ownership:.3f} "
+            f"| {r.targeting:.3f} |"
+        )
+    mean = lambda f: statistics.fmean(f(r) for r in reports)  # noqa: E731
+    rows.append(
+        f"| **mean** | {sum(r.n for r in reports)} "
+        + "".join(f"| {mean(lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS)
+        + f"| **{mean(lambda r: r.macro_kappa):.3f}** | {mean(lambda r: r.measurability_exact):.3f} "
+        f"| {mean(lambda r: r.measurability_qwk):.3f} | {mean(lambda r: r.ownership):.3f} "
+        f"| {mean(lambda r: r.targeting):.3f} |"
+    )
+    worst = min(reports, key=lambda r: r.macro_kappa)
+    rows.append(f"\nWorst voice: **{worst.voice}** (macro κ {worst.macro_kappa:.3f}; lowest part "
+                f"{min(worst.kappa, key=worst.kappa.get)} {min(worst.kappa.values()):.2f}).")
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the leave-one-voice-out table for the learned grader (and the rules with --rules)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules", action="store_true", help="score the rule analyzer instead")
+    args = parser.parse_args(argv)
+    reports, inject = run(learned=not args.rules)
+    print(table(reports))
+    print(f"\nInjection: {inject['inflations']} inflations of {inject['cases']} cases; "
+          f"{inject['flagged']} flagged.")
+    for r in reports:
+        print(f"{r.voice}: task recall {r.recall['task']:.2f}, task missed as situation "
+              f"{r.task_as_situation}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
