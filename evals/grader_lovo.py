@@ -14,8 +14,10 @@ import argparse
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
-from agents.grading import COMPONENTS, Grade, analyze
+from agents.grading import COMPONENTS, Grade
+from agents.grading.analyzer import analyze as analyze_rules
 from agents.grading.learned import analyze_learned
 from agents.grading.roles_model import SentenceRoleModel
 from evals.corpus import Answer, load_corpus
@@ -147,8 +149,12 @@ def inflated(attacked: Grade, clean: Grade) -> bool:
     )
 
 
-def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str]]:
-    """(id, question, injected answer, clean answer) for every injection case we have."""
+def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str, str]]:
+    """(group, id, question, injected, clean) for every injection pair we have.
+
+    Groups: `dev` (corpus stories with odd numbers, read while writing the structural rules),
+    `held-out` (even numbers, never read) and `legacy` (today's dataset's injection cases).
+    """
     pairs = []
     by_story: dict[str, dict[bool, Answer]] = {}
     for a in corpus:
@@ -156,49 +162,65 @@ def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str]]
             by_story.setdefault(a.story, {})[bool(a.labels["injection"])] = a
     for story, both in sorted(by_story.items()):
         if True in both and False in both:
-            pairs.append((story, both[True].question, both[True].answer, both[False].answer))
+            group = "dev" if int(story.rsplit("s", 1)[1]) % 2 else "held-out"
+            pairs.append((group, story, both[True].question, both[True].answer,
+                          both[False].answer))  # fmt: skip
     for c in legacy_cases():
         if c.clean_answer:
-            pairs.append((c.id, c.question, c.answer, c.clean_answer))
+            pairs.append(("legacy", c.id, c.question, c.answer, c.clean_answer))
     return pairs
 
 
-def run(learned: bool = True) -> tuple[list[VoiceReport], dict[str, int]]:
+@dataclass
+class Run:
+    """A whole leave-one-voice-out run."""
+
+    reports: list[VoiceReport]
+    injection: dict[str, dict[str, int]]
+
+
+def run(learned: bool = True) -> Run:
     """Leave each voice out in turn; score the grader on it; then the injection pairs."""
     corpus = load_corpus()
     voices = sorted({a.voice for a in corpus} - {"injection"})
     reports = []
-    full_model: SentenceRoleModel | None = None
     for voice in [*voices, "legacy"]:
         cases = legacy_cases() if voice == "legacy" else [
             corpus_case(a) for a in corpus if a.voice == voice]  # fmt: skip
+        grade: Grade_fn = analyze_rules
         if learned:
             model = fit_model([a for a in corpus if a.voice != voice])
-            if voice == "legacy":
-                full_model = model
-            def grade(answer: str, question: str, m: SentenceRoleModel = model) -> Grade:
-                return analyze_learned(answer, question, model=m)
-        else:
-            grade = analyze  # type: ignore[assignment]
+            grade = partial(_learned, model=model)
         reports.append(score(voice, cases, grade))
-    pairs = injection_pairs(corpus)
-    inject = {"cases": len(pairs), "inflations": 0, "flagged": 0}
-    for _id, question, attacked, clean in pairs:
-        if learned:
-            a = analyze_learned(attacked, question, model=full_model)
-            b = analyze_learned(clean, question, model=full_model)
+    full = fit_model(corpus) if learned else None
+    injection: dict[str, dict[str, int]] = {}
+    for group, _id, question, attacked, clean in injection_pairs(corpus):
+        row = injection.setdefault(group, {"cases": 0, "inflations": 0, "flagged": 0})
+        if full is not None:
+            a, b = _learned(attacked, question, full), _learned(clean, question, full)
         else:
-            a, b = analyze(attacked, question), analyze(clean, question)
-        inject["inflations"] += inflated(a, b)
-        inject["flagged"] += "injection_suspected" in a.flags
-    return reports, inject
+            a, b = analyze_rules(attacked, question), analyze_rules(clean, question)
+        row["cases"] += 1
+        row["inflations"] += inflated(a, b)
+        row["flagged"] += "injection_suspected" in a.flags
+    return Run(reports, injection)
+
+
+def _learned(answer: str, question: str, model: SentenceRoleModel) -> Grade:
+    return analyze_learned(answer, question, model=model)
+
+
+def _mean(reports: Sequence[VoiceReport], f: Callable[[VoiceReport], float]) -> float:
+    return statistics.fmean(f(r) for r in reports)
 
 
 def table(reports: Sequence[VoiceReport]) -> str:
     """Markdown: one row per held-out voice, then the mean and the worst."""
-    head = ("| held-out voice | n | S | T | A | R | L | macro κ | meas. exact | meas. QWK "
-            "| ownership | top gap |\n|---|---|---|---|---|---|---|---|---|---|---|---|")  # fmt: skip
-    rows = [head]
+    rows = [
+        "| held-out voice | n | S | T | A | R | L | macro κ | meas. exact | meas. QWK "
+        "| ownership | top gap |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in reports:
         k = r.kappa
         rows.append(
@@ -207,32 +229,59 @@ def table(reports: Sequence[VoiceReport]) -> str:
             f"| {r.measurability_exact:.3f} | {r.measurability_qwk:.3f} | {r.ownership:.3f} "
             f"| {r.targeting:.3f} |"
         )
-    mean = lambda f: statistics.fmean(f(r) for r in reports)  # noqa: E731
+    parts = "".join(
+        f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS
+    )
     rows.append(
-        f"| **mean** | {sum(r.n for r in reports)} "
-        + "".join(f"| {mean(lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS)
-        + f"| **{mean(lambda r: r.macro_kappa):.3f}** | {mean(lambda r: r.measurability_exact):.3f} "
-        f"| {mean(lambda r: r.measurability_qwk):.3f} | {mean(lambda r: r.ownership):.3f} "
-        f"| {mean(lambda r: r.targeting):.3f} |"
+        f"| **mean** | {sum(r.n for r in reports)} {parts}"
+        f"| **{_mean(reports, lambda r: r.macro_kappa):.3f}** "
+        f"| {_mean(reports, lambda r: r.measurability_exact):.3f} "
+        f"| {_mean(reports, lambda r: r.measurability_qwk):.3f} "
+        f"| {_mean(reports, lambda r: r.ownership):.3f} "
+        f"| {_mean(reports, lambda r: r.targeting):.3f} |"
     )
     worst = min(reports, key=lambda r: r.macro_kappa)
-    rows.append(f"\nWorst voice: **{worst.voice}** (macro κ {worst.macro_kappa:.3f}; lowest part "
-                f"{min(worst.kappa, key=worst.kappa.get)} {min(worst.kappa.values()):.2f}).")
+    low = min(worst.kappa, key=lambda c: worst.kappa[c])
+    rows.append(
+        f"\nWorst voice: **{worst.voice}** (macro κ {worst.macro_kappa:.3f}; lowest part "
+        f"{low} {worst.kappa[low]:.2f})."
+    )
+    return "\n".join(rows)
+
+
+def prf_table(reports: Sequence[VoiceReport]) -> str:
+    """Per-component precision / recall / F1 / kappa, means over held-out voices."""
+    rows = ["| part | precision | recall | F1 | kappa | task missed, read as situation |",
+            "|---|---|---|---|---|---|"]  # fmt: skip
+    for c in COMPONENTS:
+        p = _mean(reports, lambda r, c=c: r.precision[c])
+        rc = _mean(reports, lambda r, c=c: r.recall[c])
+        f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
+        confusion = sum(r.task_as_situation for r in reports) if c == "task" else ""
+        rows.append(f"| {c} | {p:.3f} | {rc:.3f} | {f1:.3f} "
+                    f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.3f} | {confusion} |")
+    return "\n".join(rows)
+
+
+def injection_table(injection: dict[str, dict[str, int]]) -> str:
+    """Inflations and flags per group of injection pairs."""
+    rows = ["| injection pairs | cases | inflations | flagged |", "|---|---|---|---|"]
+    for group, row in injection.items():
+        rows.append(f"| {group} | {row['cases']} | {row['inflations']} | {row['flagged']} |")
     return "\n".join(rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the leave-one-voice-out table for the learned grader (and the rules with --rules)."""
+    """Print the leave-one-voice-out tables (learned grader, and the rules with --rules)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", action="store_true", help="score the rule analyzer instead")
     args = parser.parse_args(argv)
-    reports, inject = run(learned=not args.rules)
-    print(table(reports))
-    print(f"\nInjection: {inject['inflations']} inflations of {inject['cases']} cases; "
-          f"{inject['flagged']} flagged.")
-    for r in reports:
-        print(f"{r.voice}: task recall {r.recall['task']:.2f}, task missed as situation "
-              f"{r.task_as_situation}")
+    result = run(learned=not args.rules)
+    print(table(result.reports))
+    print()
+    print(prf_table(result.reports))
+    print()
+    print(injection_table(result.injection))
     return 0
 
 

@@ -16,10 +16,8 @@ from scipy import sparse
 
 from agents.grading.roles_model import MODEL_FILE, ROLES, SEED, SentenceRoleModel, featurize
 from evals.corpus import Answer, load_corpus
-from evals.grader_eval import cohen_kappa
 
 TRAIN_EXCLUDE = ("injection",)
-THRESHOLD_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
 
 
 def trainable(answers: Sequence[Answer]) -> list[Answer]:
@@ -53,41 +51,12 @@ def rows_of(answers: Sequence[Answer]) -> tuple[sparse.csr_matrix, np.ndarray, l
     return sparse.vstack(blocks).tocsr(), np.asarray(labels, dtype=np.int8), owner
 
 
-def answer_max(probs: np.ndarray, owner: Sequence[int], n_answers: int) -> np.ndarray:
-    """Per answer, the highest probability of each role over its sentences."""
-    out = np.zeros((n_answers, len(ROLES)))
-    for row, a in enumerate(owner):
-        out[a] = np.maximum(out[a], probs[row])
-    return out
-
-
-def choose_thresholds(answers: Sequence[Answer], c: float, folds: int = 5) -> np.ndarray:
-    """Per role, the presence threshold with the best out-of-fold answer-level kappa."""
-    from sklearn.model_selection import GroupKFold
-
-    x, y, owner = rows_of(answers)
-    groups = [answers[a].story for a in owner]
-    oof = np.zeros(y.shape)
-    for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
-        model = SentenceRoleModel(c=c).fit(x[train], y[train])
-        oof[test] = model.predict_proba(x[test])
-    best = answer_max(oof, owner, len(answers))
-    gold = np.asarray([[a.components[r] for r in ROLES] for a in answers])
-    chosen = []
-    for k in range(len(ROLES)):
-        scores = [cohen_kappa(list(gold[:, k]), list(best[:, k] >= t)) for t in THRESHOLD_GRID]
-        chosen.append(THRESHOLD_GRID[int(np.argmax(scores))])
-    return np.asarray(chosen, dtype=np.float32)
-
-
 def fit_model(answers: Sequence[Answer], c: float = 4.0) -> SentenceRoleModel:
-    """The full training recipe: thresholds from grouped out-of-fold predictions, then a fit."""
+    """The full training recipe on the trainable answers (both passes and the thresholds)."""
     data = trainable(answers)
-    thresholds = choose_thresholds(data, c)
-    x, y, _ = rows_of(data)
-    model = SentenceRoleModel(c=c).fit(x, y)
-    model.thresholds = thresholds
-    return model
+    x, y, owner = rows_of(data)
+    groups = [data[n].story for n in owner]
+    return SentenceRoleModel(c=c).fit(x, y, owner, groups)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,7 +36,7 @@ from agents.grading.grade import (
     apply_rules,
 )
 from agents.grading.numbers import measurability_of
-from agents.grading.structure import suspect_spans
+from agents.grading.structure import split_at_blocks, suspect_spans
 from agents.textutil import PAST_VERB, Span, clean_text, find_metrics, split_sentences, word_count
 
 
@@ -218,7 +218,7 @@ def prepare(answer: str) -> Prepared:
         cut = offset_after_words(text, MAX_GRADED_WORDS)
         text = text[:cut]
         flags.append("truncated")
-    spans = split_sentences(text)
+    spans = split_at_blocks(text, split_sentences(text))
     injected = suspect_spans(text, spans)
     if injected:
         flags.append("injection_suspected")

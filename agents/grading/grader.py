@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from agents.grading.analyzer import analyze, offset_after_words
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
 from agents.grading.judge import Judgement, combine
-from agents.grading.structure import suspect_spans
+from agents.grading.structure import split_at_blocks, suspect_spans
 from agents.textutil import clean_text, split_sentences
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class Grader:
 
         text = clean_text(answer)
         text = text[: offset_after_words(text, MAX_GRADED_WORDS)]  # the bounded window
-        spans = split_sentences(text)
+        spans = split_at_blocks(text, split_sentences(text))
         flagged = suspect_spans(text, spans)
         story = " ".join(s.text for s in spans if s not in flagged)
         messages = [

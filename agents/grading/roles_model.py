@@ -117,48 +117,133 @@ def featurize(sentences: Sequence[str]) -> np.ndarray:
     return rows
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def context_features(first: np.ndarray, owner: Sequence[int]) -> np.ndarray:
+    """Second-pass features: a sentence's own first-pass reading and its neighbours' in the answer.
+
+    The same words mean different things in different places: "I owned the rota" after the scene
+    is set is the task; a number next to a lesson is not a result. Per sentence: its first-pass
+    logits, the previous and next sentences' probabilities, the answer's maximum per role, its
+    relative position and whether it opens the answer.
+    """
+    owner_arr = np.asarray(owner)
+    out = np.zeros((len(owner_arr), N_CONTEXT), dtype=np.float32)
+    for answer in np.unique(owner_arr):
+        rows = np.flatnonzero(owner_arr == answer)
+        probs = first[rows]
+        prev = np.vstack([np.zeros((1, len(ROLES))), probs[:-1]])
+        nxt = np.vstack([probs[1:], np.zeros((1, len(ROLES)))])
+        top = np.broadcast_to(probs.max(axis=0), probs.shape)
+        pos = np.arange(len(rows)) / max(1, len(rows) - 1)
+        opens = (np.arange(len(rows)) == 0).astype(np.float32)
+        out[rows] = np.hstack([_logit(probs), prev, nxt, top, pos[:, None], opens[:, None]])
+    return out
+
+
+N_CONTEXT = 4 * len(ROLES) + 2
+THRESHOLD_GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+
+
+def _fit_lr(rows: Any, labels: np.ndarray, c: float, balanced: bool) -> tuple[np.ndarray, ...]:
+    from sklearn.linear_model import LogisticRegression
+
+    coefs, intercepts = [], []
+    for k in range(labels.shape[1]):
+        clf = LogisticRegression(
+            C=c, max_iter=2000, class_weight="balanced" if balanced else None, random_state=SEED
+        )
+        clf.fit(rows, labels[:, k])
+        coefs.append(clf.coef_[0])
+        intercepts.append(clf.intercept_[0])
+    return np.asarray(coefs, dtype=np.float32), np.asarray(intercepts, dtype=np.float32)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _kappa(gold: np.ndarray, pred: np.ndarray) -> float:
+    """Cohen's kappa of two boolean vectors."""
+    observed = float(np.mean(gold == pred))
+    pg, pp = float(np.mean(gold)), float(np.mean(pred))
+    expected = pg * pp + (1 - pg) * (1 - pp)
+    return 1.0 if expected == 1.0 else (observed - expected) / (1 - expected)
+
+
 @dataclass
 class SentenceRoleModel:
-    """One-vs-rest logistic regression over `featurize` rows; `fit` needs scikit-learn."""
+    """Two-pass one-vs-rest logistic regression over `featurize` rows; `fit` needs scikit-learn.
+
+    Pass one reads each sentence alone; pass two re-reads it with its neighbours' first-pass
+    probabilities. A role is present in an answer when some sentence clears its threshold,
+    chosen in training from out-of-fold predictions grouped by story.
+    """
 
     coef: np.ndarray | None = None
     intercept: np.ndarray | None = None
+    coef2: np.ndarray | None = None
+    intercept2: np.ndarray | None = None
     thresholds: np.ndarray | None = None
     c: float = 4.0
 
-    def fit(self, rows: Any, labels: np.ndarray) -> SentenceRoleModel:
-        """Fit one binary classifier per role (rows dense or sparse; labels n x 5 of 0/1)."""
-        from sklearn.linear_model import LogisticRegression
+    def fit(
+        self, rows: Any, labels: np.ndarray, owner: Sequence[int], groups: Sequence[str]
+    ) -> SentenceRoleModel:
+        """Fit both passes and the thresholds (rows dense or sparse; labels n x 5 of 0/1)."""
+        from sklearn.model_selection import GroupKFold
 
-        coefs, intercepts = [], []
-        for k in range(len(ROLES)):
-            clf = LogisticRegression(
-                C=self.c, max_iter=2000, class_weight="balanced", random_state=SEED
-            )
-            clf.fit(rows, labels[:, k])
-            coefs.append(clf.coef_[0])
-            intercepts.append(clf.intercept_[0])
-        self.coef = np.asarray(coefs, dtype=np.float32)
-        self.intercept = np.asarray(intercepts, dtype=np.float32)
-        if self.thresholds is None:
-            self.thresholds = np.full(len(ROLES), 0.5, dtype=np.float32)
+        folds = list(GroupKFold(n_splits=3).split(labels, labels, groups))
+        first = np.zeros(labels.shape)
+        for train, test in folds:
+            coef, intercept = _fit_lr(rows[train], labels[train], self.c, True)
+            first[test] = _sigmoid(np.asarray(rows[test] @ coef.T) + intercept)
+        context = context_features(first, owner)
+        second = np.zeros(labels.shape)
+        for train, test in folds:
+            coef, intercept = _fit_lr(context[train], labels[train], 1.0, False)
+            second[test] = _sigmoid(context[test] @ coef.T + intercept)
+        self.thresholds = self._choose_thresholds(second, labels, owner)
+        self.coef2, self.intercept2 = _fit_lr(context, labels, 1.0, False)
+        self.coef, self.intercept = _fit_lr(rows, labels, self.c, True)
         return self
 
-    def predict_proba(self, rows: Any) -> np.ndarray:
-        """Probability of each role per row (n x 5)."""
+    @staticmethod
+    def _choose_thresholds(
+        probs: np.ndarray, labels: np.ndarray, owner: Sequence[int]
+    ) -> np.ndarray:
+        """Per role, the presence threshold with the best answer-level kappa."""
+        owner_arr = np.asarray(owner)
+        answers = np.unique(owner_arr)
+        top = np.vstack([probs[owner_arr == a].max(axis=0) for a in answers])
+        gold = np.vstack([labels[owner_arr == a].max(axis=0) for a in answers]).astype(bool)
+        chosen = []
+        for k in range(len(ROLES)):
+            scores = [_kappa(gold[:, k], top[:, k] >= t) for t in THRESHOLD_GRID]
+            chosen.append(THRESHOLD_GRID[int(np.argmax(scores))])
+        return np.asarray(chosen, dtype=np.float32)
+
+    def predict_proba(self, rows: Any, owner: Sequence[int] | None = None) -> np.ndarray:
+        """Probability of each role per row (n x 5); `owner` groups rows into answers."""
         if self.coef is None or self.intercept is None:
             raise RuntimeError("SentenceRoleModel is not fitted")
-        z = np.asarray(rows @ self.coef.T) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        first = _sigmoid(np.asarray(rows @ self.coef.T) + self.intercept)
+        if self.coef2 is None or self.intercept2 is None:
+            return first
+        context = context_features(first, owner if owner is not None else [0] * len(first))
+        return _sigmoid(context @ self.coef2.T + self.intercept2)
 
-    def predict(self, rows: Any) -> np.ndarray:
+    def predict(self, rows: Any, owner: Sequence[int] | None = None) -> np.ndarray:
         """0/1 role labels per row, at the per-role thresholds chosen in training."""
         thresholds = self.thresholds if self.thresholds is not None else 0.5
-        return (self.predict_proba(rows) >= thresholds).astype(np.int8)
+        return (self.predict_proba(rows, owner) >= thresholds).astype(np.int8)
 
     def save(self, path: Path = MODEL_FILE) -> str:
         """Write the artefact and its SHA-256 file; return the hash."""
-        if self.coef is None or self.intercept is None:
+        if self.coef is None or self.coef2 is None:
             raise RuntimeError("SentenceRoleModel is not fitted")
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
@@ -166,6 +251,8 @@ class SentenceRoleModel:
                 f,
                 coef=self.coef.astype(np.float16),
                 intercept=self.intercept,
+                coef2=self.coef2,
+                intercept2=self.intercept2,
                 thresholds=np.asarray(self.thresholds, dtype=np.float32),
             )
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -193,5 +280,7 @@ def load_model(path: Path = MODEL_FILE) -> SentenceRoleModel:
         return SentenceRoleModel(
             coef=npz["coef"].astype(np.float32),
             intercept=npz["intercept"].astype(np.float32),
+            coef2=npz["coef2"].astype(np.float32),
+            intercept2=npz["intercept2"].astype(np.float32),
             thresholds=npz["thresholds"].astype(np.float32),
         )

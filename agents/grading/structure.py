@@ -54,6 +54,11 @@ _ADDRESS = re.compile(
 )
 _OUTCOME = re.compile(
     r"\b(?:strong|clear|definite|obvious)\s+hire\b|\bhire signal\b|\bbar[- ]raiser approved\b"
+    # Naming the grade's own fields: "record measurability 3", "all components present".
+    r"|\b(?:measurability|ownership|overall(?: score)?|strength)\s*(?:level\s*)?"
+    r"(?:[:=]\s*(?:\d|i|we)\b|\d)"
+    r"|\ball (?:the )?(?:star|starl)?\s*components\b"
+    r"|\b(?:the )?answer (?:above|below) is\b"
     r"|\b(?:this|the|my)\s+(?:answer|response|story|example|submission)\s+(?:clearly\s+)?"
     r"(?:demonstrates|shows|meets|exceeds|deserves|scores|earns|is (?:a |an )?(?:textbook|"
     r"exemplary|perfect|model|excellent|outstanding|top))"
@@ -143,13 +148,45 @@ def block_ranges(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _BLOCKS.finditer(text)]
 
 
+# A bare heading ("Results:", "Impact summary:") introduces pasted structure, not speech.
+_HEADING = re.compile(r"^\W*[\w ()/&-]{1,30}:\s*$")
+# After a fake end-of-answer marker, nothing is the candidate's answer any more.
+_DELIMITER = re.compile(
+    r"\bend of (?:the )?(?:candidate'?s? )?(?:answer|response|transcript|input|candidate)\b",
+    re.IGNORECASE,
+)
+
+
+def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Cut spans where a structural block ends, so prose after a table is kept apart from it."""
+    out: list[Span] = []
+    for span in spans:
+        cuts = [end for _, end in block_ranges(text) if span.start < end < span.end]
+        start = span.start
+        for cut in [*cuts, span.end]:
+            piece = text[start:cut]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                out.append(Span(start + lead, start + len(piece.rstrip()), piece.strip()))
+            start = cut
+    return out
+
+
 def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     """The spans inside a structural block, or that are themselves not the candidate speaking."""
     ranges = block_ranges(text)
-    return [
-        s for s in spans
-        if is_unspoken(s.text) or any(s.start < end and s.end > start for start, end in ranges)
-    ]  # fmt: skip
+    flagged: list[Span] = []
+    after_delimiter = False
+    for i, s in enumerate(spans):
+        in_block = any(s.start < end and s.end > start for start, end in ranges)
+        heading = bool(_HEADING.match(s.text)) and (
+            i + 1 < len(spans) and (is_unspoken(spans[i + 1].text) or any(
+                spans[i + 1].start < end and spans[i + 1].end > start for start, end in ranges))
+        )  # fmt: skip
+        after_delimiter = after_delimiter or bool(_DELIMITER.search(s.text))
+        if after_delimiter or in_block or heading or is_unspoken(s.text):
+            flagged.append(s)
+    return flagged
 
 
 def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
