@@ -1,4 +1,4 @@
-"""Check a story-fit corpus slice against evals/data/fit/LABELS.md: `python -m evals.fit_check DIR`."""
+"""Check a story-fit corpus slice against evals/data/fit/LABELS.md."""
 
 from __future__ import annotations
 
