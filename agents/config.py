@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -10,11 +11,24 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LLMBackendName = Literal["auto", "openai", "offline"]
+# Defaults other modules use as keyword defaults too (tokens, the interviewer): written once here.
+DEFAULT_MODEL = "gpt-4o-mini"
+DEFAULT_HISTORY_TOKEN_BUDGET = 6000
+TIKTOKEN_DIR_NAME = "tiktoken"
 
 
-def _default_data_dir() -> Path:
+def default_data_dir() -> Path:
     """The per-user data directory (never inside the repository)."""
     return Path(user_data_dir("barraiser", appauthor=False))
+
+
+def tiktoken_cache_env() -> Path | None:
+    """$TIKTOKEN_CACHE_DIR, the one place tiktoken reads its cache from (None when unset).
+
+    Read at call time, not once: `agents.tokens.ensure_tiktoken_offline` sets it for tiktoken.
+    """
+    value = os.environ.get("TIKTOKEN_CACHE_DIR")
+    return Path(value) if value else None
 
 
 class Settings(BaseSettings):
@@ -30,7 +44,7 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
-    data_dir: Path = Field(default_factory=_default_data_dir)
+    data_dir: Path = Field(default_factory=default_data_dir)
     # Session database as a URL; only sqlite:/// is implemented. Unset: data_dir/barraiser.sqlite3.
     database_url: str | None = None
     root_path: str = ""
@@ -53,12 +67,15 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("BARRAISER_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
     )
-    model: str = "gpt-4o-mini"
+    model: str = DEFAULT_MODEL
     llm_timeout: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=6)
     llm_max_tokens: int = Field(default=800, ge=16)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
-    history_token_budget: int = Field(default=6000, ge=500)
+    # How structured replies (grades, generated prompts) are requested. auto: probe the endpoint
+    # once (json_schema, then tools, then json_mode) and cache the answer in data_dir.
+    llm_structured: Literal["auto", "json_schema", "tools", "json_mode", "prompt"] = "auto"
+    history_token_budget: int = Field(default=DEFAULT_HISTORY_TOKEN_BUDGET, ge=500)
 
     # Story bank: embedded Chroma under data_dir unless a server is named.
     chroma_host: str | None = Field(
@@ -133,9 +150,14 @@ class Settings(BaseSettings):
         return self.data_dir / "chroma"
 
     @property
+    def llm_capabilities_path(self) -> Path:
+        """Which structured-output method each model endpoint supports (probed, cached)."""
+        return self.data_dir / "llm_capabilities.json"
+
+    @property
     def tiktoken_cache(self) -> Path:
         """Where the offline tiktoken encodings are unpacked."""
-        return self.data_dir / "tiktoken"
+        return self.data_dir / TIKTOKEN_DIR_NAME
 
     def ensure_dirs(self) -> None:
         """Create the data directory tree."""

@@ -2,7 +2,8 @@
 
 Three backends share it:
 - `OpenAIChat`: any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp, LM Studio) through
-  langchain-openai, with timeouts and bounded retries.
+  langchain-openai, with timeouts and bounded retries; structured output uses whichever method
+  the endpoint honours (`agents.structured_output`).
 - `ScriptedModel`: a deterministic fake for tests (`enqueue()` replies, read `history`).
 - `OfflineModel`: no model configured; `available` is False and callers use their deterministic
   path instead of calling it.
@@ -10,9 +11,7 @@ Three backends share it:
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -21,6 +20,16 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+from agents.llm_capabilities import Capability, CapabilityCache, Method, shared_cache
+from agents.llm_errors import (
+    METHOD_REJECTED_STATUSES,
+    LLMBackendError,
+    LLMUnavailable,
+    StreamBoundError,
+    backend_error,
+)
+from agents.structured_output import call_structured, extract_json, probe
 
 if TYPE_CHECKING:
     from agents.config import Settings
@@ -32,27 +41,6 @@ log = logging.getLogger("barraiser.llm")
 
 # How many times a structured reply that fails validation is re-asked (instructor-style).
 DEFAULT_REASKS = 1
-
-
-class LLMBackendError(RuntimeError):
-    """A model call failed; the message is safe to show a user, the cause is chained."""
-
-    def __init__(self, message: str, *, backend: str = "llm") -> None:
-        super().__init__(message)
-        self.backend = backend
-
-    @property
-    def user_message(self) -> str:
-        """A one-line notice for the UI (no secrets, no traceback)."""
-        return f"The language model ({self.backend}) is unavailable: {str(self).rstrip('.')}."
-
-
-class _StreamBoundError(RuntimeError):
-    """A streamed reply broke a client-side bound (size or time)."""
-
-
-class LLMUnavailable(LLMBackendError):
-    """No model is configured: callers should take their deterministic path."""
 
 
 class ChatModel(ABC):
@@ -80,23 +68,6 @@ class ChatModel(ABC):
         return self.name
 
 
-def _extract_json(text: str) -> Any:
-    """Parse the first JSON object in `text` (models like to wrap it in fences or prose)."""
-    stripped = text.strip()
-    try:
-        # A bare JSON reply wins: its strings may themselves quote a fenced block.
-        return json.loads(stripped)
-    except ValueError:
-        pass
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", stripped, re.DOTALL)
-    if fenced:
-        stripped = fenced.group(1)
-    start, end = stripped.find("{"), stripped.rfind("}")
-    if start == -1 or end <= start:
-        raise ValueError("the reply contains no JSON object")
-    return json.loads(stripped[start : end + 1])
-
-
 def _structured_via_text(
     model: ChatModel, messages: Sequence[Message], schema: type[T], reasks: int
 ) -> T:
@@ -106,7 +77,7 @@ def _structured_via_text(
     for _attempt in range(reasks + 1):
         reply = model.complete(convo)
         try:
-            return schema.model_validate(_extract_json(reply))
+            return schema.model_validate(extract_json(reply))
         except (ValueError, ValidationError) as e:  # JSONDecodeError is a ValueError
             last_error = e
             convo = [
@@ -121,6 +92,7 @@ def _structured_via_text(
     raise LLMBackendError(
         f"the model returned invalid {schema.__name__} output after {reasks + 1} attempts",
         backend=model.name,
+        kind="invalid_output",
     ) from last_error
 
 
@@ -168,6 +140,8 @@ class ScriptedModel(ChatModel):
             if not self._queue:
                 raise LLMBackendError("the scripted model has no reply queued", backend=self.name)
             reply = self._queue.popleft()
+        if isinstance(reply, LLMBackendError):
+            raise reply  # already classified: keep its kind (timeout, invalid output...)
         if isinstance(reply, Exception):
             raise LLMBackendError(str(reply) or type(reply).__name__, backend=self.name) from reply
         for i in range(0, len(reply), self.chunk_size):
@@ -175,7 +149,8 @@ class ScriptedModel(ChatModel):
 
 
 class OpenAIChat(ChatModel):
-    """Any OpenAI-compatible chat endpoint through langchain-openai."""
+    """Any OpenAI-compatible chat endpoint: streaming through langchain-openai, structured output
+    through the openai client with the method the endpoint supports (see structured_output)."""
 
     name = "openai"
 
@@ -200,17 +175,26 @@ class OpenAIChat(ChatModel):
         else:
             # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.
             kwargs["api_key"] = "not-needed"
+        # llama.cpp and some others ignore max_completion_tokens, which langchain sends.
+        self._extra_max_tokens = bool(settings.openai_base_url)
         if settings.openai_base_url:
             kwargs["base_url"] = settings.openai_base_url
-            # llama.cpp and some others ignore max_completion_tokens, which langchain sends.
             kwargs["extra_body"] = {"max_tokens": settings.llm_max_tokens}
         self._chat = ChatOpenAI(**kwargs)
         # Client-side bounds on a streamed reply, whatever the server does with max_tokens: its
         # size (generous: a token is about 4 characters) and the time after the first chunk.
         self._max_stream_chars = 16 * settings.llm_max_tokens
         self._stream_seconds = settings.llm_timeout
+        self._max_tokens = settings.llm_max_tokens
+        self._temperature = settings.llm_temperature
         self._model_name = settings.model
         self._base_url = settings.openai_base_url or "https://api.openai.com/v1"
+        # A pinned method skips the probe; `auto` shares the probed capability per endpoint.
+        self._pinned = (
+            None if settings.llm_structured == "auto" else Capability(settings.llm_structured)
+        )
+        self._capabilities = shared_cache(settings.llm_capabilities_path)
+        self._cache_key = CapabilityCache.key(self._base_url, self._model_name)
 
     def describe(self) -> str:
         """Model and endpoint, never the key."""
@@ -240,82 +224,109 @@ class OpenAIChat(ChatModel):
                 deadline = deadline or now + self._stream_seconds
                 size += len(text)
                 if size > self._max_stream_chars:
-                    raise _StreamBoundError("the model's reply was far longer than allowed")
+                    raise StreamBoundError(
+                        "the reply was far longer than allowed", kind="invalid_output"
+                    )
                 if now > deadline:
-                    raise _StreamBoundError("the model did not finish its reply in time")
+                    raise StreamBoundError("the reply did not finish in time", kind="timeout")
                 if text:
                     yield text
         except Exception as e:  # the boundary: openai, httpx and parse errors all end here
-            raise _logged(LLMBackendError(_describe_failure(e), backend=self.name), e) from e
+            raise _logged(backend_error(e, self.name), e) from e
         if finished is None:
             raise _logged(
                 LLMBackendError(
-                    "the model's reply stopped before it was finished", backend=self.name
+                    "the reply stopped before it was finished",
+                    backend=self.name,
+                    kind="interrupted",
                 )
             )
+
+    def _send(self, body: dict[str, Any], max_tokens: int) -> Any:
+        """POST one non-streamed chat completion; failures become classified errors."""
+        request = {
+            "model": self._model_name,
+            "temperature": self._temperature,
+            "max_completion_tokens": max_tokens,
+            **body,
+        }
+        if self._extra_max_tokens:
+            request["extra_body"] = {"max_tokens": max_tokens}
+        try:
+            return self._chat.root_client.chat.completions.create(**request)
+        except Exception as e:  # the boundary: openai and httpx errors all end here
+            raise _logged(backend_error(e, self.name), e) from e
+
+    @property
+    def structured_method(self) -> Method | None:
+        """The method structured calls use: the setting, or the probed one (None: not yet)."""
+        if self._pinned is not None:
+            return self._pinned.method
+        cap = self._capabilities.get(self._cache_key)
+        return cap.method if cap else None
+
+    def _capability(self, *, reprobe: bool = False) -> Capability:
+        """How to ask this endpoint, probing once (per process and data dir) when unknown."""
+        if self._pinned is not None:
+            return self._pinned
+        with self._capabilities.lock_for(self._cache_key):
+            known = None if reprobe else self._capabilities.get(self._cache_key)
+            if known is not None:
+                return known
+            cap = probe(self._send)
+            log.info("structured output for %s: %s", self.describe(), cap)
+            self._capabilities.put(self._cache_key, cap)
+            return cap
 
     def structured(
         self, messages: Sequence[Message], schema: type[T], *, reasks: int = DEFAULT_REASKS
     ) -> T:
-        """Function-calling structured output (works on OpenAI, vLLM, llama.cpp), re-asked."""
-        runnable = self._chat.with_structured_output(
-            schema, method="function_calling", include_raw=True
-        )
-        convo = self._to_langchain(messages)
-        last_error: Exception | None = None
-        for _attempt in range(reasks + 1):
-            try:
-                out = runnable.invoke(convo)
-            except Exception as e:  # transport failures are not re-asked: retries already ran
-                raise _logged(LLMBackendError(_describe_failure(e), backend=self.name), e) from e
-            parsed = out.get("parsed")
-            if isinstance(parsed, schema):
-                return parsed
-            last_error = out.get("parsing_error") or ValueError("no structured reply")
-            from langchain_core.messages import HumanMessage
+        """The reply validated into `schema`, by the endpoint's method, re-asked when invalid.
 
-            convo = [
-                *convo,
-                HumanMessage(
-                    content=f"Your last reply did not match {schema.__name__}: "
-                    f"{str(last_error)[:500]}. Call the tool again with valid arguments."
-                ),
-            ]
-        raise _logged(
-            LLMBackendError(
-                f"the model returned invalid {schema.__name__} output after {reasks + 1} attempts",
+        In `auto` mode, a cached method the server now refuses is forgotten and the endpoint is
+        probed again, once."""
+        cap = self._capability()
+        try:
+            return self._structured_by(cap, messages, schema, reasks)
+        except LLMBackendError as e:
+            if self._pinned is not None or e.status not in METHOD_REJECTED_STATUSES:
+                raise
+            self._capabilities.forget(self._cache_key)
+            retry = self._capability(reprobe=True)
+            if retry.method == cap.method:
+                raise
+            return self._structured_by(retry, messages, schema, reasks)
+
+    def _structured_by(
+        self, cap: Capability, messages: Sequence[Message], schema: type[T], reasks: int
+    ) -> T:
+        before = (cap.bounds, cap.tight)
+        try:
+            return call_structured(
+                self._send,
+                cap,
+                messages,
+                schema,
+                reasks=reasks,
+                max_tokens=self._max_tokens,
                 backend=self.name,
-            ),
-            last_error,
-        ) from last_error
+            )
+        except LLMBackendError as e:
+            if e.kind == "invalid_output":
+                raise _logged(e, e.__cause__) from e.__cause__
+            raise
+        finally:
+            if (cap.bounds, cap.tight) != before and self._pinned is None:
+                self._capabilities.put(self._cache_key, cap)  # learned: remember it
 
 
 def _logged(error: LLMBackendError, cause: BaseException | None = None) -> LLMBackendError:
     """Log a model failure: the safe message at WARNING, the cause (which may echo the request,
     answers included) only at DEBUG; the app's log handler redacts keys either way."""
-    log.warning("model call failed (%s): %s", error.backend, error)
+    log.warning("model call failed (%s, %s): %s", error.backend, error.kind, error)
     if cause is not None and log.isEnabledFor(logging.DEBUG):
         log.debug("model failure detail", exc_info=cause)
     return error
-
-
-def _describe_failure(error: Exception) -> str:
-    """A short, secret-free description of why a call failed."""
-    if isinstance(error, _StreamBoundError):
-        return str(error)
-    kind = type(error).__name__
-    status = getattr(error, "status_code", None)
-    if "Timeout" in kind:
-        return "the model did not answer in time"
-    if "JSONDecode" in kind:
-        return "the model server sent a reply that is not valid JSON"
-    if status == 429:
-        return "the model server is rate-limiting requests (HTTP 429)"
-    if status is not None:
-        return f"the model server returned HTTP {status}"
-    if "Connection" in kind or "Protocol" in kind:
-        return "could not reach the model server, or the connection dropped"
-    return f"the model call failed ({kind})"
 
 
 def build_llm(settings: Settings) -> ChatModel:

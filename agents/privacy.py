@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from agents.drill.sessions import SessionStore
     from agents.services import Services
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
 
 log = logging.getLogger("barraiser.privacy")
 DEFAULT_USER = "local"
@@ -106,32 +106,40 @@ def delete_user_data(
 ) -> DeletionReport:
     """Delete everything stored for `user`, then query each store to verify."""
     report = DeletionReport(user=user)
+    # Each store is attempted whatever happened to the one before: a failure is logged with its
+    # traceback and named in the report, so one broken store never leaves the others uncleared.
     if sessions is not None:
         try:
             report.sessions = sessions.delete_user(user)
-        except Exception as e:  # keep going: the other stores must still be cleared
-            report.errors.append(f"sessions: {e}")
+        except Exception as e:  # edge: any store error becomes a line of the report
+            _failed(report, "sessions", e)
     if stories is not None:
         try:
             report.stories = stories.purge_user(user)
-        except Exception as e:
-            report.errors.append(f"stories: {e}")
+        except Exception as e:  # edge: as above (Chroma raises many types)
+            _failed(report, "stories", e)
     if data_dir is not None:
         try:
             report.files = _delete_files(data_dir, user)
         except OSError as e:
-            report.errors.append(f"files: {e.strerror or e}")
+            _failed(report, "files", e, e.strerror or e)
     try:
         report.remaining = verify_deleted(
             user, sessions=sessions, stories=stories, data_dir=data_dir
         )
-    except Exception as e:  # an unverifiable deletion is not a complete one
-        report.errors.append(f"verification: {e}")
+    except Exception as e:  # edge: an unverifiable deletion is not a complete one
+        _failed(report, "verification", e)
     log.info(
         "deleted data of user %s: %d sessions, %d stories, %d files; ok=%s",
         user, report.sessions, report.stories, report.files, report.ok,
     )  # fmt: skip
     return report
+
+
+def _failed(report: DeletionReport, store: str, error: Exception, detail: object = None) -> None:
+    """Log a failed step with its traceback and name it in the report."""
+    log.warning("deleting the data of user %s: %s failed", report.user, store, exc_info=error)
+    report.errors.append(f"{store}: {error if detail is None else detail}")
 
 
 def verify_deleted(

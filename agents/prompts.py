@@ -8,9 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import TypeAdapter, ValidationError
+
+from agents.validation import describe_validation_error, read_yaml
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 PHRASES_DIR = PROMPTS_DIR / "phrases"
@@ -26,10 +27,7 @@ def load_phrases(name: str, shape: Any, key: str | None = None) -> Any:
     Errors name the file and the key at fault, so a non-programmer editing the wording can fix it.
     """
     path = PHRASES_DIR / f"{name}.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise PhraseDataError(f"{path}: cannot read phrases ({e})") from e
+    data = read_yaml(path, "phrases", PhraseDataError)
     if key is not None:
         if not isinstance(data, dict) or key not in data:
             raise PhraseDataError(f"{path}: missing top-level key {key!r}")
@@ -37,11 +35,7 @@ def load_phrases(name: str, shape: Any, key: str | None = None) -> Any:
     try:
         return TypeAdapter(shape).validate_python(data)
     except ValidationError as e:
-        prefix = (key,) if key else ()
-        where = "; ".join(
-            ".".join(str(p) for p in prefix + tuple(err["loc"])) + ": " + err["msg"]
-            for err in e.errors()
-        )
+        where = describe_validation_error(e, prefix=(key,) if key else ())
         raise PhraseDataError(f"{path}: {where}") from e
 
 

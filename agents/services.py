@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 
@@ -11,8 +12,10 @@ from agents.drill.sessions import SessionStore
 from agents.grading import Grader
 from agents.llm import ChatModel, build_llm
 from agents.lp.principles import Principle, load_principles
-from agents.stories.bank import StoryBank
-from agents.voice.speech import SpeechToText, TextToSpeech, build_stt, build_tts
+from agents.stories import StoryBank
+from agents.voice import SpeechToText, TextToSpeech, build_stt, build_tts
+
+log = logging.getLogger("barraiser.services")
 
 
 @dataclass
@@ -94,7 +97,8 @@ def warm_up_in_background(services: Services) -> threading.Thread:
         try:
             get_embedding_function().warm_up()
             services.extras["embeddings"] = "ready"
-        except Exception as e:  # reported in the status panel, never a crash at start
+        except Exception as e:  # edge: reported in the status panel, never a crash at start
+            log.warning("loading the embedding model failed", exc_info=e)
             services.extras["embeddings"] = f"unavailable: {e}"
 
     thread = threading.Thread(target=_load, name="embedding-warm-up", daemon=True)

@@ -162,3 +162,7 @@ def word_count(text: str) -> int:
 def normalise_ws(text: str) -> str:
     """Lowercase with whitespace collapsed, for lenient comparisons."""
     return " ".join(text.lower().split())
+
+
+# A 0-3 strength as a Markdown table cell, "·" for none (the debrief heatmap, story coverage).
+STRENGTH_CELLS: dict[int, str] = {0: "·", 1: "1", 2: "2", 3: "3"}

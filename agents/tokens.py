@@ -21,7 +21,8 @@ from typing import Any
 import tiktoken
 from tiktoken.model import encoding_name_for_model
 
-DEFAULT_MODEL = "gpt-4o-mini"
+from agents.config import DEFAULT_MODEL, TIKTOKEN_DIR_NAME, default_data_dir, tiktoken_cache_env
+
 FALLBACK_ENCODING = "o200k_base"
 # Role, separators and name per chat message (OpenAI's cookbook counts 3-4 for current models).
 MESSAGE_OVERHEAD_TOKENS = 4
@@ -135,23 +136,19 @@ def ensure_tiktoken_offline(cache_dir: Path) -> None:
         for name in ENCODING_FILES:
             _seed_one(cache_dir, name)
         # The one environment write in the app: tiktoken reads its cache location only from
-        # TIKTOKEN_CACHE_DIR (tiktoken/load.py, read_file_cached) and has no API parameter.
+        # TIKTOKEN_CACHE_DIR (tiktoken/load.py, read_file_cached) and has no API parameter. The
+        # value comes from config (Settings.tiktoken_cache, or default_cache_dir below).
         os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
         _seeded_dirs.add(str(cache_dir))
 
 
 def default_cache_dir() -> Path:
     """Where count_tokens seeds when the app did not: $TIKTOKEN_CACHE_DIR, else the data dir."""
-    configured = os.environ.get("TIKTOKEN_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    from platformdirs import user_data_dir
-
     # Same place as Settings.tiktoken_cache with the default data_dir.
-    return Path(user_data_dir("barraiser", appauthor=False)) / "tiktoken"
+    return tiktoken_cache_env() or default_data_dir() / TIKTOKEN_DIR_NAME
 
 
-def _encoding_name(model: str) -> str:
+def encoding_name(model: str) -> str:
     """Encoding for a model name, limited to the ones we ship (others fall back to o200k)."""
     candidates = [model]
     if "/" in model:  # "openai/gpt-4o-mini" as some gateways spell it
@@ -169,13 +166,14 @@ def _encoding_name(model: str) -> str:
 @functools.lru_cache(maxsize=64)
 def get_encoding_for_model(model: str = DEFAULT_MODEL) -> tiktoken.Encoding:
     """The tiktoken encoding for a model, loaded offline (seeds the default cache if needed)."""
+    configured = tiktoken_cache_env()
     with _seed_lock:
-        seeded = os.environ.get("TIKTOKEN_CACHE_DIR") in _seeded_dirs
+        seeded = configured is not None and str(configured) in _seeded_dirs
     if not seeded:
         # Safety net: the app calls ensure_tiktoken_offline(settings.tiktoken_cache) at start-up;
         # without it tiktoken would try to download.
         ensure_tiktoken_offline(default_cache_dir())
-    return tiktoken.get_encoding(_encoding_name(model))
+    return tiktoken.get_encoding(encoding_name(model))
 
 
 def count_tokens(text: str, model: str = DEFAULT_MODEL) -> int:

@@ -12,7 +12,6 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,12 @@ def run(quick: bool = False) -> dict[str, Any]:
     """Time every reply of simulated drills (all personas, interview and coach mode)."""
     import random
 
-    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import Interviewer
     from agents.drill.sessions import SessionStore
+    from agents.drill.state import DrillConfig
     from agents.grading import Grader
     from agents.lp.principles import load_principles
-    from evals.simulated_candidates import PERSONAS, Context
+    from evals.simulated_candidates import PERSONAS, play_drill
 
     principles = load_principles()
     latencies: list[float] = []
@@ -40,27 +40,9 @@ def run(quick: bool = False) -> dict[str, Any]:
             for mode in ("interview", "coach"):
                 for seed in seeds:
                     state = iv.start(DrillConfig(mode=mode, seed=seed), user=f"bench-{name}")
-                    rng = random.Random(seed)
-                    turns = 0
-                    while state.status != "done" and turns < 40:
-                        last = next(t for t in reversed(state.turns) if t.role == "interviewer")
-                        q = state.questions[-1]
-                        ctx = Context(
-                            lp=q.lp,
-                            question=q.question,
-                            kind=last.kind,
-                            gap=last.meta.get("gap"),
-                            q_index=len(state.questions) - 1,
-                            turn=turns,
-                            rng=rng,
-                        )
-                        text = reply(ctx)
-                        started = time.perf_counter()
-                        iv.respond(state, text)
-                        elapsed = time.perf_counter() - started
-                        latencies.append(elapsed)
-                        by_persona.setdefault(name, []).append(elapsed)
-                        turns += 1
+                    times = play_drill(iv, state, reply, random.Random(seed), 40)
+                    latencies += times
+                    by_persona.setdefault(name, []).extend(times)
         store.close()
     ordered = sorted(latencies)
     median_ms = statistics.median(ordered) * 1000

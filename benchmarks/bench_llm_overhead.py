@@ -46,7 +46,9 @@ def _pct(values: list[float], q: float) -> float:
 
 def probe_messages() -> list[dict[str, str]]:
     """The interviewer's real probe request after one answer (system, transcript, task)."""
-    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import Interviewer
+    from agents.drill.probes import probe_variables
+    from agents.drill.state import DrillConfig
     from agents.grading import Grader
     from agents.lp.principles import load_principles
 
@@ -58,7 +60,8 @@ def probe_messages() -> list[dict[str, str]]:
         "dashboards and the team decided to add a cache, and things got better after that.",
     )
     q = state.questions[-1]
-    variables = iv._probe_vars(state, q, "ownership", "What did you personally do?")
+    template = "What did you personally do?"
+    variables = probe_variables(state, q, "ownership", template, iv.principles.get(q.lp))
     return iv.llm_messages(state, "interviewer_probe", variables)
 
 
@@ -148,7 +151,8 @@ def measure_ratio(delay: float, iterations: int, messages: list[dict[str, str]])
 def measure_turn(delay: float, turns: int) -> dict[str, Any]:
     """One interviewer turn with the model on: LLM grade, then a streamed LLM probe."""
     from agents.config import Settings
-    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import Interviewer
+    from agents.drill.state import DrillConfig
     from agents.grading import Grader
     from agents.llm import OpenAIChat
     from agents.lp.principles import load_principles

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_scale import _Sampler, tree_rss_mb
+from tests.processes import start_app, stop_process
 
-REPO = Path(__file__).resolve().parent.parent
-NETGUARD = REPO / "tests" / "netguard"
 ANSWERS = (
     "At {m} last year our checkout kept timing out during sales. I was responsible for its "
     "reliability. I profiled the service, found an N+1 query and I rewrote it as one batched "
@@ -61,55 +58,6 @@ class Candidate:
     turns: int = 0
     finished: bool = False
     imported: bool = False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[str], timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited early ({proc.returncode})")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"the app did not listen on port {port} within {timeout:.0f} s")
-
-
-def start_app(data_dir: Path, port: int, **env_extra: str) -> subprocess.Popen[str]:
-    """`python app.py` on 127.0.0.1:port with the network blocked (returns once listening)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BARRAISER_")}
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "CHROMA_PORT"):
-        env.pop(name, None)
-    env.update(
-        BARRAISER_DATA_DIR=str(data_dir),
-        BARRAISER_PORT=str(port),
-        BARRAISER_HOST="127.0.0.1",
-        BARRAISER_BLOCK_NETWORK="1",
-        HF_HUB_OFFLINE="1",
-        GRADIO_ANALYTICS_ENABLED="False",
-        PYTHONPATH=os.pathsep.join([str(NETGUARD), str(REPO)]),
-    )
-    env.update(env_extra)
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        _wait_for_port(port, proc)
-    except BaseException:
-        proc.kill()
-        raise
-    return proc
 
 
 def _chat_text(chat: Any) -> str:
@@ -188,9 +136,8 @@ def run_load(
             env["BARRAISER_AUTH"] = ",".join(f"{u}:{p}" for u, p in credentials.items())
         started_app = time.monotonic()
         if url is None:
-            port = _free_port()
-            proc = start_app(tmp / "data", port, **env)
-            url = f"http://127.0.0.1:{port}/"
+            app = start_app(tmp / "data", **env).wait(timeout=90)
+            proc, url = app.proc, app.url
         startup = time.monotonic() - started_app
         markers = [f"Marker{i:02d}x{random.Random(i).randrange(10**6):06d}" for i in range(clients)]
         cands = [Candidate(i, m) for i, m in enumerate(markers)]
@@ -218,11 +165,7 @@ def run_load(
         peak_rss = sampler.peak if isinstance(sampler, _Sampler) else 0.0
         stuck = sum(t.is_alive() for t in threads)
         if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc, timeout=15)
     lat = sorted(x for c in cands for x in c.latencies)
     errors = [e for c in cands for e in c.errors]
     leaks = [f"{c.marker} saw {m}" for c in cands for m in c.leaks]

@@ -28,7 +28,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     get_embedding_function().warm_up()
     model_load = time.perf_counter() - started
 
-    from agents.question_gen.generator import PromptGenerator, PromptRequest
+    from agents.question_gen import PromptGenerator, PromptRequest
 
     request = PromptRequest(level="sde2", n=50, seed=1)
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,8 +24,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from tests.processes import free_port, stop_process_group, wait_for_port
 
 REPO = Path(__file__).resolve().parent.parent
 PLOT = Path(__file__).resolve().parent / "growth.png"
@@ -125,40 +125,6 @@ def _dir_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, proc: subprocess.Popen[Any], timeout: float) -> None:
-    """Block until 127.0.0.1:port accepts connections; raise if the process dies first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process exited early with {proc.returncode}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"nothing listened on port {port} within {timeout} s")
-
-
-def stop(proc: subprocess.Popen[Any]) -> None:
-    """Terminate a process started in its own session, and everything it started."""
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-
-
 # --- retrieval ------------------------------------------------------------------------------
 
 
@@ -174,7 +140,7 @@ def _bank_bases(n: int, ef: Any) -> list[tuple[dict[str, Any], np.ndarray]]:
     """n distinct synthetic stories (~150 words) with their chunks embedded by the real model."""
     import random
 
-    from agents.stories.bank import Story, story_chunks
+    from agents.stories import Story, story_chunks
     from benchmarks.bench_stories import _LPS, make_story
 
     rng = random.Random(11)
@@ -197,16 +163,17 @@ def fill_bank(
 ) -> None:
     """Stories start..stop-1 (STORIES_PER_USER per user) in the bank's own record layout.
 
-    Written through the bank's `_UserScope` exactly as an import writes them (one story record
+    Written through the bank's `UserScope` exactly as an import writes them (one story record
     plus title and window chunks, the same metadata), but with vectors derived from the base
     stories' real ones instead of embedding every text again.
     """
-    from agents.stories.bank import Story, StoryBank, story_chunks
+    from agents.stories import Story, story_chunks
+    from agents.stories.records import story_metadata
 
     now = "2026-01-01T00:00:00+00:00"
     for u in range(start // STORIES_PER_USER, -(-stop // STORIES_PER_USER)):
         user = f"u{u:05d}"
-        scope = bank._scope(user)
+        scope = bank.store.scope(user)
         ids: list[str] = []
         vecs: list[np.ndarray] = []
         metas: list[dict[str, Any]] = []
@@ -236,7 +203,7 @@ def fill_bank(
             mean = block.mean(axis=0)
             ids.append(scope.story_record_id(story.id))
             vecs.append(mean / np.linalg.norm(mean))
-            metas.append(StoryBank._metadata(story, None))
+            metas.append(story_metadata(story, None))
             docs.append(story.title)
         scope.upsert(ids, vecs, metas, docs)
 
@@ -280,7 +247,7 @@ def retrieval_embedded(
     searched (before that size's purge), so a server can serve exactly the same collections.
     """
     from agents.embeddings import get_embedding_function
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
 
     ef = get_embedding_function()
     rng = np.random.default_rng(0)
@@ -331,7 +298,7 @@ def retrieval_server(
     the embedded run deleted before the copy (they are expected to be empty).
     """
     from agents.embeddings import get_embedding_function
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
 
     chroma = Path(sys.executable).with_name("chroma")
     if not chroma.exists():
@@ -392,7 +359,7 @@ def retrieval_server(
             row["purge_user_s"] = _purge_one(bank, size)
             row["server_start_s"] = round(startup, 2)
         finally:
-            stop(proc)
+            stop_process_group(proc)
             log.close()
     return row
 
@@ -402,8 +369,9 @@ def retrieval_server(
 
 def sqlite_commits(n: int) -> dict[str, Any]:
     """Turn commits per second into the SQLite session store (WAL, synchronous=FULL)."""
-    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import Interviewer
     from agents.drill.sessions import SessionStore
+    from agents.drill.state import DrillConfig
     from agents.grading import Grader
     from agents.lp.principles import load_principles
 
@@ -411,7 +379,7 @@ def sqlite_commits(n: int) -> dict[str, Any]:
         store = SessionStore(Path(tmp) / "s.sqlite3")
         iv = Interviewer(Grader(None), load_principles(), None, store=store)
         state = iv.start(DrillConfig(seed=1))
-        from agents.drill.interviewer import Turn
+        from agents.drill.state import Turn
 
         times = []
         for i in range(n):
@@ -490,7 +458,7 @@ def running_app(data_dir: Path) -> Iterator[dict[str, Any]]:
         ready = time.perf_counter() - started
         yield {"url": url, "pid": proc.pid, "cold_start_s": round(ready, 2), "command": label}
     finally:
-        stop(proc)
+        stop_process_group(proc)
         log.close()
 
 

@@ -129,7 +129,7 @@ def run(quick: bool = False, workdir: Path | None = None) -> dict[str, Any]:
     """Import time for 1,000 stories, then query p50/p95 over that user's 1,000 stories."""
     from agents.embeddings import get_embedding_function
     from agents.lp.classifier import get_classifier
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
 
     n_import = 100 if quick else 1000
     n_queries = 100 if quick else 500

@@ -126,7 +126,8 @@ def _recording_model() -> Any:
 
 def record_drill() -> tuple[list[dict[str, Any]], Any]:
     """Run the 4x3 drill and return the recorded LLM calls and the final state."""
-    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import Interviewer
+    from agents.drill.state import DrillConfig
     from agents.grading import Grader
     from agents.lp.principles import load_principles
 

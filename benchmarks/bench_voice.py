@@ -3,7 +3,6 @@ a Piper-spoken passage, Piper and espeak-ng synthesis real-time factors."""
 
 from __future__ import annotations
 
-import re
 import tempfile
 import time
 from pathlib import Path
@@ -17,21 +16,12 @@ PASSAGE = (
 )
 
 
-def _wer(reference: str, hypothesis: str) -> float:
-    ref = re.findall(r"[a-z0-9']+", reference.lower())
-    hyp = re.findall(r"[a-z0-9']+", hypothesis.lower())
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[-1] / max(1, len(ref))
-
-
 def run(quick: bool = False) -> dict[str, Any]:
     """Real-time factor = processing seconds / audio seconds (lower is faster)."""
     from agents.config import Settings
-    from agents.voice.speech import EspeakTTS, PiperTTS, build_stt
+    from agents.voice.stt import build_stt
+    from agents.voice.tts import EspeakTTS, PiperTTS
+    from evals.voice_metrics import word_error_rate
 
     out: dict[str, Any] = {}
     piper = PiperTTS()
@@ -57,8 +47,10 @@ def run(quick: bool = False) -> dict[str, Any]:
             out[name] = {
                 "load_s": round(load, 2),
                 "rtf": round((time.perf_counter() - t) / seconds, 3),
-                "wer": round(_wer(PASSAGE, text), 3),
+                "wer": round(word_error_rate(PASSAGE, text), 3),
                 # espeak-ng's robotic voice is the harder case (the test's looser bound).
-                "wer_espeak": round(_wer(PASSAGE, stt.transcribe((erate, eaudio)).text), 3),
+                "wer_espeak": round(
+                    word_error_rate(PASSAGE, stt.transcribe((erate, eaudio)).text), 3
+                ),
             }
     return out

@@ -26,7 +26,7 @@ def child() -> dict[str, Any]:
     import numpy as np
 
     from agents.embeddings import get_embedding_function
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
     from benchmarks import bench_scale as bs
 
     ef = get_embedding_function()

@@ -8,6 +8,13 @@ It speaks the parts of the API Bar Raiser uses, the way vLLM, Ollama, llama.cpp 
   sets `stream_options.include_usage`; and, when the request offers `tools`, a tool call
   (function calling) whose arguments come from `tool_arguments` (by default a minimal object
   built from the tool's JSON schema).
+- Structured output by other methods, as chosen with `honours` (default: tools only, as before):
+  `"json_schema"` answers `response_format: {"type": "json_schema"}` with JSON content built the
+  same way from that schema, `"json_mode"` answers `{"type": "json_object"}` from the last
+  fenced JSON schema in the messages. A method not honoured is ignored (a prose reply, like a
+  server whose model does not follow it); a method in `refuses` gets HTTP `refuse_status`
+  (an older llama.cpp answered `json_schema` with 500). With `refuses_bounds`, a schema that
+  carries `maxLength` gets HTTP 400, as OpenAI's strict mode answers.
 
 Latency is configurable: `first_token_delay` seconds before the first content chunk (the model's
 "prefill") and `inter_token_delay` between chunks. Every request body is kept in `requests`, so
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import threading
 import time
 import uuid
@@ -73,6 +81,34 @@ def _default_tool_arguments(tool: dict[str, Any], request: dict[str, Any]) -> di
     return example_from_schema(tool.get("function", {}).get("parameters", {}))
 
 
+def _structured_method(request: dict[str, Any]) -> str | None:
+    """Which structured-output method a request uses (None for plain chat)."""
+    kind = (request.get("response_format") or {}).get("type")
+    if kind == "json_schema":
+        return "json_schema"
+    if kind == "json_object":
+        return "json_mode"
+    return "tools" if request.get("tools") else None
+
+
+def _schema_tool(request: dict[str, Any], method: str) -> dict[str, Any]:
+    """The requested schema dressed as a tool, so `tool_arguments` can answer any method."""
+    if method == "json_schema":
+        spec = request["response_format"].get("json_schema") or {}
+        name, schema = spec.get("name", "response"), spec.get("schema") or {}
+    else:
+        name, schema = "response", {}
+        text = "\n".join(str(m.get("content") or "") for m in request["messages"])
+        for block in reversed(re.findall(r"```json\s*(\{.*?\})\s*```", text, re.DOTALL)):
+            try:
+                schema = json.loads(block)
+            except ValueError:
+                continue
+            name = str(schema.get("title", name))
+            break
+    return {"type": "function", "function": {"name": name, "parameters": schema}}
+
+
 def _chunks(text: str, size: int) -> list[str]:
     """Split text into pieces of about `size` characters at word boundaries (like tokens)."""
     words = text.split(" ")
@@ -118,8 +154,16 @@ class FakeOpenAIServer:
         reply: str | ReplyFn = DEFAULT_REPLY,
         tool_arguments: ToolArgsFn = _default_tool_arguments,
         chunk_chars: int = 4,
+        honours: tuple[str, ...] = ("tools",),
+        refuses: tuple[str, ...] = (),
+        refuse_status: int = 500,
+        refuses_bounds: bool = False,
     ) -> None:
         self.model = model
+        self.honours = honours
+        self.refuses = refuses
+        self.refuse_status = refuse_status
+        self.refuses_bounds = refuses_bounds
         self.first_token_delay = first_token_delay
         self.inter_token_delay = inter_token_delay
         self.reply = reply
@@ -225,8 +269,21 @@ class FakeOpenAIServer:
                     self._send_json(400, {"error": {"message": "messages is required"}})
                     return
                 server._record(request)
+                method = _structured_method(request)
+                if method in server.refuses:
+                    message = f"{method} is not supported by this server"
+                    self._send_json(server.refuse_status, {"error": {"message": message}})
+                    return
+                if server.refuses_bounds and method and '"maxLength"' in json.dumps(request):
+                    message = "Invalid schema: 'maxLength' is not permitted."
+                    self._send_json(400, {"error": {"message": message}})
+                    return
                 tools = request.get("tools") or []
-                if tools:
+                if method in ("json_schema", "json_mode") and method in server.honours:
+                    tool = _schema_tool(request, method)
+                    content = json.dumps(server.tool_arguments(tool, request))
+                    self._answer(request, text=content, tool=None)
+                elif tools and "tools" in server.honours:
                     tool = tools[0]
                     choice = request.get("tool_choice")
                     if isinstance(choice, dict):

@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.processes import stop_process_group
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "RESULTS.md"
@@ -154,12 +156,7 @@ def run_module(
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             # SIGTERM first: the child turns it into SystemExit so its servers are stopped.
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_process_group(proc, timeout=30)
             return "TIMEOUT", f"stopped after {timeout:.0f} s", time.perf_counter() - started
         elapsed = time.perf_counter() - started
         if out.exists():

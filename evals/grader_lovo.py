@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from agents.grading import COMPONENTS, Grade
-from agents.grading.analyzer import analyze as analyze_rules
-from agents.grading.learned import analyze_learned
+from agents.grading.analyzer import analyze_rules
+from agents.grading.learned import analyze as analyze_learned
 from agents.grading.roles_model import SentenceRoleModel
 from evals.corpus import Answer, load_corpus
 from evals.grader_eval import cohen_kappa, load_records, quadratic_weighted_kappa

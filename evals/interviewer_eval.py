@@ -56,8 +56,9 @@ MAX_REPLIES = 80
 # Wider than the interviewer's own list on purpose: the check must catch what it might miss.
 LEAK_RE = re.compile(
     r"\bSTAR\b|\bscor(?:e|ed|es|ing)\b|\bgrad(?:e|ed|es|ing)\b|/\s?5\b|\bcoach|\btips?\b|"
-    r"\bmeasurab|\bquantif|\bgaps?\b|\brubric\b|\bstronger answer\b|\b(?:good|great|strong|"
-    r"excellent|weak) (?:answer|story)\b|\byou should have\b|\bwell done\b|\bnice job\b",
+    # "What was the measurable impact?" is the bar raiser's own probe, not feedback.
+    r"\bmeasurab(?!le impact\b)|\bquantif|\bgaps?\b|\brubric\b|\bstronger answer\b|"
+    r"\b(?:good|great|strong|excellent|weak) (?:answer|story)\b|\byou should have\b|\bwell done\b|\bnice job\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -131,10 +132,11 @@ def run_session(
     persona: str, mode: str, round_type: str, minutes: int, seed: int
 ) -> tuple[Any, SessionResult]:
     """Run one simulated drill to the end and check it."""
-    from agents.drill.interviewer import DrillConfig, Interviewer
+    from agents.drill.interviewer import Interviewer
+    from agents.drill.state import DrillConfig
     from agents.grading import Grader
     from agents.lp.principles import load_principles
-    from evals.simulated_candidates import PERSONAS, Context
+    from evals.simulated_candidates import PERSONAS, play_drill
 
     principles = load_principles()
     clock = Clock()
@@ -142,28 +144,17 @@ def run_session(
     config = DrillConfig(mode=mode, round_type=round_type, minutes=minutes, seed=seed)  # type: ignore[arg-type]
     state = iv.start(config, user=f"sim-{persona}")
     result = SessionResult(persona, mode, round_type, minutes, seed)
-    reply_fn = PERSONAS[persona]
     rng = random.Random(f"{persona}:{seed}")
-    replies = 0
-    while state.status != "done" and replies < MAX_REPLIES:
-        last = next(t for t in reversed(state.turns) if t.role == "interviewer")
-        q = state.questions[-1]
-        ctx = Context(
-            lp=q.lp,
-            question=q.question,
-            kind=last.kind,
-            gap=last.meta.get("gap"),
-            q_index=len(state.questions) - 1,
-            turn=replies,
-            rng=rng,
-        )
-        text = reply_fn(ctx)
+
+    def think(text: str) -> None:  # 15 s of thinking, then speaking at 150 words a minute
         clock.t += 15 + len(text.split()) / 2.5
-        started = time.perf_counter()
-        iv.respond(state, text)
-        result.latencies.append(time.perf_counter() - started)
+
+    def pause() -> None:
         clock.t += 3
-        replies += 1
+
+    result.latencies = play_drill(
+        iv, state, PERSONAS[persona], rng, MAX_REPLIES, before=think, after=pause
+    )
     check(state, result, principles)
     return state, result
 
@@ -245,7 +236,7 @@ def check(state: Any, result: SessionResult, principles: dict[str, Any]) -> None
 
 
 def _planned_questions(state: Any) -> int:
-    from agents.drill.interviewer import MIN_MINUTES_PER_QUESTION, ROUND_QUESTIONS
+    from agents.drill.policy import MIN_MINUTES_PER_QUESTION, ROUND_QUESTIONS
 
     c = state.config
     if c.n_questions:

@@ -183,7 +183,7 @@ def near_dup_share(vectors: np.ndarray, threshold: float) -> float:
 
 def measure(texts: Sequence[str], intended: Sequence[str], generator: Any) -> BatchMetrics:
     """Form, near-duplicate, agreement and distinctness numbers for one batch of prompts."""
-    from agents.question_gen.generator import is_behavioral, prompt_core
+    from agents.question_gen.form import is_behavioral, prompt_core
 
     embed = generator.embedder.embed
     cores = embed([prompt_core(t) for t in texts])
@@ -206,7 +206,7 @@ def measure(texts: Sequence[str], intended: Sequence[str], generator: Any) -> Ba
 
 def bank_metrics(generator: Any) -> BatchMetrics:
     """The same numbers for the hand-written bank, as the reference."""
-    from agents.lp.classifier import bank_examples
+    from agents.lp.evaluation import bank_examples
 
     pairs = bank_examples(generator.principles)
     metrics = measure([t for t, _ in pairs], [lp for _, lp in pairs], generator)
@@ -216,7 +216,7 @@ def bank_metrics(generator: Any) -> BatchMetrics:
 
 def run_path(generator: Any, llm: Any, quick: bool = False) -> tuple[BatchMetrics, list[Any]]:
     """Generate the evaluation batches on one path; returns pooled metrics and the prompts."""
-    from agents.question_gen.generator import PromptRequest
+    from agents.question_gen.request import PromptRequest
 
     prompts: list[Any] = []
     stats: Counter[str] = Counter()
@@ -239,7 +239,7 @@ def run_path(generator: Any, llm: Any, quick: bool = False) -> tuple[BatchMetric
 
 def acceptance_batch(generator: Any) -> tuple[BatchMetrics, float]:
     """The acceptance case: 50 offline prompts for the default SDE II request, and the time."""
-    from agents.question_gen.generator import PromptRequest
+    from agents.question_gen.request import PromptRequest
 
     request = PromptRequest(level="sde2", n=50, seed=7)
     started = time.perf_counter()
@@ -254,7 +254,7 @@ def capacity(
     generator: Any, levels: Sequence[str] = ("sde1", "sde2", "sde3", "manager")
 ) -> dict[str, tuple[int, float, int]]:
     """How many distinct prompts one LP alone yields per level (min / median / max over LPs)."""
-    from agents.question_gen.generator import PromptRequest
+    from agents.question_gen.request import PromptRequest
 
     out: dict[str, tuple[int, float, int]] = {}
     for level in levels:
@@ -381,7 +381,7 @@ def run(quick: bool = False, write: bool = True) -> dict[str, Any]:
     from agents.config import load_settings
     from agents.embeddings import get_embedding_function
     from agents.llm import build_llm
-    from agents.lp.classifier import bank_examples, evaluate
+    from agents.lp.evaluation import bank_examples, evaluate
     from agents.question_gen.generator import PromptGenerator
 
     settings = load_settings()

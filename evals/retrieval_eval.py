@@ -8,7 +8,7 @@ question kind and by split; unless `--no-write`, it replaces the "## Retrieval" 
 
 Recall@k counts a question as answered when any of its relevant stories is in the top k (the
 relevant list names every story that would be a good answer). The weights in
-`agents/stories/bank.py` were chosen on the `dev` split (odd question positions); `test` (even
+`agents/stories/ranking.py` were chosen on the `dev` split (odd question positions); `test` (even
 positions) was only scored, so it is the honest number.
 """
 
@@ -103,7 +103,7 @@ def summarise(results: Sequence[QuestionResult]) -> Metrics:
 
 def run_eval(data_dir: Path = DATA_DIR, workdir: Path | None = None) -> RetrievalReport:
     """Import the stories into a fresh embedded bank and score every question."""
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
 
     questions = load_questions(data_dir / "questions.jsonl")
     with tempfile.TemporaryDirectory(prefix="retrieval-eval-") as tmp:
@@ -165,7 +165,8 @@ def table(report: RetrievalReport) -> str:
 
 def section(report: RetrievalReport) -> str:
     """The "## Retrieval" section of evals/RESULTS.md."""
-    from agents.stories import bank as s
+    from agents.stories import ranking as s
+    from agents.stories.records import WINDOW_SENTENCES
 
     overall = report.metrics("all")
     met = overall.recall_at_3 >= TARGET_RECALL_AT_3
@@ -191,9 +192,10 @@ def section(report: RetrievalReport) -> str:
             f"{'met' if met else 'NOT met'}** — recall@3 {overall.recall_at_3:.3f} on all "
             f"questions, {report.metrics('test').recall_at_3:.3f} on the held-out test half.",
             "",
-            "Ranking (`agents/stories/bank.py`): each story is stored as its title plus windows of "
-            f"{s.WINDOW_SENTENCES} sentences; a story's similarity is its best window's cosine "
-            f"with the question, plus {s.LP_WEIGHT} × LP fit (the classifier's probability, at "
+            "Ranking (`agents/stories/ranking.py`): each story is stored as its title plus "
+            f"windows of {WINDOW_SENTENCES} sentences; a story's similarity is its best "
+            f"window's cosine with the question, plus {s.LP_WEIGHT} × LP fit (the classifier's "
+            "probability, at "
             f"temperature {s.LP_TEMPERATURE}, of the story's best-tagged LP relative to the "
             f"question's top LP) plus {s.KEYWORD_WEIGHT} × BM25 over the candidates (scaled to "
             "the best). Weights were picked on the dev half (odd positions) from a grid; "

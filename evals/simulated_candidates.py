@@ -9,8 +9,10 @@ empty, gibberish, hostile and prompt-injecting.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -207,3 +209,46 @@ PERSONAS: dict[str, Callable[[Context], str]] = {
     "hostile": hostile,
     "injection": injection,
 }
+
+
+def context_for(state: Any, turn: int, rng: random.Random) -> Context:
+    """What the candidate replies to: the drill's current question and last interviewer turn."""
+    last = next(t for t in reversed(state.turns) if t.role == "interviewer")
+    q = state.questions[-1]
+    return Context(
+        lp=q.lp,
+        question=q.question,
+        kind=last.kind,
+        gap=last.meta.get("gap"),
+        q_index=len(state.questions) - 1,
+        turn=turn,
+        rng=rng,
+    )
+
+
+def play_drill(
+    interviewer: Any,
+    state: Any,
+    reply: Callable[[Context], str],
+    rng: random.Random,
+    max_replies: int,
+    *,
+    before: Callable[[str], None] | None = None,
+    after: Callable[[], None] | None = None,
+) -> list[float]:
+    """Answer as `reply` until the drill is done or `max_replies` were given.
+
+    Returns each `respond` call's latency in seconds; `before(text)` runs just before each
+    reply is sent and `after()` just after it (the eval advances its injected clock there).
+    """
+    latencies: list[float] = []
+    while state.status != "done" and len(latencies) < max_replies:
+        text = reply(context_for(state, len(latencies), rng))
+        if before is not None:
+            before(text)
+        started = time.perf_counter()
+        interviewer.respond(state, text)
+        latencies.append(time.perf_counter() - started)
+        if after is not None:
+            after()
+    return latencies

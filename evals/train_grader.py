@@ -9,7 +9,9 @@ SHA-256. Same corpus and seed, same bytes.
 from __future__ import annotations
 
 import argparse
+import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from scipy import sparse
@@ -51,9 +53,31 @@ def rows_of(answers: Sequence[Answer]) -> tuple[sparse.csr_matrix, np.ndarray, l
     return sparse.vstack(blocks).tocsr(), np.asarray(labels, dtype=np.int8), owner
 
 
+def with_short_replies(answers: Sequence[Answer]) -> list[Answer]:
+    """The answers plus, from each, one to three consecutive sentences told as a reply of their own.
+
+    Whole answers open with the scene; in a drill a follow-up reply of one or two sentences often
+    opens with the action or the result ("I rewrote the cache, which cut latency 40%"). Without
+    such replies the model would read every opening sentence as the situation.
+    """
+    rng = random.Random(SEED)
+    out = list(answers)
+    for a in answers:
+        for _ in range(2):
+            if len(a.spans) < 3:
+                break
+            size = rng.randint(1, 3)
+            start = rng.randrange(1, len(a.spans) - size + 1)
+            out.append(replace(
+                a, id=f"{a.id}#{start}", spans=a.spans[start:start + size],
+                span_roles=a.span_roles[start:start + size],
+            ))  # fmt: skip
+    return out
+
+
 def fit_model(answers: Sequence[Answer], c: float = 4.0) -> SentenceRoleModel:
     """The full training recipe on the trainable answers (both passes and the thresholds)."""
-    data = trainable(answers)
+    data = with_short_replies(trainable(answers))
     x, y, owner = rows_of(data)
     groups = [data[n].story for n in owner]
     return SentenceRoleModel(c=c).fit(x, y, owner, groups)

@@ -61,8 +61,8 @@ def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
 
 
 def test_prompts_tab_passes_practised_questions_to_the_generator(services, monkeypatch) -> None:
-    import agents.question_gen.generator as qg
-    from agents.drill.interviewer import DrillConfig
+    import agents.ui.prompts as qg
+    from agents.drill.state import DrillConfig
     from agents.ui.app import generate_prompts
 
     asked = services.interviewer.start(DrillConfig(seed=5)).questions[0].question

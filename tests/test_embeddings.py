@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_python_offline
 
 from agents.embeddings import (
     DIMENSION,
@@ -27,32 +28,6 @@ from agents.embeddings import (
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Installed before chromadb is imported in the child: any connection to a non-loopback address
-# or DNS lookup raises, so the reopen test passes only if nothing tried to download a model.
-SOCKET_GUARD = textwrap.dedent(
-    """
-    import ipaddress, socket
-    def _local(address):
-        host = address[0] if isinstance(address, tuple) else address
-        if not isinstance(host, str) or host.startswith("/") or host == "localhost":
-            return True  # Unix sockets and loopback names
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
-    _connect, _getaddrinfo = socket.socket.connect, socket.getaddrinfo
-    def _guarded_connect(self, address, *args, **kwargs):
-        if not _local(address):
-            raise OSError(f"network blocked in test: {address!r}")
-        return _connect(self, address, *args, **kwargs)
-    def _guarded_getaddrinfo(host, *args, **kwargs):
-        if not _local((host.decode() if isinstance(host, bytes) else host,)):
-            raise OSError(f"DNS blocked in test: {host!r}")
-        return _getaddrinfo(host, *args, **kwargs)
-    socket.socket.connect = socket.socket.connect_ex = _guarded_connect
-    socket.getaddrinfo = _guarded_getaddrinfo
-    """
-)
 
 LATENCY = "latency went down 40%"
 SAME = "we cut response time by forty percent"
@@ -225,7 +200,7 @@ def test_persisted_collection_reopens_offline_with_our_function(tmp_path: Path) 
     client.clear_system_cache()  # release the files before another process opens them
     del client
 
-    code = SOCKET_GUARD + textwrap.dedent(
+    code = textwrap.dedent(
         f"""
         import json
         import agents.embeddings  # registers the function; it is NOT passed to Chroma below
@@ -245,10 +220,8 @@ def test_persisted_collection_reopens_offline_with_our_function(tmp_path: Path) 
         }}))
         """
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "HOME": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=180
-    )
+    # Sockets blocked (tests/netguard): passes only if nothing tried to download a model.
+    result = run_python_offline(code, tmp_path, timeout=180)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["ids"][0] == "latency"

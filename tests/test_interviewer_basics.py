@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from agents.drill.interviewer import DrillConfig, DrillState, simulate
+from agents.drill.interviewer import simulate
+from agents.drill.state import DrillConfig, DrillState
 
 VAGUE = (
     "We had a flaky release last spring. We rolled it back and we rewrote the deploy script "

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Sequence
 
 from test_interviewer_policy import ALL_WE, NO_RESULT, Clock
 
-from agents.drill.interviewer import DrillConfig, Interviewer, StreamEvent
+from agents.drill.interviewer import Interviewer
+from agents.drill.state import DrillConfig, StreamEvent
 from agents.grading import Grader
 from agents.llm import ChatModel, LLMBackendError, ScriptedModel
 from agents.lp.principles import load_principles

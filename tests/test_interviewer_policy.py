@@ -7,23 +7,15 @@ import re
 
 import pytest
 
-from agents.drill.interviewer import (
-    COACHING_RE,
-    PROBE_BANK,
-    DrillConfig,
-    DrillState,
-    Interviewer,
-    build_debrief,
-    classify_reply,
-    detect_control,
-    norm_probe,
-    numbers_in,
-    policy_gaps,
-    signal_from,
-    stronger_answer,
-    transcript_json,
-    transcript_markdown,
-)
+from agents.drill.debrief import build_debrief, signal_from
+from agents.drill.feedback import stronger_answer
+from agents.drill.intake import classify_reply, detect_control
+from agents.drill.interviewer import Interviewer
+from agents.drill.phrasing import COACHING_RE, numbers_in
+from agents.drill.policy import max_probes, n_questions, pick_question, policy_gaps
+from agents.drill.probes import PROBE_BANK, norm_probe
+from agents.drill.state import DrillConfig, DrillState
+from agents.drill.transcript import transcript_json, transcript_markdown
 from agents.grading import Grader, analyze
 from agents.lp.principles import load_principles
 
@@ -168,7 +160,7 @@ def test_bar_raiser_probes_harder() -> None:
     iv.respond(state, DEEP_ANSWER)
     assert len(state.questions) == 1
     assert [g.split(":")[0] for g in state.questions[0].probed_gaps] == ["deep_dive"] * 2
-    assert iv._max_probes(state) == 4
+    assert max_probes(state.config) == 4
 
 
 def test_per_question_probe_limit_moves_on() -> None:
@@ -249,9 +241,9 @@ def test_no_question_is_started_without_time_to_answer_it() -> None:
 
 def test_short_drills_ask_fewer_questions() -> None:
     iv = make()
-    assert iv._n_questions(start(iv, minutes=5)) == 1
-    assert iv._n_questions(start(iv, round_type="phone")) == 2
-    assert iv._n_questions(start(iv, round_type="loop")) == 3
+    assert n_questions(start(iv, minutes=5).config) == 1
+    assert n_questions(start(iv, round_type="phone").config) == 2
+    assert n_questions(start(iv, round_type="loop").config) == 3
 
 
 # --- modes ---------------------------------------------------------------------------------------
@@ -481,7 +473,7 @@ def test_target_lps_are_asked_first_and_recent_questions_avoided() -> None:
     avoid = [q.text for q in load_principles()["dive-deep"].questions[:-1]]
     state2 = iv.start(DrillConfig(lps=["dive-deep"], seed=1))
     state2.avoid_questions = avoid  # what a store would supply
-    assert iv._pick_question(state2, "dive-deep") not in avoid
+    assert pick_question(state2, iv.principles["dive-deep"]) not in avoid
 
 
 # --- debrief and transcript -----------------------------------------------------------------------

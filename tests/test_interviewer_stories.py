@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 
 from test_interviewer_policy import Clock
 
-from agents.drill.interviewer import DrillConfig, Interviewer, StorySource, _jaccard
+from agents.drill.context import StorySource
+from agents.drill.interviewer import Interviewer
+from agents.drill.state import DrillConfig
+from agents.drill.story_checks import jaccard
 from agents.grading import Grader
 from agents.lp.principles import load_principles
 
@@ -43,7 +46,7 @@ class FakeBank:
 
     def search(self, user: str, question: str, k: int = 3) -> list[Hit]:
         hits = [
-            Hit(sid, title, min(1.0, _jaccard(question, text) * self.boost), lps, "overlap", text)
+            Hit(sid, title, min(1.0, jaccard(question, text) * self.boost), lps, "overlap", text)
             for sid, (title, text, lps) in self.stories.items()
         ]
         return sorted(hits, key=lambda h: -h.score)[:k]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.drill.interviewer import CustomQuestion, DrillConfig
+from agents.drill.state import CustomQuestion, DrillConfig
 
 CHECKOUT = (
     "Last spring our checkout service timed out during every big sale and customers abandoned "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, child_env, free_port, wait_for_port
+from conftest import (
+    REPO,
+    child_env,
+    free_port,
+    start_app,
+    stop_process,
+    stop_process_group,
+    wait_for_port,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +47,7 @@ WORKER = r"""
 import json, sys, time
 from pathlib import Path
 from agents.config import load_settings
-from agents.drill.interviewer import DrillConfig
+from agents.drill.state import DrillConfig
 from agents.services import build_services
 
 cmd = json.loads(sys.argv[1])
@@ -95,12 +102,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
             wait_for_port(port, proc, timeout=60)
             yield "127.0.0.1", port
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_process_group(proc)
 
 
 def worker(data: Path, chroma: tuple[str, int], **cmd: Any) -> subprocess.Popen[str]:
@@ -210,37 +212,17 @@ def test_a_stale_copy_in_another_process_cannot_overwrite_the_drill(
         store.close()
 
 
-def _start_app(data: Path, chroma: tuple[str, int]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = child_env(data, BARRAISER_PORT=str(port), CHROMA_HOST=chroma[0],
-                    CHROMA_PORT=str(chroma[1]))  # fmt: skip
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return proc, f"http://127.0.0.1:{port}/"
-
-
 @pytest.fixture
 def two_apps(tmp_path: Path, chroma_server: tuple[str, int]) -> Iterator[tuple[Path, list[str]]]:
     """Two `python app.py` processes on one data dir (one SQLite file) and one Chroma server."""
     data = tmp_path / "shared"
-    started = [_start_app(data, chroma_server) for _ in range(2)]
+    chroma = {"CHROMA_HOST": chroma_server[0], "CHROMA_PORT": str(chroma_server[1])}
+    started = [start_app(data, **chroma) for _ in range(2)]
     try:
-        for proc, url in started:
-            wait_for_port(int(url.rsplit(":", 1)[1].strip("/")), proc, timeout=90)
-        yield data, [url for _proc, url in started]
+        yield data, [app.wait(timeout=90).url for app in started]
     finally:
-        for proc, _url in started:
-            proc.terminate()
-        for proc, _url in started:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        for app in started:
+            stop_process(app.proc)
 
 
 def test_two_app_processes_serve_drills_into_one_database(

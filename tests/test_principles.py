@@ -14,9 +14,11 @@ from agents.lp.principles import (
     THEMES,
     Principle,
     PrincipleDataError,
+    UnknownPrincipleError,
     get_principle,
     load_principles,
     normalise_question,
+    resolve_lp,
 )
 
 EXPECTED_SLUGS = [
@@ -133,6 +135,34 @@ def test_get_principle_unknown_lists_slugs() -> None:
         get_principle("be-nice")
     assert "be-nice" in str(info.value)
     assert "customer-obsession" in str(info.value)
+
+
+def test_resolve_lp_is_the_one_resolver() -> None:
+    """One resolver; its error is a KeyError to lookups and a ValueError to pydantic validators."""
+    assert resolve_lp("Dive_Deep") == "dive-deep" == get_principle("dive deep").slug
+    with pytest.raises(UnknownPrincipleError) as info:
+        resolve_lp("Being Nice")
+    assert isinstance(info.value, KeyError) and isinstance(info.value, ValueError)
+    assert str(info.value).startswith("unknown leadership principle 'Being Nice'; valid slugs: ")
+
+
+@pytest.mark.parametrize("slug", EXPECTED_SLUGS)
+def test_classifier_cues_and_exemplars_load(principles: dict[str, Principle], slug: str) -> None:
+    p = principles[slug]
+    assert len(p.classifier_cues) >= 10
+    assert len(p.exemplars) >= 3
+
+
+def test_exemplar_copying_a_bank_question_names_file_and_key(tmp_path: Path) -> None:
+    directory = _copy_data(tmp_path)
+    path = directory / "frugality.yaml"
+    question = load_principles()["frugality"].questions[0].text
+    text = path.read_text(encoding="utf-8").replace(
+        "exemplars:\n", f'exemplars:\n  - "{question}"\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PrincipleDataError, match=r"frugality\.yaml: exemplars: repeats a question"):
+        load_principles(directory)
 
 
 def test_default_load_is_cached_but_copy_is_safe() -> None:

@@ -33,7 +33,7 @@ def generator(tmp_path_factory: pytest.TempPathFactory):
     ],
 )
 def test_offline_batch_of_50_meets_acceptance(generator, spec: dict) -> None:
-    from agents.question_gen.generator import PromptRequest
+    from agents.question_gen.request import PromptRequest
     from evals.prompt_eval import measure
 
     if spec.get("lps") == "all":

@@ -12,29 +12,15 @@ import numpy as np
 import pytest
 
 from agents.llm import OfflineModel, ScriptedModel
-from agents.question_gen.generator import (
-    GRAMMAR,
-    LEVELS,
-    NEAR_DUP_THRESHOLD,
-    GeneratedPrompt,
-    OfflineComposer,
-    PromptGenerator,
-    PromptRequest,
-    analyse_context,
-    clean_prompt_text,
-    drill_config,
-    export,
-    form_problem,
-    is_behavioral,
-    load_prompts,
-    normalise_level,
-    prompt_core,
-    to_csv,
-    to_markdown,
-    ui_drill,
-    ui_export,
-    ui_generate,
-)
+from agents.question_gen.composer import OfflineComposer
+from agents.question_gen.context import analyse_context
+from agents.question_gen.export import export, load_prompts, to_csv, to_markdown
+from agents.question_gen.form import clean_prompt_text, form_problem, is_behavioral, prompt_core
+from agents.question_gen.generator import PromptGenerator
+from agents.question_gen.grammar import load_grammar
+from agents.question_gen.quality import NEAR_DUP_THRESHOLD
+from agents.question_gen.request import LEVELS, GeneratedPrompt, PromptRequest, normalise_level
+from agents.ui.prompts import drill_config, ui_drill, ui_export, ui_generate
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +105,8 @@ def test_request_normalises_input() -> None:
 def test_grammar_covers_every_lp_and_theme_is_valid() -> None:
     from agents.lp.principles import THEMES, load_principles
 
-    assert set(GRAMMAR) == set(load_principles())
-    for scenes in GRAMMAR.values():
+    assert set(load_grammar()) == set(load_principles())
+    for scenes in load_grammar().values():
         assert len(scenes) >= 6
         assert all(s.theme in THEMES for s in scenes)
 
@@ -189,10 +175,10 @@ def test_levels_choose_fitting_scenes(generator: PromptGenerator) -> None:
     principles = generator.principles
     for level in LEVELS:
         req = PromptRequest(level=level, n=5)
-        composer = OfflineComposer(GRAMMAR, principles, req, analyse_context(None),
+        composer = OfflineComposer(load_grammar(), principles, req, analyse_context(None),
                                    random.Random(0))  # fmt: skip
-        manager = {s.levels for s, *_ in composer._queues["hire-and-develop-the-best"]}
-        junior = {s.levels for s, *_ in composer._queues["have-backbone"]}
+        manager = {s.levels for s in composer.queued_scenes("hire-and-develop-the-best")}
+        junior = {s.levels for s in composer.queued_scenes("have-backbone")}
         assert ("manager" in set().union(*manager)) == (level == "manager"), level
         assert ("junior" in set().union(*junior)) == (level in ("sde1", "sde2")), level
     manager = generator.generate(PromptRequest(lps=["best-employer"], level="manager", n=15,

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from test_interviewer_policy import ALL_WE, DEEP_ANSWER, STRONG, Clock
 
-from agents.drill.interviewer import DrillConfig, Interviewer
+from agents.drill.interviewer import Interviewer
 from agents.drill.sessions import SessionStore, SessionStoreError
+from agents.drill.state import DrillConfig
 from agents.grading import Grader
 from agents.lp.principles import load_principles
 
@@ -37,10 +38,10 @@ def raw_turns(path: Path, session_id: str) -> list[tuple]:
 
 
 def test_pragmas_wal_and_full_sync(store: SessionStore) -> None:
-    conn = store._conn
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    pragmas = store.pragmas()
+    assert pragmas["journal_mode"] == "wal"
+    assert pragmas["synchronous"] == 2  # FULL
+    assert pragmas["user_version"] == 1
 
 
 def test_every_turn_is_committed_as_it_happens(store: SessionStore) -> None:
@@ -139,7 +140,7 @@ def test_resume_continues_exactly_where_it_stopped(store: SessionStore) -> None:
     assert resumed is not None and resumed.id == state.id
     assert resumed.turns[:committed] == state.turns
     assert resumed.turns[-1].kind == "clarification" and probe in resumed.turns[-1].text
-    assert not fresh._time_up(resumed)
+    assert not fresh.time_up(resumed)
     new = fresh.respond(resumed, "I rewrote the deploy script myself.")
     assert new and new[-1].kind in ("probe", "question")
     assert fresh.resume("nobody") is None
@@ -148,7 +149,7 @@ def test_resume_continues_exactly_where_it_stopped(store: SessionStore) -> None:
 def test_resume_answers_a_reply_that_was_saved_but_not_answered(store: SessionStore) -> None:
     iv = interviewer(store)
     state = iv.start(DrillConfig(seed=4, mode="interview"))
-    iv._receive(state, ALL_WE)  # the process dies right after saving the candidate's turn
+    iv.receive(state, ALL_WE)  # the process dies right after saving the candidate's turn
     loaded = store.load(state.id, "local")
     assert loaded is not None and loaded.pending and loaded.turns[-1].role == "candidate"
     resumed = interviewer(store).resume("local", state.id)
@@ -202,8 +203,8 @@ def test_turn_rows_keep_structured_data(store: SessionStore) -> None:
 
 
 def test_a_stale_copy_never_overwrites_committed_turns(store: SessionStore) -> None:
-    from agents.drill.interviewer import DrillState
     from agents.drill.sessions import StaleSessionError
+    from agents.drill.state import DrillState
 
     iv = interviewer(store)
     state = iv.start(DrillConfig(seed=6, mode="interview"))

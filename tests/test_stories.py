@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import child_env, free_port, stop_process
 
-from agents.stories.bank import (
+from agents.stories import (
     StoryBank,
     StoryBankError,
     StoryError,
@@ -334,18 +334,19 @@ def test_a_failed_write_is_rolled_back(filled: StoryBank, monkeypatch: pytest.Mo
     before = {s.id: s.content_key() for s in filled.list("alice")}
     hits_before = [h.id for h in filled.search("alice", "Tell me about reducing costs", k=5)]
     calls = {"n": 0}
-    from agents.stories import bank as stories
+    from agents.stories.scope import UserScope
+    from agents.stories.store import ChromaStore
 
-    real = stories._UserScope.upsert
+    real = UserScope.upsert
 
-    def flaky(self: stories._UserScope, *args: object, **kwargs: object) -> None:
+    def flaky(self: UserScope, *args: object, **kwargs: object) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
         real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(stories._UserScope, "upsert", flaky)
-    monkeypatch.setattr(StoryBank, "WRITE_BATCH", 4)  # several batches per import
+    monkeypatch.setattr(UserScope, "upsert", flaky)
+    monkeypatch.setattr(ChromaStore, "WRITE_BATCH", 4)  # several batches per import
     payload = [
         {"id": "cost", "title": "Cost, rewritten", "text": "A new cost story. Short now."},
         {"id": "new1", "title": "New one", "text": "I did a new thing. It went well."},
@@ -413,10 +414,10 @@ def test_a_schema_1_shared_collection_is_split_per_user(tmp_path: Path) -> None:
     old.create("bob", {"id": "b1", "title": "Bob's launch", "text": "I led the launch."})
     before = {u: [s.content_key() for s in old.list(u)] for u in ("alice", "bob")}
     # Rebuild the schema-1 layout: every user's records in one collection, as 1.x wrote them.
-    client = old._open_client()
+    client = old.store.client()
     shared = client.create_collection(old.collection_name)
     for user in ("alice", "bob"):
-        col = old._collection(user)
+        col = old.store.collection(user)
         assert col is not None
         got = col.get(include=["metadatas", "embeddings", "documents"])
         shared.add(
@@ -429,7 +430,7 @@ def test_a_schema_1_shared_collection_is_split_per_user(tmp_path: Path) -> None:
 
     bank = StoryBank(path=tmp_path / "chroma")
     assert {u: [s.content_key() for s in bank.list(u)] for u in ("alice", "bob")} == before
-    names = {c.name for c in bank._open_client().list_collections()}
+    names = {c.name for c in bank.store.client().list_collections()}
     assert names == {bank.collection_name_for("alice"), bank.collection_name_for("bob")}
     assert bank.search("alice", "Tell me about a time you reduced costs.")[0].id == "cost"
     assert bank.search("bob", "Tell me about a launch")[0].id == "b1"
@@ -459,9 +460,9 @@ def test_from_settings_picks_embedded_or_server(settings, monkeypatch: pytest.Mo
 
 
 def test_hits_fit_the_interviewer_seam(filled: StoryBank) -> None:
-    from agents.drill.interviewer import _hit_dict
+    from agents.drill.story_checks import hit_dict
 
-    hit = _hit_dict(filled.search("alice", "Tell me about a time you reduced costs.", k=1)[0])
+    hit = hit_dict(filled.search("alice", "Tell me about a time you reduced costs.", k=1)[0])
     assert hit["id"] == "cost" and hit["score"] >= 0.5 and hit["text"]
 
 
@@ -549,7 +550,7 @@ def test_cli_runs_as_a_real_process(tmp_path: Path) -> None:
 
 
 def test_services_wire_the_bank_into_coach_mode_drills(services) -> None:
-    from agents.drill.interviewer import DrillConfig
+    from agents.drill.state import DrillConfig
 
     bank = services.stories
     assert isinstance(bank, StoryBank) and services.interviewer.stories is bank

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from agents.stories.bank import STAR_FIELDS, Story, review_story, split_star
+from agents.stories import STAR_FIELDS, Story, review_story, split_star
 
 COMPLETE = (
     "Last year at my previous company our checkout page was timing out during sales. "
@@ -134,3 +136,26 @@ def test_tag_that_the_text_does_not_support_gets_advice() -> None:
     review = review_story(story(text=COMPLETE, lps=["think-big"]), get_classifier())
     assert review.suggested_lps and "think-big" not in review.suggested_lps[:1]
     assert any("It is tagged Think Big" in a for a in review.additions)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("{words}", "{count}", r"additions: trim: unknown placeholder\(s\) \['count'\]"),
+        ("  - sales\n\n# Measures written", "  - sails\n\n# Measures written", r"counted.*sails"),
+        ("  effect: ", "  benefit: ", r"additions\.benefit: Extra inputs are not permitted"),
+    ],
+)
+def test_coach_wording_is_validated_naming_file_and_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, fragment: str
+) -> None:
+    """A non-programmer editing story_coach.yaml is told which key is wrong, in which file."""
+    from agents import prompts
+    from agents.stories.coaching import CoachPhrases
+
+    text = (prompts.PHRASES_DIR / "story_coach.yaml").read_text("utf-8")
+    assert old in text
+    (tmp_path / "story_coach.yaml").write_text(text.replace(old, new), "utf-8")
+    monkeypatch.setattr(prompts, "PHRASES_DIR", tmp_path)
+    with pytest.raises(prompts.PhraseDataError, match=r"story_coach\.yaml: .*" + fragment):
+        prompts.load_phrases("story_coach", CoachPhrases)

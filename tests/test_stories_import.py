@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.stories.bank import (
+from agents.stories import (
     MAX_FILE_BYTES,
-    MAX_TEXT_CHARS,
     STAR_FIELDS,
     Story,
     StoryImportError,
@@ -24,6 +23,7 @@ from agents.stories.bank import (
     export_text,
     parse_stories,
 )
+from agents.stories.model import MAX_TEXT_CHARS
 
 MARKDOWN = """# My stories
 

@@ -2,83 +2,57 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
-import sys
 import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import run_python_offline
 
-import agents.tokens as tokens
 from agents.tokens import (
     ENCODING_FILES,
     MESSAGE_OVERHEAD_TOKENS,
     TRIM_MARKER,
     cache_file_name,
     count_tokens,
+    encoding_name,
     ensure_tiktoken_offline,
     trim_history,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-
-# Installed before anything else in a child process: any connection to a non-loopback address
-# or DNS lookup raises, so a test passes only if nothing tried the network.
-SOCKET_GUARD = textwrap.dedent(
-    """
-    import ipaddress, socket
-    def _local(address):
-        host = address[0] if isinstance(address, tuple) else address
-        if not isinstance(host, str) or host.startswith("/") or host == "localhost":
-            return True  # Unix sockets and loopback names
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
-    _connect, _getaddrinfo = socket.socket.connect, socket.getaddrinfo
-    def _guarded_connect(self, address, *args, **kwargs):
-        if not _local(address):
-            raise OSError(f"network blocked in test: {address!r}")
-        return _connect(self, address, *args, **kwargs)
-    def _guarded_getaddrinfo(host, *args, **kwargs):
-        if not _local((host.decode() if isinstance(host, bytes) else host,)):
-            raise OSError(f"DNS blocked in test: {host!r}")
-        return _getaddrinfo(host, *args, **kwargs)
-    socket.socket.connect = socket.socket.connect_ex = _guarded_connect
-    socket.getaddrinfo = _guarded_getaddrinfo
-    """
-)
-
 
 def run_offline(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run code in a fresh interpreter with sockets blocked and the repo importable."""
-    env = {k: v for k, v in os.environ.items() if k != "TIKTOKEN_CACHE_DIR"}
-    env.update(PYTHONPATH=str(REPO), HF_HUB_OFFLINE="1", HOME=str(tmp_path / "home"))
-    return subprocess.run(
-        [sys.executable, "-c", SOCKET_GUARD + textwrap.dedent(code)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """Run code in a fresh interpreter with sockets blocked (tests/netguard), no tiktoken cache."""
+    return run_python_offline(
+        textwrap.dedent(code), tmp_path / "home", without=("TIKTOKEN_CACHE_DIR",)
     )
+
+
+@contextlib.contextmanager
+def tiktoken_env_restored() -> Iterator[None]:
+    """Put TIKTOKEN_CACHE_DIR back afterwards (ensure_tiktoken_offline points it elsewhere)."""
+    before = os.environ.get("TIKTOKEN_CACHE_DIR")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
+        else:
+            os.environ["TIKTOKEN_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Seed a private cache for the in-process tests and restore the environment afterwards."""
-    before = os.environ.get("TIKTOKEN_CACHE_DIR")
     cache = tmp_path_factory.mktemp("tiktoken")
-    ensure_tiktoken_offline(cache)
-    yield cache
-    if before is None:
-        os.environ.pop("TIKTOKEN_CACHE_DIR", None)
-    else:
-        os.environ["TIKTOKEN_CACHE_DIR"] = before
+    with tiktoken_env_restored():
+        ensure_tiktoken_offline(cache)
+        yield cache
 
 
 def test_pinned_urls_and_hashes_are_the_ones_tiktoken_uses() -> None:
@@ -134,8 +108,7 @@ def test_without_seeding_tiktoken_would_need_the_network(tmp_path: Path) -> None
 
 
 def test_second_call_is_a_fast_no_op(tmp_path: Path) -> None:
-    before = os.environ.get("TIKTOKEN_CACHE_DIR")
-    try:
+    with tiktoken_env_restored():
         ensure_tiktoken_offline(tmp_path)
         stats = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
         start = time.perf_counter()
@@ -143,27 +116,16 @@ def test_second_call_is_a_fast_no_op(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - start
         assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == stats
         assert elapsed < 0.05
-    finally:
-        if before is None:
-            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = before
 
 
 def test_corrupt_cache_file_is_replaced(tmp_path: Path) -> None:
-    before = os.environ.get("TIKTOKEN_CACHE_DIR")
-    try:
+    with tiktoken_env_restored():
         target = tmp_path / cache_file_name("cl100k_base")
         target.write_bytes(b"not an encoding\n")
         ensure_tiktoken_offline(tmp_path)
         import hashlib
 
         assert hashlib.sha256(target.read_bytes()).hexdigest() == ENCODING_FILES["cl100k_base"][1]
-    finally:
-        if before is None:
-            os.environ.pop("TIKTOKEN_CACHE_DIR", None)
-        else:
-            os.environ["TIKTOKEN_CACHE_DIR"] = before
 
 
 def test_count_tokens_treats_special_tokens_as_text(seeded: Path) -> None:
@@ -172,11 +134,11 @@ def test_count_tokens_treats_special_tokens_as_text(seeded: Path) -> None:
 
 
 def test_encoding_choice() -> None:
-    assert tokens._encoding_name("gpt-4") == "cl100k_base"
-    assert tokens._encoding_name("gpt-4o-mini") == "o200k_base"
-    assert tokens._encoding_name("openai/gpt-4") == "cl100k_base"
-    assert tokens._encoding_name("text-davinci-003") == "o200k_base"  # p50k is not bundled
-    assert tokens._encoding_name("qwen2.5:7b") == "o200k_base"
+    assert encoding_name("gpt-4") == "cl100k_base"
+    assert encoding_name("gpt-4o-mini") == "o200k_base"
+    assert encoding_name("openai/gpt-4") == "cl100k_base"
+    assert encoding_name("text-davinci-003") == "o200k_base"  # p50k is not bundled
+    assert encoding_name("qwen2.5:7b") == "o200k_base"
 
 
 def _cost(messages: list[dict[str, str]], model: str = "gpt-4o-mini") -> int:

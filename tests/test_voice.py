@@ -5,7 +5,6 @@ HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,24 +15,13 @@ import pytest
 
 from agents.config import Settings
 from agents.grading import analyze
-from agents.voice.speech import (
-    EspeakTTS,
-    OpenAISTT,
-    OpenAITTS,
-    PiperTTS,
-    Transcript,
-    VoiceError,
-    WhisperSTT,
-    Word,
-    _verify,
-    build_stt,
-    build_tts,
-    delivery_of,
-    load_audio,
-    to_wav_bytes,
-    voice_status,
-    write_wav,
-)
+from agents.voice import voice_status
+from agents.voice.audio import VoiceError, load_audio, to_wav_bytes, write_wav
+from agents.voice.delivery import delivery_of
+from agents.voice.engines import TINY_EN_SHA256, verify_model
+from agents.voice.stt import OpenAISTT, Transcript, WhisperSTT, Word, build_stt
+from agents.voice.tts import EspeakTTS, OpenAITTS, PiperTTS, build_tts
+from evals.voice_metrics import word_error_rate as wer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSAGE = (
@@ -41,18 +29,6 @@ PASSAGE = (
     "from one week, grouped them by cause, and wrote help articles for the top three problems. "
     "I learned that customers would rather help themselves than wait."
 )
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate by edit distance on lower-case words without punctuation."""
-    ref = re.findall(r"[a-z0-9']+", reference.lower())
-    hyp = re.findall(r"[a-z0-9']+", hypothesis.lower())
-    d = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, d[0] = d[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r != h))
-    return d[-1] / max(1, len(ref))
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +112,7 @@ def test_silence_and_long_audio_through_the_page_handler(services, tmp_path: Pat
     assert transcribe_for_answer(services, str(junk))[1].startswith("⚠")
     assert transcribe_for_answer(services, None) == ("", "")
 
-    short = WhisperSTT("tiny", build_stt(services.settings)._model_dir, _tiny_sha(),  # type: ignore[union-attr]
+    short = WhisperSTT("tiny", build_stt(services.settings).model_dir, TINY_EN_SHA256,  # type: ignore[union-attr]
                        language="en", max_seconds=3.0)  # fmt: skip
     rate, audio = PiperTTS().synthesize(PASSAGE)
     t = short.transcribe((rate, audio))
@@ -153,17 +129,11 @@ def test_a_ten_minute_file_is_cut_to_the_limit_with_a_notice(tmp_path: Path) -> 
     assert load_audio(str(path), 900.0)[2] is None
 
 
-def _tiny_sha() -> str:
-    from agents.voice.speech import TINY_EN_SHA256
-
-    return TINY_EN_SHA256
-
-
 def test_a_model_file_with_the_wrong_hash_is_refused(tmp_path: Path) -> None:
     fake = tmp_path / "model.bin"
     fake.write_bytes(b"not the model")
     with pytest.raises(VoiceError, match="does not match its expected hash"):
-        _verify(fake, "0" * 64)
+        verify_model(fake, "0" * 64)
     stt = WhisperSTT("tampered", tmp_path, "0" * 64, language="en")
     with pytest.raises(VoiceError, match="hash"):
         stt.transcribe((16000, np.ones(1600, dtype=np.float32) * 0.1))

@@ -24,18 +24,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import statistics
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    from agents.drill.interviewer import DrillState
+from agents.drill.state import DrillState, Turn, summarize
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -100,30 +98,6 @@ class ProgressPoint(BaseModel):
     signal: str | None
 
 
-def summarize(state: DrillState) -> dict[str, Any]:
-    """Per-session numbers: mean overall, measurability level and first-person share."""
-    from agents.drill.interviewer import question_score, reached
-
-    graded = [q for q in state.questions if q.grade is not None and q.answers and not q.skipped]
-    scores = [question_score(q) for q in state.questions if reached(q)]
-    return {
-        "answered": len(graded),
-        "overall": round(statistics.fmean(scores), 2) if scores else None,
-        "measurability": (
-            round(statistics.fmean(q.grade.measurability.level for q in graded), 2)  # type: ignore[union-attr]
-            if graded
-            else None
-        ),
-        "ownership": (
-            round(statistics.fmean(q.grade.ownership.i_share for q in graded), 3)  # type: ignore[union-attr]
-            if graded
-            else None
-        ),
-        "signal": state.debrief.signal if state.debrief else None,
-        "lps": [q.lp for q in state.questions],
-    }
-
-
 def sqlite_path(target: Path | str) -> Path:
     """The SQLite file for a path or a `sqlite:///` database URL; other URL schemes are refused."""
     text = str(target)
@@ -145,6 +119,25 @@ def sqlite_path(target: Path | str) -> Path:
             f"database_url {text!r} names no database file (use sqlite:///path/to/file.sqlite3)"
         )
     return Path(rest[1:])
+
+
+def _turn_rows(state: DrillState, start: int) -> list[tuple[Any, ...]]:
+    """The `turns` rows of turns[start:], ready for an upsert."""
+    return [
+        (
+            state.id,
+            seq,
+            t.role,
+            t.kind,
+            t.text,
+            t.lp,
+            json.dumps(t.grade, ensure_ascii=False) if t.grade is not None else None,
+            json.dumps(t.meta, ensure_ascii=False, default=str),
+            t.at,
+        )
+        for seq, t in enumerate(state.turns)
+        if seq >= start
+    ]
 
 
 class SessionStore:
@@ -179,6 +172,14 @@ class SessionStore:
         """Close the connection."""
         with self._lock:
             self._conn.close()
+
+    def pragmas(self) -> dict[str, Any]:
+        """The connection's journal mode, synchronous level and schema version (diagnostics)."""
+        with self._lock:
+            return {
+                name: self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("journal_mode", "synchronous", "user_version")
+            }
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -219,23 +220,6 @@ class SessionStore:
             exclude={"turns"}
         )
         status = "done" if state.status == "done" else "open"
-
-        def rows(start: int) -> list[tuple[Any, ...]]:
-            return [
-                (
-                    state.id,
-                    seq,
-                    t.role,
-                    t.kind,
-                    t.text,
-                    t.lp,
-                    json.dumps(t.grade, ensure_ascii=False) if t.grade is not None else None,
-                    json.dumps(t.meta, ensure_ascii=False, default=str),
-                    t.at,
-                )
-                for seq, t in enumerate(state.turns)
-                if seq >= start
-            ]
 
         try:
             with self._write() as conn:
@@ -288,7 +272,7 @@ class SessionStore:
                     "kind = excluded.kind, text = excluded.text, lp = excluded.lp, "
                     "grade = excluded.grade, meta = excluded.meta, at = excluded.at",
                     # Never leave a gap: start at the first turn the store does not have yet.
-                    rows(min(from_seq, stored)),
+                    _turn_rows(state, min(from_seq, stored)),
                 )
         except sqlite3.Error as e:
             raise SessionStoreError(f"could not save session {state.id}: {e}") from e
@@ -314,8 +298,6 @@ class SessionStore:
 
     def load(self, session_id: str, user: str) -> DrillState | None:
         """The session's state with its turns exactly as committed, or None if not this user's."""
-        from agents.drill.interviewer import DrillState, Turn
-
         rows = self._mine(user, "SELECT state FROM mine WHERE id = ?", (session_id,))
         if not rows:
             return None

@@ -3,7 +3,7 @@
 It may import lp, llm, prompts, textutil and config; never drill, stories, question_gen or ui.
 """
 
-from agents.grading.analyzer import analyze
+from agents.grading.analyzer import analyze_rules as analyze
 from agents.grading.grade import (
     COMPONENTS,
     FOLLOW_UPS,

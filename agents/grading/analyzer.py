@@ -94,7 +94,7 @@ _ACTION_LIST = re.compile(
 )
 
 # An explicit size of change: "by 40%", "from 12 to 2 hours", "3x", "by a third", "halved".
-_MAGNITUDE = re.compile(
+MAGNITUDE = re.compile(
     r"\b(?:by|from)\s+(?:about\s+|around\s+|over\s+|nearly\s+|almost\s+|roughly\s+)?"
     r"(?:[$€£]?\d|a\s+(?:third|quarter|half|fifth|tenth)|half|(?:\w+\s+){1,2}percent)|"
     r"\d\s*(?:%|percent)|\b\d+(?:\.\d+)?x\b|\b(?:halved|doubled|tripled)\b",
@@ -102,7 +102,7 @@ _MAGNITUDE = re.compile(
 )
 
 # A change verb next to a quantity reads as a result wherever it sits in the answer.
-_CHANGE = re.compile(
+CHANGE = re.compile(
     r"\b(?:cut|reduc|lower|drop|increas|rais|boost|improv|grew|doubl|halv|tripl|sav|shrank|"
     r"fell|rose|went from|brought (?:it |them )?down|sped up|lost|gained)\w*",
     re.IGNORECASE,
@@ -122,7 +122,7 @@ def classify_sentence(
     if RESULT.search(text):
         scores["result"] += 1.3 + 0.5 * pos
     if find_metrics(text):
-        if _CHANGE.search(text):
+        if CHANGE.search(text):
             scores["result"] += 1.4
         elif pos > 0.3:
             scores["result"] += 1.0
@@ -139,7 +139,7 @@ def classify_sentence(
             scores["action"] += 0.3
         if _ACTION_LIST.search(text):
             # Never an outcome first; a second label only for an explicit size of change.
-            ceiling = scores["action"] - 0.1 if _MAGNITUDE.search(text) else _SECONDARY_MIN - 0.1
+            ceiling = scores["action"] - 0.1 if MAGNITUDE.search(text) else _SECONDARY_MIN - 0.1
             scores["result"] = min(scores["result"], ceiling)
     if index == 0 and max(scores.values()) < 1.5:
         scores["situation"] += 1.0
@@ -309,13 +309,13 @@ def grade_sentences(
     )
 
 
-def analyze(
+def analyze_rules(
     answer: str,
     question: str = "",
     *,
     avoid_follow_ups: Iterable[str] = (),
 ) -> Grade:
-    """Grade an answer with the deterministic analyzer (no model; always available)."""
+    """Grade an answer with sentence roles from the cue rules alone (the pre-v2 analyzer)."""
     prepared = prepare(answer)
     sentences = rule_sentences(prepared.spans) if prepared.gradable else []
     return grade_sentences(sentences, prepared, question, avoid_follow_ups)

@@ -1,6 +1,6 @@
-"""The learned analyzer: sentence roles from the trained model, everything else by the rules.
+"""The offline analyzer: sentence roles from the trained model, everything else by the rules.
 
-`analyze_learned` shares `prepare` (bounding, injection removal, hypothetical / non-answer flags)
+`analyze` shares `prepare` (bounding, injection removal, hypothetical / non-answer flags)
 and `grade_sentences` (measurability, ownership, overall, gaps, follow-up) with the rule analyzer;
 only the sentence roles come from `SentenceRoleModel`, and evidence lists the sentence the model
 is surest of first.
@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from agents.grading.analyzer import (
+    CHANGE,
+    MAGNITUDE,
     Sentence,
     action_kind,
     grade_sentences,
@@ -20,7 +22,15 @@ from agents.grading.analyzer import (
 )
 from agents.grading.grade import ComponentName, Grade
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
-from agents.textutil import Span
+from agents.textutil import Span, find_metrics
+
+
+def states_a_change(text: str, index: int, total: int) -> bool:
+    """A change verb with an explicit size ("cut p99 latency by 40%") is a result: numbers are
+    exact, so this rule stays a rule. An opening sentence of a longer answer sets the scene."""
+    if index == 0 and total > 2:
+        return False
+    return bool(CHANGE.search(text) and MAGNITUDE.search(text) and find_metrics(text))
 
 
 def learned_sentences(
@@ -34,6 +44,8 @@ def learned_sentences(
     sentences: list[Sentence] = []
     for i, span in enumerate(spans):
         roles = [r for k, r in enumerate(ROLES) if probs[i, k] >= thresholds[k]]
+        if "result" not in roles and states_a_change(span.text, i, len(spans)):
+            roles.append("result")
         roles.sort(key=lambda r: -probs[i, ROLES.index(r)])
         i_act, we_act = action_kind(span.text)
         sentences.append(
@@ -54,14 +66,18 @@ def learned_sentences(
     return sentences, order  # type: ignore[return-value]
 
 
-def analyze_learned(
+def analyze(
     answer: str,
     question: str = "",
     *,
     avoid_follow_ups: Iterable[str] = (),
     model: SentenceRoleModel | None = None,
 ) -> Grade:
-    """Grade an answer with learned sentence roles (the shipped model unless one is given)."""
+    """Grade an answer offline: learned sentence roles, rule-based numbers, ownership and flags.
+
+    Deterministic and always available (the model ships in the package, hash-checked); `model`
+    overrides the shipped one (evaluation trains one per held-out voice).
+    """
     prepared = prepare(answer)
     sentences: list[Sentence] = []
     order: dict[ComponentName, list[int]] = {}

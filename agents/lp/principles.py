@@ -7,15 +7,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
+
+from agents.validation import describe_validation_error, read_yaml
 
 DEFAULT_DIR: Path = Path(__file__).resolve().parents[2] / "leadership_principles"
 
@@ -71,6 +73,10 @@ class Principle(BaseModel):
     themes: list[Theme] = Field(min_length=1)
     questions: list[Question] = Field(min_length=MIN_QUESTIONS)
     probes: list[Text] = Field(min_length=MIN_PROBES)
+    # For the offline LP classifier only, in file order (the order can change its scores):
+    # extra cue words/phrases beyond `keywords`, and short example answers used as prototypes.
+    classifier_cues: list[Text] = Field(default_factory=list)
+    exemplars: list[Text] = Field(default_factory=list)
 
     @field_validator("keywords")
     @classmethod
@@ -90,6 +96,16 @@ class Principle(BaseModel):
             seen.add(key)
         return value
 
+    @field_validator("exemplars")
+    @classmethod
+    def _exemplars_are_not_bank_questions(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """The question bank is the classifier's held-out test set, so no exemplar may copy it."""
+        bank = {normalise_question(q.text) for q in info.data.get("questions", [])}
+        for text in value:
+            if normalise_question(text) in bank:
+                raise ValueError(f"repeats a question of this principle: {text!r}")
+        return value
+
 
 def normalise_question(text: str) -> str:
     """Lower-case, drop punctuation and collapse whitespace so trivial variants compare equal."""
@@ -102,27 +118,15 @@ def _lookup_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _describe(error: ValidationError) -> str:
-    """Render pydantic errors as `field.path: message` so the bad YAML field is easy to find."""
-    parts = []
-    for err in error.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "<root>"
-        parts.append(f"{loc}: {err['msg']}")
-    return "; ".join(parts)
-
-
 def load_principle_file(path: Path) -> Principle:
     """Parse and validate one principle YAML file."""
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise PrincipleDataError(f"{path}: cannot read YAML: {e}") from e
+    raw: Any = read_yaml(path, "YAML", PrincipleDataError)
     if not isinstance(raw, dict):
         raise PrincipleDataError(f"{path}: expected a mapping at the top level")
     try:
         principle = Principle.model_validate(raw)
     except ValidationError as e:
-        raise PrincipleDataError(f"{path}: {_describe(e)}") from e
+        raise PrincipleDataError(f"{path}: {describe_validation_error(e)}") from e
     # The file name is the stable id other code links to, so it must agree with the content.
     if principle.slug != path.stem:
         raise PrincipleDataError(f"{path}: slug {principle.slug!r} does not match the file name")
@@ -171,12 +175,27 @@ def load_principles(directory: Path | None = None) -> dict[str, Principle]:
     return _load(Path(directory))
 
 
+class UnknownPrincipleError(KeyError, ValueError):
+    """No principle has this slug or name: a KeyError to lookups, a ValueError to validators."""
+
+    def __str__(self) -> str:
+        """The plain message (KeyError alone would print its repr, quotes and all)."""
+        return str(self.args[0])
+
+
 def get_principle(slug_or_name: str, directory: Path | None = None) -> Principle:
-    """Look a principle up by slug or name, ignoring case and hyphen/underscore/space style."""
+    """The one LP-name resolver: a slug or name in any case or -/_/space style to its principle."""
     principles = load_principles(directory)
     key = _lookup_key(slug_or_name)
     for p in principles.values():
         if key in {p.slug, _lookup_key(p.name)}:
             return p
     valid = ", ".join(principles)
-    raise KeyError(f"unknown leadership principle {slug_or_name!r}; valid slugs: {valid}")
+    raise UnknownPrincipleError(
+        f"unknown leadership principle {slug_or_name!r}; valid slugs: {valid}"
+    )
+
+
+def resolve_lp(slug_or_name: str, directory: Path | None = None) -> str:
+    """The slug a slug or name (any style) resolves to; UnknownPrincipleError if none."""
+    return get_principle(slug_or_name, directory).slug

@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from agents.lp.principles import DEFAULT_DIR
+from agents.validation import load_yaml_model
 
 ROLES_FILE = DEFAULT_DIR / "interview" / "roles.yaml"
 
@@ -37,14 +37,7 @@ class RolesFile(BaseModel):
 @lru_cache(maxsize=4)
 def load_roles(path: Path = ROLES_FILE) -> RolesFile:
     """Parse and validate the roles file; errors name the file and the key at fault."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return RolesFile.model_validate(raw)
-    except (OSError, yaml.YAMLError) as e:
-        raise ValueError(f"{path}: cannot read roles ({e})") from e
-    except ValidationError as e:
-        where = "; ".join(".".join(map(str, err["loc"])) + ": " + err["msg"] for err in e.errors())
-        raise ValueError(f"{path}: {where}") from e
+    return load_yaml_model(path, RolesFile, "roles")
 
 
 def role_lps(role: str) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
-"""The Gradio page: tabs built by their own modules (ui_drill, ui_stories, ui_feedback,
-ui_prompts, ui_status) over plain handler functions; this module only assembles and launches."""
+"""The Gradio page: tabs built by their own modules (drill, stories, feedback, prompts, status)
+over plain handler functions; this module only assembles and launches."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ import matplotlib.pyplot as plt  # after use("Agg"): the backend must be chosen 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from agents.drill.interviewer import Debrief
     from agents.drill.sessions import ProgressPoint
-    from agents.stories.bank import Coverage
+    from agents.drill.state import Debrief
+    from agents.stories import Coverage
 
 STAR = ("situation", "task", "action", "result", "learning")
 

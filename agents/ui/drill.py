@@ -7,15 +7,15 @@ and a reload of the page resumes the user's unfinished drill.
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents.drill.interviewer import DrillConfig, DrillState, Turn
+from agents.drill.state import DrillConfig, DrillState, Turn
 from agents.ui.common import ChatMessage, readable_error, user_of
+from agents.ui.grade_card import card_html
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -34,14 +34,6 @@ MODE_CHOICES = [
     ("Coach (feedback after each answer)", "coach"),
     ("Interview (debrief at end)", "interview"),
 ]
-STAR = ("situation", "task", "action", "result", "learning")
-MARK_COLORS = {
-    "situation": "#dbeafe",
-    "task": "#ede9fe",
-    "action": "#dcfce7",
-    "result": "#fef9c3",
-    "learning": "#fce7f3",
-}
 
 
 def turns_to_chat(turns: list[Turn]) -> list[ChatMessage]:
@@ -192,36 +184,6 @@ def timer_text(ref: Ref | None, now: float | None = None) -> str:
     return f"Timer: {elapsed // 60:02d}:{elapsed % 60:02d} of {budget // 60:02d}:00{over}"
 
 
-def _highlight(answer: str, evidence: dict[str, list[str]]) -> str:
-    """The answer as HTML with each component's evidence quotes marked (all text escaped).
-
-    A sentence that is evidence for two parts ("I rewrote it, which cut errors 60%") carries
-    both classes; overlapping but different quotes keep the first one found.
-    """
-    spans: dict[tuple[int, int], list[str]] = {}
-    for name, quotes in evidence.items():
-        for q in quotes:
-            i = answer.find(q)
-            if i < 0:
-                continue
-            key = (i, i + len(q))
-            if key in spans:
-                spans[key].append(name)
-            elif not any(a < key[1] and key[0] < b for a, b in spans):
-                spans[key] = [name]
-    out, pos = [], 0
-    for (start, end), names in sorted(spans.items()):
-        out.append(html.escape(answer[pos:start]))
-        classes = " ".join(f"ev-{n}" for n in names)
-        out.append(
-            f'<mark class="{classes}" title="{", ".join(names)}" '
-            f'style="background:{MARK_COLORS[names[0]]}">{html.escape(answer[start:end])}</mark>'
-        )
-        pos = end
-    out.append(html.escape(answer[pos:]))
-    return "".join(out)
-
-
 def grade_card(services: Services, ref: Ref | None, request: Any = None) -> str:
     """Coach mode: the latest answer's STAR(L) card with highlighted evidence (HTML)."""
     state = load_drill(services, ref, user_of(request)) if ref else None
@@ -233,27 +195,8 @@ def grade_card(services: Services, ref: Ref | None, request: Any = None) -> str:
     if not graded:
         return "<p class='card-note'>Your grade card appears after your first answer.</p>"
     q = graded[-1]
-    g = q.grade
-    assert g is not None
-    answer = " ".join(q.answers)
-    evidence = {c: g.components[c].evidence for c in STAR if g.components[c].present}
-    rows = "".join(
-        f"<tr><td><span style='background:{MARK_COLORS[c]};padding:0 4px'>{c.title()}</span></td>"
-        f"<td>{'✔' if g.components[c].present else '✘ missing'}</td>"
-        f"<td>{'●' * g.components[c].strength}{'○' * (3 - g.components[c].strength)}</td></tr>"
-        for c in STAR
-    )
-    metrics = ", ".join(html.escape(m) for m in g.measurability.metrics) or "none stated"
-    gaps = ", ".join(html.escape(x) for x in g.gaps) or "none"
-    return (
-        f"<div id='grade-card'><h4>Grade card — overall {g.overall}/5</h4>"
-        f"<table>{rows}</table>"
-        f"<p><b>Measurability</b> {g.measurability.level}/3 (metrics: {metrics}) · "
-        f"<b>Ownership</b> {g.ownership.label.upper()} ({g.ownership.i_share:.0%} first-person "
-        f"actions) · <b>Gaps</b> {gaps}</p>"
-        f"<p><b>Next probe</b>: {html.escape(g.follow_up)}</p>"
-        f"<div class='answer-evidence'>{_highlight(answer, evidence)}</div></div>"
-    )
+    assert q.grade is not None
+    return card_html(q.grade, " ".join(q.answers))
 
 
 def voice_answer(
@@ -290,44 +233,51 @@ def speak_latest(services: Services, ref: Ref | None, enabled: bool, request: An
     return speak(services, last.text[:1200]) if last else None
 
 
-def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
-    """Build the Drill tab inside the current Blocks; returns components others wire to."""
+def _build_layout(lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
+    """The tab's components, by name (laid out inside the current Blocks)."""
+    c: dict[str, Any] = {}
     with gr.Row():
-        role = gr.Dropdown(ROLE_CHOICES, value="sde2", label="Role")
-        round_type = gr.Dropdown(ROUND_CHOICES, value="loop", label="Round")
-        mode = gr.Dropdown(MODE_CHOICES, value="coach", label="Mode")
-        minutes = gr.Slider(5, 60, value=30, step=5, label="Length (minutes)")
-    lps = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
+        c["role"] = gr.Dropdown(ROLE_CHOICES, value="sde2", label="Role")
+        c["round"] = gr.Dropdown(ROUND_CHOICES, value="loop", label="Round")
+        c["mode"] = gr.Dropdown(MODE_CHOICES, value="coach", label="Mode")
+        c["minutes"] = gr.Slider(5, 60, value=30, step=5, label="Length (minutes)")
+    c["lps"] = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
     with gr.Row():
-        start = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
-        timer_md = gr.Markdown("Timer: not started", elem_id="drill-timer")
-    ref = gr.State(None)
+        c["start"] = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
+        c["timer"] = gr.Markdown("Timer: not started", elem_id="drill-timer")
+    c["ref"] = gr.State(None)
     with gr.Row():
         with gr.Column(scale=3):
-            chat = gr.Chatbot(label="Interview", height=460, elem_id="drill-chat")
-            answer = gr.Textbox(
+            c["chat"] = gr.Chatbot(label="Interview", height=460, elem_id="drill-chat")
+            c["answer"] = gr.Textbox(
                 label="Your answer", lines=4, placeholder="Type your answer…", elem_id="answer-box"
             )
             with gr.Row():
-                send = gr.Button("Send", variant="primary", elem_id="send-answer")
-                repeat = gr.Button("Repeat question", elem_id="repeat-question")
-                skip = gr.Button("Skip question", elem_id="skip-question")
-                end = gr.Button("End and debrief", elem_id="end-drill")
+                c["send"] = gr.Button("Send", variant="primary", elem_id="send-answer")
+                c["repeat"] = gr.Button("Repeat question", elem_id="repeat-question")
+                c["skip"] = gr.Button("Skip question", elem_id="skip-question")
+                c["end"] = gr.Button("End and debrief", elem_id="end-drill")
             with gr.Accordion("Answer by voice", open=True):
-                mic = gr.Audio(
+                c["mic"] = gr.Audio(
                     sources=["microphone", "upload"],
                     type="filepath",
                     label="Record your answer (it is transcribed and sent when you stop)",
                     elem_id="answer-audio",
                 )
-                delivery = gr.Markdown(elem_id="delivery")
-                hear = gr.Checkbox(label="Hear the interviewer", value=False, elem_id="hear")
-                voice_out = gr.Audio(
+                c["delivery"] = gr.Markdown(elem_id="delivery")
+                c["hear"] = gr.Checkbox(label="Hear the interviewer", value=False, elem_id="hear")
+                c["voice_out"] = gr.Audio(
                     label="Interviewer", autoplay=True, interactive=False, elem_id="voice-out"
                 )
         with gr.Column(scale=2):
-            card = gr.HTML(elem_id="grade-card-box")
-    tick = gr.Timer(1.0)
+            c["card"] = gr.HTML(elem_id="grade-card-box")
+    c["tick"] = gr.Timer(1.0)
+    return c
+
+
+def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
+    """Build the Drill tab inside the current Blocks; returns components others wire to."""
+    c = _build_layout(lp_choices)
 
     # Closures, not partials: Gradio injects gr.Request only into parameters annotated with it.
     def _start(
@@ -363,30 +313,31 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
     def _resume(request: gr.Request) -> tuple[list[ChatMessage], Ref | None]:
         return resume_latest(services, request)
 
-    start.click(
-        _start, [role, round_type, mode, lps, minutes], [chat, ref], api_name="start_drill"
-    ).then(_card, [ref], [card]).then(_speak, [ref, hear], [voice_out])
-    send.click(_send, [answer, ref], [chat, ref, answer], api_name="send_answer").then(
+    chat, ref, answer, card = c["chat"], c["ref"], c["answer"], c["card"]
+    speak_args = (_speak, [ref, c["hear"]], [c["voice_out"]])
+    c["start"].click(
+        _start, [c["role"], c["round"], c["mode"], c["lps"], c["minutes"]], [chat, ref],
+        api_name="start_drill",
+    ).then(_card, [ref], [card]).then(*speak_args)  # fmt: skip
+    c["send"].click(_send, [answer, ref], [chat, ref, answer], api_name="send_answer").then(
         _card, [ref], [card]
-    ).then(_speak, [ref, hear], [voice_out])
+    ).then(*speak_args)
     answer.submit(_send, [answer, ref], [chat, ref, answer]).then(_card, [ref], [card]).then(
-        _speak, [ref, hear], [voice_out]
+        *speak_args
     )
-    skip.click(_skip, [ref], [chat, ref], api_name="skip")
-    repeat.click(_repeat, [ref], [chat, ref], api_name="repeat").then(
-        _speak, [ref, hear], [voice_out]
-    )
-    end.click(_end, [ref], [chat, ref], api_name="end")
-    for event in (mic.stop_recording, mic.upload):
-        event(_voice, [mic, ref], [chat, ref, answer, delivery]).then(_card, [ref], [card]).then(
-            _speak, [ref, hear], [voice_out]
-        )
-    tick.tick(timer_text, [ref], [timer_md], show_progress="hidden")
+    c["skip"].click(_skip, [ref], [chat, ref], api_name="skip")
+    c["repeat"].click(_repeat, [ref], [chat, ref], api_name="repeat").then(*speak_args)
+    c["end"].click(_end, [ref], [chat, ref], api_name="end")
+    for event in (c["mic"].stop_recording, c["mic"].upload):
+        event(_voice, [c["mic"], ref], [chat, ref, answer, c["delivery"]]).then(
+            _card, [ref], [card]
+        ).then(*speak_args)
+    c["tick"].tick(timer_text, [ref], [c["timer"]], show_progress="hidden")
     return {
         "chat": chat,
         "ref": ref,
-        "mode": mode,
+        "mode": c["mode"],
         "card": card,
-        "timer": timer_md,
+        "timer": c["timer"],
         "resume": (_resume, [], [chat, ref]),
     }

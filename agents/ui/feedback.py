@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents.drill.interviewer import debrief_markdown, transcript_markdown
+from agents.drill.transcript import debrief_markdown, transcript_markdown
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def status_markdown(services: Services, request: Any = None) -> str:
     """The active backends as a Markdown table (no network calls; see `check_backends`)."""
-    from agents.voice.speech import voice_status
+    from agents.voice import voice_status
 
     s = services.settings
     voice = voice_status(s)

@@ -4,21 +4,48 @@ signed-in user; storage enforces the same scope again."""
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import gradio as gr
 
-from agents.stories.bank import StoryError, review_story, split_star
+from agents.stories import StoryError, review_story, split_star
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
 
 if TYPE_CHECKING:
     from agents.services import Services
 
+log = logging.getLogger(__name__)
 COLUMNS = ["id", "title", "LPs", "role", "company", "date", "metrics", "strength"]
 FIELDS = ("situation", "task", "action", "result", "learning")
+FORM_KEYS = ("title", "text", *FIELDS, "lps", "role", "company", "date", "notes")
+T = TypeVar("T")
+
+
+def _warn(error: StoryError) -> str:
+    return f"⚠ {error}"
+
+
+def _bank_call(
+    action: str,
+    call: Callable[[], T],
+    on_story_error: Callable[[StoryError], str] | None = _warn,
+) -> tuple[T | None, str | None]:
+    """Run one story-bank call for a handler: (result, None), or (None, the message to show).
+
+    A StoryError is the user's to fix and is shown as `on_story_error` words it (None: like any
+    other failure); anything else becomes a one-line message and its traceback goes to the log.
+    """
+    try:
+        return call(), None
+    except StoryError as e:
+        return None, (on_story_error(e) if on_story_error else readable_error(action, e))
+    except Exception as e:  # edge: a page handler never raises
+        return None, readable_error(action, e)
 
 
 def _names(services: Services) -> dict[str, str]:
@@ -82,15 +109,19 @@ def save_story(
     fields = {k: (form.get(k) or "") for k in ("title", "text", "role", "company", "date", "notes")}
     fields.update({f: form.get(f) or "" for f in FIELDS})
     lps = list(form.get("lps") or [])
-    try:
-        if form.get("id"):
-            story = bank.update(user, form["id"], **fields, lps=lps)
-            return f"Saved “{story.title}”.", story.id
-        story = bank.create(user, {**fields, "lps": lps})
-    except StoryError as e:
-        return f"⚠ {e}", form.get("id") or None
-    except Exception as e:
-        return readable_error("save the story", e), form.get("id") or None
+    story_id = form.get("id")
+    story, error = _bank_call(
+        "save the story",
+        lambda: (
+            bank.update(user, story_id, **fields, lps=lps)
+            if story_id
+            else bank.create(user, {**fields, "lps": lps})
+        ),
+    )
+    if error is not None or story is None:
+        return error or "", story_id or None
+    if story_id:
+        return f"Saved “{story.title}”.", story.id
     return f"Added “{story.title}” (LPs: {', '.join(story.lps) or 'none'}).", story.id
 
 
@@ -103,10 +134,11 @@ def delete_story(
     if not confirmed:
         return "Tick “confirm delete” first."
     bank = services.stories
-    try:
-        gone = bank.delete(user_of(request), story_id) if bank else False
-    except Exception as e:
-        return readable_error("delete the story", e)
+    gone, error = _bank_call(
+        "delete the story", lambda: bank.delete(user_of(request), story_id) if bank else False, None
+    )
+    if error is not None:
+        return error
     return "Deleted." if gone else "That story no longer exists."
 
 
@@ -117,7 +149,8 @@ def split_text(services: Services, text: str, lps: list[str] | None) -> tuple[An
     if not suggested and services.stories is not None and (text or "").strip():
         try:
             suggested = [lp for lp, _share in services.stories.suggest_lps(text, k=3)]
-        except Exception:  # suggestions are a convenience; the split still shows
+        except Exception:  # edge: suggestions are a convenience; the split still shows
+            log.warning("suggesting LPs for a story failed", exc_info=True)
             suggested = []
     return (*(parts.get(f, "") for f in FIELDS), suggested)
 
@@ -133,13 +166,14 @@ def import_stories(
         return "The story bank is not configured."
     if progress is not None:
         progress(0.1, desc="Reading and embedding your stories…")
-    try:
-        report = bank.import_file(user_of(request), path)
-    except StoryError as e:
+    report, error = _bank_call(
+        "import the file",
+        lambda: bank.import_file(user_of(request), path),
         # Name the file as the user knows it, not by the server's upload path.
-        return f"⚠ Nothing was imported: {str(e).replace(str(path), Path(path).name)}"
-    except Exception as e:
-        return readable_error("import the file", e)
+        lambda e: f"⚠ Nothing was imported: {str(e).replace(str(path), Path(path).name)}",
+    )
+    if error is not None:
+        return error
     return (
         f"Imported {report.total} stories: {report.created} new, {report.updated} updated, "
         f"{report.unchanged} unchanged (duplicates skipped)."
@@ -156,10 +190,9 @@ def export_stories(services: Services, fmt: str, request: Any = None) -> tuple[s
     directory = services.settings.data_dir / "exports" / re.sub(r"[^\w.-]", "_", user)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"stories.{ext}"
-    try:
-        n = bank.export_file(user, path, fmt)
-    except Exception as e:
-        return None, readable_error("export your stories", e)
+    n, error = _bank_call("export your stories", lambda: bank.export_file(user, path, fmt), None)
+    if error is not None:
+        return None, error
     return str(path), f"Exported {n} stories to {path.name}."
 
 
@@ -168,10 +201,9 @@ def coverage_view(services: Services, request: Any = None) -> tuple[Any, str]:
     bank = services.stories
     if bank is None:
         return None, ""
-    try:
-        cov = bank.coverage(user_of(request))
-    except Exception as e:
-        return None, readable_error("compute coverage", e)
+    cov, error = _bank_call("compute coverage", lambda: bank.coverage(user_of(request)), None)
+    if error is not None:
+        return None, error
     names = _names(services)
     notes = []
     if cov.weak_lps:
@@ -191,12 +223,9 @@ def coaching_view(services: Services, story_id: str | None, request: Any = None)
     bank = services.stories
     if bank is None or not story_id:
         return "_Choose a story in the table to see coaching._"
-    try:
-        review = bank.review(user_of(request), story_id)
-    except StoryError as e:
-        return f"⚠ {e}"
-    except Exception as e:
-        return readable_error("review the story", e)
+    review, error = _bank_call("review the story", lambda: bank.review(user_of(request), story_id))
+    if error is not None:
+        return error
     parts = ", ".join(f"{c} {'●' * v}{'○' * (3 - v)}" for c, v in review.components.items())
     lines = [
         f"### Coaching: {review.title}",
@@ -217,20 +246,22 @@ def find_story(services: Services, question: str, request: Any = None) -> str:
     bank = services.stories
     if bank is None or not (question or "").strip():
         return "_Type an interview question to find your best story for it._"
-    try:
-        hits = bank.search(user_of(request), question, k=3)
-    except Exception as e:
-        return readable_error("search your stories", e)
+    hits, error = _bank_call(
+        "search your stories", lambda: bank.search(user_of(request), question, k=3), None
+    )
+    if error is not None:
+        return error
     if not hits:
         return "_No stories yet: import or add some first._"
     return "\n".join(f"{i}. **{h.title}** — fit {h.score:.2f}: {h.reason}"
                      for i, h in enumerate(hits, 1))  # fmt: skip
 
 
-def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
-    """Build the Stories tab; returns the (fn, inputs, outputs) refresh to run on tab select."""
+def _build_layout(services: Services) -> dict[str, Any]:
+    """The tab's components, by name (laid out inside the current Blocks)."""
     lp_choices = [(p.name, slug) for slug, p in services.principles.items()]
-    table = gr.Dataframe(
+    c: dict[str, Any] = {}
+    c["table"] = gr.Dataframe(
         headers=COLUMNS,
         interactive=False,
         wrap=True,
@@ -239,49 +270,59 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
         elem_id="stories-table",
         label="Your stories",
     )
-    selected = gr.State(None)
+    c["selected"] = gr.State(None)
     with gr.Accordion("Import / export", open=True):
         with gr.Row():
-            upload = gr.File(
+            c["upload"] = gr.File(
                 label="Import stories (.md, .json, .yaml)",
                 file_types=[".md", ".markdown", ".json", ".yaml", ".yml"],
                 type="filepath",
                 elem_id="stories-upload",
             )
             with gr.Column():
-                fmt = gr.Radio(["markdown", "json", "yaml"], value="markdown", label="Export as")
-                export = gr.Button("Export", elem_id="stories-export")
-                exported = gr.File(label="Download", interactive=False)
-        notice = gr.Markdown(elem_id="stories-notice")
+                c["fmt"] = gr.Radio(["markdown", "json", "yaml"], value="markdown",
+                                    label="Export as")  # fmt: skip
+                c["export"] = gr.Button("Export", elem_id="stories-export")
+                c["exported"] = gr.File(label="Download", interactive=False)
+        c["notice"] = gr.Markdown(elem_id="stories-notice")
     with gr.Accordion("Add or edit a story", open=False):
-        title = gr.Textbox(label="Title", elem_id="story-title")
-        text = gr.Textbox(label="Story (free text)", lines=5, elem_id="story-text")
-        split = gr.Button("Split into STAR(L) fields")
-        star = [gr.Textbox(label=f.title(), lines=2) for f in FIELDS]
-        lps = gr.Dropdown(lp_choices, multiselect=True, label="LPs (suggested; edit freely)")
+        c["title"] = gr.Textbox(label="Title", elem_id="story-title")
+        c["text"] = gr.Textbox(label="Story (free text)", lines=5, elem_id="story-text")
+        c["split"] = gr.Button("Split into STAR(L) fields")
+        c["star"] = [gr.Textbox(label=f.title(), lines=2) for f in FIELDS]
+        c["lps"] = gr.Dropdown(lp_choices, multiselect=True, label="LPs (suggested; edit freely)")
         with gr.Row():
-            role = gr.Textbox(label="Role")
-            company = gr.Textbox(label="Company")
-            date = gr.Textbox(label="Date")
-        notes = gr.Textbox(label="Notes", lines=2)
+            c["role"] = gr.Textbox(label="Role")
+            c["company"] = gr.Textbox(label="Company")
+            c["date"] = gr.Textbox(label="Date")
+        c["notes"] = gr.Textbox(label="Notes", lines=2)
         with gr.Row():
-            save = gr.Button("Save", variant="primary", elem_id="story-save")
-            new = gr.Button("New story")
-            confirm = gr.Checkbox(label="confirm delete")
-            delete = gr.Button("Delete", variant="stop")
+            c["save"] = gr.Button("Save", variant="primary", elem_id="story-save")
+            c["new"] = gr.Button("New story")
+            c["confirm"] = gr.Checkbox(label="confirm delete")
+            c["delete"] = gr.Button("Delete", variant="stop")
     with gr.Row():
         with gr.Column():
-            coverage_btn = gr.Button("Show LP coverage", elem_id="show-coverage")
-            heatmap = gr.Plot(label="LP coverage", elem_id="coverage-heatmap")
-            findings = gr.Markdown(elem_id="coverage-findings")
+            c["coverage"] = gr.Button("Show LP coverage", elem_id="show-coverage")
+            c["heatmap"] = gr.Plot(label="LP coverage", elem_id="coverage-heatmap")
+            c["findings"] = gr.Markdown(elem_id="coverage-findings")
         with gr.Column():
-            coaching = gr.Markdown("_Choose a story in the table to see coaching._",
-                                   elem_id="story-coaching")  # fmt: skip
-            question = gr.Textbox(label="Find my story for a question", elem_id="find-question")
-            found = gr.Markdown(elem_id="find-result")
+            c["coaching"] = gr.Markdown("_Choose a story in the table to see coaching._",
+                                        elem_id="story-coaching")  # fmt: skip
+            c["question"] = gr.Textbox(label="Find my story for a question",
+                                       elem_id="find-question")  # fmt: skip
+            c["found"] = gr.Markdown(elem_id="find-result")
+    # In FORM_KEYS order: what _select fills in and _save reads back.
+    c["form"] = [c["title"], c["text"], *c["star"], c["lps"], c["role"], c["company"], c["date"],
+                 c["notes"]]  # fmt: skip
+    return c
 
-    form_fields = [title, text, *star, lps, role, company, date, notes]
 
+def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
+    """Build the Stories tab; returns the (fn, inputs, outputs) refresh to run on tab select."""
+    c = _build_layout(services)
+
+    # Closures, not partials: Gradio injects gr.Request only into parameters annotated with it.
     def _rows(request: gr.Request) -> list[list[str]]:
         return story_rows(services, request)
 
@@ -289,14 +330,14 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         story_id = rows.iloc[row, 0] if hasattr(rows, "iloc") else rows[row][0]
         data = load_story(services, story_id, request)
-        values = [data["title"], data["text"], *(data[f] for f in FIELDS), data["lps"],
-                  data["role"], data["company"], data["date"], data["notes"]]  # fmt: skip
+        values = [data[k] for k in FORM_KEYS]
         return (story_id, *values, coaching_view(services, story_id, request))
 
-    def _save(story_id: str | None, *values: Any) -> tuple[Any, ...]:
-        *form_values, request = values
-        keys = ["title", "text", *FIELDS, "lps", "role", "company", "date", "notes"]
-        form = dict(zip(keys, form_values, strict=True))
+    # One parameter per form field: Gradio passes gr.Request by annotation, never into varargs.
+    def _save(story_id: str | None, t: str, x: str, s: str, ta: str, a: str, r: str,
+              lrn: str, l_: list[str], ro: str, co: str, da: str, no: str,
+              request: gr.Request) -> tuple[Any, ...]:  # fmt: skip
+        form = dict(zip(FORM_KEYS, (t, x, s, ta, a, r, lrn, l_, ro, co, da, no), strict=True))
         form["id"] = story_id or ""
         message, new_id = save_story(services, form, request)
         return message, new_id, story_rows(services, request)
@@ -321,19 +362,16 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     def _find(q: str, request: gr.Request) -> str:
         return find_story(services, q, request)
 
-    # Gradio passes gr.Request by annotation, so _save's varargs get it explicitly below.
-    def _save_wrapped(story_id: str | None, t: str, x: str, s: str, ta: str, a: str, r: str,
-                      lrn: str, l_: list[str], ro: str, co: str, da: str, no: str,
-                      request: gr.Request) -> tuple[Any, ...]:  # fmt: skip
-        return _save(story_id, t, x, s, ta, a, r, lrn, l_, ro, co, da, no, request)
-
-    table.select(_select, [table], [selected, *form_fields, coaching])
-    save.click(_save_wrapped, [selected, *form_fields], [notice, selected, table])
-    new.click(lambda: (None, *[""] * 7, [], "", "", "", ""), None, [selected, *form_fields])
-    delete.click(_delete, [selected, confirm], [notice, selected, table])
-    split.click(lambda t, l_: split_text(services, t, l_), [text, lps], [*star, lps])
-    upload.upload(_import, [upload], [notice, table, upload], api_name="import_stories")
-    export.click(_export, [fmt], [exported, notice])
-    coverage_btn.click(_coverage, None, [heatmap, findings])
-    question.submit(_find, [question], [found])
+    form, table, notice, selected = c["form"], c["table"], c["notice"], c["selected"]
+    table.select(_select, [table], [selected, *form, c["coaching"]])
+    c["save"].click(_save, [selected, *form], [notice, selected, table])
+    c["new"].click(lambda: (None, *[""] * 7, [], "", "", "", ""), None, [selected, *form])
+    c["delete"].click(_delete, [selected, c["confirm"]], [notice, selected, table])
+    c["split"].click(lambda t, l_: split_text(services, t, l_), [c["text"], c["lps"]],
+                     [*c["star"], c["lps"]])  # fmt: skip
+    c["upload"].upload(_import, [c["upload"]], [notice, table, c["upload"]],
+                       api_name="import_stories")  # fmt: skip
+    c["export"].click(_export, [c["fmt"]], [c["exported"], notice])
+    c["coverage"].click(_coverage, None, [c["heatmap"], c["findings"]])
+    c["question"].submit(_find, [c["question"]], [c["found"]])
     return _rows, [], [table]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from agents.voice.speech import VoiceError, delivery_markdown, delivery_of
+from agents.voice import VoiceError, delivery_markdown, delivery_of
 
 if TYPE_CHECKING:
     from agents.services import Services

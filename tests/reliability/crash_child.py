@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 
 from agents.config import load_settings
-from agents.stories.bank import StoryBank, story_chunks
+from agents.stories import StoryBank, story_chunks
 
 USER = "crash"
 
@@ -44,7 +44,7 @@ def verify(bank: StoryBank, questions: list[str]) -> dict[str, object]:
     """Every story complete (its record and all its chunks), no orphan chunk, search working."""
     stories = bank.list(USER)
     problems: list[str] = []
-    col = bank._collection(USER, create=False)
+    col = bank.store.collection(USER, create=False)
     chunks: Counter[str] = Counter()
     if col is not None:
         got = col.get(where={"$and": [{"user": USER}, {"kind": "chunk"}]}, include=["metadatas"])

@@ -28,6 +28,10 @@ def llm_settings(data_dir: Path, base_url: str, **overrides: Any) -> Settings:
         "openai_api_key": SECRET_KEY,
         "llm_timeout": 0.5,
         "llm_max_retries": 1,
+        # These suites inject faults into one known method (the fault server answers tool calls);
+        # the capability probe and its behaviour under faults are tested in
+        # tests/test_structured_output.py.
+        "llm_structured": "tools",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

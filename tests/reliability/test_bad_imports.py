@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.stories.bank import StoryError, decode_file, detect_format, parse_stories
+from agents.stories import StoryError, decode_file, detect_format, parse_stories
 
 PROPS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True

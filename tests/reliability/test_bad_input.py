@@ -15,12 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents.drill.interviewer import (
-    MAX_ANSWER_CHARS,
-    DrillConfig,
-    Interviewer,
-    classify_reply,
-)
+from agents.drill.intake import MAX_ANSWER_CHARS, classify_reply
+from agents.drill.interviewer import Interviewer
+from agents.drill.state import DrillConfig
 from agents.grading import COMPONENTS, MAX_GRADED_WORDS, Grader, Judgement, analyze
 from agents.llm import ScriptedModel
 from agents.lp.principles import load_principles

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import child_env, free_port
+from conftest import child_env, start_app
 
 from agents.drill.interviewer import Interviewer
 from agents.drill.sessions import SessionStore
 from agents.grading import Grader
 from agents.lp.principles import load_principles
-from agents.stories.bank import parse_stories
-from benchmarks.bench_load import start_app
+from agents.stories import parse_stories
 
 HERE = Path(__file__).resolve().parent
 ANSWERS = [
@@ -249,21 +248,21 @@ def _check_and_resume(data: Path, seen: list[str]) -> None:
 def test_kill_the_app_mid_drill_then_restart_and_resume(tmp_path: Path) -> None:
     data = tmp_path / "data"
     for delay in (0.02, 0.15):
-        port = free_port()
-        proc = start_app(data, port)
+        app = start_app(data).wait(timeout=90)
+        proc = app.proc
         try:
-            seen = _drill_until_killed(f"http://127.0.0.1:{port}/", proc, delay)
+            seen = _drill_until_killed(app.url, proc, delay)
         finally:
             if proc.poll() is None:
                 proc.kill()
         _check_and_resume(data, seen)
     # After two kills the app still starts on the same data and serves a drill.
-    port = free_port()
-    proc = start_app(data, port)
+    app = start_app(data).wait(timeout=90)
+    proc = app.proc
     try:
         from gradio_client import Client
 
-        chat = Client(f"http://127.0.0.1:{port}/", verbose=False).predict(
+        chat = Client(app.url, verbose=False).predict(
             "sde2", "phone", "coach", [], api_name="/start_drill"
         )
         assert _texts(chat)

@@ -18,7 +18,8 @@ import pytest
 from fault_server import Fault, FaultServer
 from rel_support import SECRET_KEY, llm_settings
 
-from agents.drill.interviewer import DrillConfig, transcript_json, transcript_markdown
+from agents.drill.state import DrillConfig
+from agents.drill.transcript import transcript_json, transcript_markdown
 from agents.grading import COMPONENTS, Grader, analyze
 from agents.llm import LLMBackendError, OpenAIChat
 

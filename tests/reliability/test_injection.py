@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 from rel_support import inflation, leaked_runs, load_suite, system_prompts
 
-from agents.drill.interviewer import DrillConfig, Interviewer, transcript_json, transcript_markdown
+from agents.drill.interviewer import Interviewer
+from agents.drill.state import DrillConfig
+from agents.drill.transcript import transcript_json, transcript_markdown
 from agents.grading import COMPONENTS, Grader, analyze
 from agents.llm import ScriptedModel
 from agents.lp.principles import load_principles

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from agents.drill.interviewer import DrillConfig
 from agents.drill.sessions import SessionStoreError
+from agents.drill.state import DrillConfig
 from agents.privacy import delete_my_data, delete_user_data
 
 ALICE = "Wombatcorp"  # appears only in alice's data
@@ -42,7 +42,7 @@ def _fill(services, user: str, marker: str) -> str:
 
 def _raw_records(services, user: str) -> int:
     """Every Chroma record (story and chunk) that names the user."""
-    col = services.stories._collection(user, create=False)
+    col = services.stories.store.collection(user, create=False)
     return 0 if col is None else len(col.get(where={"user": user})["ids"])
 
 
@@ -115,7 +115,7 @@ def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
     # bob's story, its vectors and its search still work after the rebuild, also reopened.
     assert services.stories.get("bob", bob_story.id) == bob_story
     assert services.stories.search("bob", f"Tell me about the {BOB} pipeline")[0].id == bob_story.id
-    from agents.stories.bank import StoryBank
+    from agents.stories import StoryBank
 
     reopened = StoryBank(path=chroma)
     assert [s.id for s in reopened.list("bob")] == [bob_story.id] and reopened.count("alice") == 0

@@ -13,7 +13,8 @@ import pytest
 from fault_server import FaultServer
 from rel_support import SECRET_KEY, llm_settings
 
-from agents.drill.interviewer import DrillConfig, transcript_json, transcript_markdown
+from agents.drill.state import DrillConfig
+from agents.drill.transcript import transcript_json, transcript_markdown
 from agents.llm import LLMBackendError, OpenAIChat
 from agents.logging_setup import (
     HANDLER_NAME,

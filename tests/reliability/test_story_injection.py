@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rel_support import load_suite
 
-from agents.drill.interviewer import CustomQuestion, DrillConfig
+from agents.drill.state import CustomQuestion, DrillConfig
 from agents.llm import ScriptedModel
 
 STORY_CASES = [c for c in load_suite() if c["target"] == "story"]

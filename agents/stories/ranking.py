@@ -1,0 +1,188 @@
+"""Retrieval: a user's stories ranked for a question, each hit with a 0-1 score and a reason.
+
+The question is embedded once; Chroma returns the user's nearest windows; a story scores its
+best window's cosine, plus a bonus when its LP tags match the LPs the question is about (the
+LP classifier, fed the same query vector), plus a small BM25 keyword term.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from agents.stories.model import MAX_EMBED_CHARS, Encoders, Story, bundled_principles
+from agents.stories.records import story_from_meta, terms_of
+
+if TYPE_CHECKING:
+    from agents.lp.classifier import LPClassifier
+    from agents.stories.scope import UserScope
+    from agents.stories.store import ChromaStore
+
+# --- constants (chosen on the dev half of the eval; see evals/) ------------------------------
+
+# Chunks Chroma returns per query, and how many of their stories are re-ranked. A user keeps
+# 8-15 stories (~100 chunks), so this is everything; large banks re-rank their nearest stories.
+CANDIDATE_CHUNKS = 400
+CANDIDATES = 60
+# The hybrid ranking: best-window cosine + LP_WEIGHT x (the story is tagged with an LP the
+# question is about, from the classifier at LP_TEMPERATURE) + KEYWORD_WEIGHT x BM25 (scaled to
+# the best candidate). Chosen on the dev half of evals/data/retrieval; see evals/RESULTS.md.
+LP_WEIGHT = 0.15
+LP_TEMPERATURE = 2.0
+KEYWORD_WEIGHT = 0.10
+BM25_K1 = 1.2
+BM25_B = 0.75
+# The hybrid score mapped onto 0-1, where the interviewer reads >= 0.5 as "a good fit". On the
+# dev questions correct top hits score 0.51-0.69 raw (10th-75th percentile) and off-topic
+# questions ("What is your favourite food?") 0.24-0.49, so raw 0.50 maps to 0.5.
+SCORE_FLOOR = 0.25
+SCORE_SPAN = 0.50
+
+
+class StoryHit(BaseModel):
+    """One retrieval result: the story, a 0-1 fit score and why it matched."""
+
+    id: str
+    title: str
+    score: float
+    lps: list[str]
+    reason: str
+    text: str
+    similarity: float
+    matched_lp: str | None = None
+
+    def public_dict(self) -> dict[str, Any]:
+        """The `barraiser stories search --json` shape."""
+        return {"id": self.id, "title": self.title, "score": self.score, "lps": self.lps}
+
+
+def rank_stories(
+    store: ChromaStore, scope: UserScope, encoders: Encoders, question: str, k: int
+) -> list[StoryHit]:
+    """The top-k stories of `scope`'s user for a cleaned, non-empty question, best first."""
+    qv = encoders.embedder.embed([question[:MAX_EMBED_CHARS]])[0]
+    best: dict[str, float] = {}
+    for sid, sim in store.call("searching stories", scope.query_chunks, qv, CANDIDATE_CHUNKS):
+        best[sid] = max(best.get(sid, -1.0), sim)  # a story is as close as its best window
+    if not best:
+        return []
+    ranked = sorted(best, key=lambda sid: -best[sid])[: max(k, CANDIDATES)]
+    records = store.call("reading stories", scope.get_stories, ranked)
+    rows = [(story_from_meta(m), terms_of(m)) for m in records.get("metadatas") or []]
+    if not rows:
+        return []
+    classifier = encoders.classifier
+    lp_probs = question_lps(classifier, question, qv)
+    keyword = bm25([t for _, t in rows], question_terms(question))
+    scored = [
+        _scored_hit(story, best[story.id], lp_probs, kw)
+        for (story, _), kw in zip(rows, keyword, strict=True)
+    ]
+    # Rank on the raw score: the 0-1 score is clipped, and clipped ties would lose order.
+    scored.sort(key=lambda rh: (-rh[0], rh[1].title))
+    top = [h for _, h in scored[:k]]
+    return [h.model_copy(update={"reason": hit_reason(classifier, question, h)}) for h in top]
+
+
+def _scored_hit(
+    story: Story, sim: float, lp_probs: Mapping[str, float], kw: float
+) -> tuple[float, StoryHit]:
+    """(raw hybrid score, hit without its reason) for one candidate story."""
+    fit, lp = lp_fit(story.lps, lp_probs)
+    raw = sim + LP_WEIGHT * fit + KEYWORD_WEIGHT * kw
+    hit = StoryHit(
+        id=story.id,
+        title=story.title,
+        score=round(min(1.0, max(0.0, (raw - SCORE_FLOOR) / SCORE_SPAN)), 4),
+        lps=list(story.lps),
+        reason="",
+        text=story.narrative,
+        similarity=round(sim, 4),
+        matched_lp=lp if fit >= 0.5 else None,
+    )
+    return raw, hit
+
+
+@functools.lru_cache(maxsize=1)
+def stop_stems() -> frozenset[str]:
+    """Question boilerplate and function words, stemmed like the texts they are removed from."""
+    from agents.lp.cues import stems
+
+    # Kept short on purpose: a longer list ("time", "one", "not", ...) measured worse on
+    # the dev questions, because those words do carry meaning in behavioral questions.
+    return frozenset(
+        stems(
+            "tell me about a time you the a an of to and in on for with was were i my we our "
+            "had have how what when did do your that this it is be as at by from or"
+        )
+    )
+
+
+def question_terms(question: str) -> list[str]:
+    """Stemmed content words of a question."""
+    from agents.lp.cues import stems
+
+    stop = stop_stems()
+    return [w for w in stems(question) if w not in stop]
+
+
+def question_lps(classifier: LPClassifier, question: str, qv: np.ndarray) -> dict[str, float]:
+    """P(LP | question): softmax of the classifier's scores, from the same query vector."""
+    from agents.lp.classifier import softmax
+
+    row = classifier.scores([question], qv[None, :])[0] / LP_TEMPERATURE
+    p = softmax(row)
+    return {slug: float(p[j]) for j, slug in enumerate(classifier.slugs)}
+
+
+def hit_reason(classifier: LPClassifier, question: str, hit: StoryHit) -> str:
+    """Why a story matched: the LP and cue it shares with the question, and similarity."""
+    principles = bundled_principles()
+    parts = []
+    if hit.matched_lp:
+        name = principles[hit.matched_lp].name
+        cues = classifier.matched_cues(question).get(hit.matched_lp, [])
+        cue = f" (cue: '{cues[0]}')" if cues else ""
+        parts.append(f"question is about {name}{cue}; story is tagged {name}")
+    else:
+        parts.append("no LP tag in common with the question")
+    parts.append(f"closest passage similarity {hit.similarity:.2f}")
+    return "; ".join(parts)
+
+
+def bm25(docs: Sequence[Mapping[str, int]], query: Sequence[str]) -> list[float]:
+    """BM25 of each doc for the query, over the candidate set, scaled so the best is 1."""
+    if not docs or not query:
+        return [0.0] * len(docs)
+    n = len(docs)
+    lengths = [sum(d.values()) for d in docs]
+    avg = max(1.0, sum(lengths) / n)
+    scores = []
+    for doc, length in zip(docs, lengths, strict=True):
+        total = 0.0
+        for term in set(query):
+            tf = doc.get(term, 0)
+            if not tf:
+                continue
+            df = sum(1 for d in docs if term in d)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            total += (
+                idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
+            )
+        scores.append(total)
+    top = max(scores)
+    return [s / top if top > 0 else 0.0 for s in scores]
+
+
+def lp_fit(story_lps: Sequence[str], lp_probs: Mapping[str, float]) -> tuple[float, str | None]:
+    """How well the story's tags fit the question's LPs (0-1, relative to the top LP)."""
+    if not story_lps or not lp_probs:
+        return 0.0, None
+    top = max(lp_probs.values())
+    best = max(story_lps, key=lambda lp: lp_probs.get(lp, 0.0))
+    return lp_probs.get(best, 0.0) / top if top > 0 else 0.0, best
