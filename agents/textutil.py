@@ -112,21 +112,51 @@ _UNITS = (
     r"dollars?|euros?|pounds?|rupees?|steps?|features?|services?|stores?|sites?|sellers?|"
     r"members?|reports?|students?|patients?|drivers?|vendors?|markets?|languages?|regions?"
 )
+_SCALE = r"(?:k|m|bn|million|billion|thousand|lakh|crore|mil)"
+_MONEY_WORD = r"(?:dollars?|euros?|pounds?|rupees?|riyals?|yen|francs?|reais)"
+_HEDGE = (
+    r"(?:about|around|roughly|nearly|almost|over|under|more than|less than|just over|"
+    r"just under|only|some|close to|well over|below|above|at|by|within|to)"
+)
+# Hedges kept with a number ("about 4%"); "by 40%" and "to 12" keep only the quantity.
+_HEDGE_NUMBER = (
+    r"(?:about|around|roughly|nearly|almost|over|under|more than|less than|just over|"
+    r"just under|only|some|close to|well over|below|above)"
+)
+_SPAN_UNIT = (
+    r"(?:hour|day|week|month|year|quarter|term|fortnight|minute|second|shift|night|percent|"
+    r"per cent|percentage point)"
+)
 METRIC_RE = re.compile(
-    rf"(?:[$€£₹]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b"
+    # Money with its scale and currency word: "$2 million", "2 million dollars", "R$ 300 mil".
+    rf"(?:(?:R\$|[$€£₹¥])\s?\d[\d,.]*(?:\s?{_SCALE}\b)?(?:\s+{_MONEY_WORD}\b)?"
+    rf"|\b\d[\d,.]*\s?{_SCALE}\s+{_MONEY_WORD}\b"
+    # A hedged quantity keeps its unit: "about 4%", "under 0.1%", "around 20 minutes".
+    rf"|\b(?:{_HEDGE_NUMBER})\s+\d[\d,.]*\s?(?:{_UNITS})(?![a-z])(?:\s+{_MONEY_WORD}\b)?"
     rf"|\b\d[\d,.]*\s?(?:{_UNITS})(?![a-z])"
-    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*\s?(?:{_UNITS})(?![a-z])"
+    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*[\s-]?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
     rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+\S+"
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"
     # A count of things, adjectives allowed: "two critical bugs", "38 accessibility checks".
     rf"|\b(?:\d[\d,.]*|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"
     rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+[a-z][\w-]*s\b"
+    # "six of them", "eleven of the twelve".
+    rf"|\b(?:\d[\d,.]*|{_NUM_WORD_PLURAL})\s+of\s+(?:them|those|these|the|our|my|us)\b"
     # Zero is a result too: "zero findings", "stayed at zero".
     rf"|\bzero\b(?:\s+[a-z][\w-]*){{0,2}}"
     rf"|\b(?:under|over|below|above|at|about|around|nearly|almost|only)\s+\d[\d,.]*\b"
     rf"|\b\d[\d,.]*\s+(?:a|an|per)\s+(?:day|week|month|year|quarter|hour)"
+    # Spans in words: "within about a month", "a couple of extra days", "a day and a half".
+    rf"|\b(?:(?:{_HEDGE})\s+(?:about\s+|around\s+|roughly\s+)?(?:a|an|one)|(?:{_HEDGE}\s+)?"
+    rf"(?:half an?|a couple of|a few))\s+(?:extra\s+|more\s+|full\s+)?{_SPAN_UNIT}s?\b"
+    rf"(?:\s+and\s+a\s+half)?"
     rf"|\bhalf an? (?:hour|day|week|month|year)\b"
+    # Fractions: "by about a third", "more than half", "two thirds", "three quarters".
+    rf"|\b(?:{_HEDGE}\s+)?(?:a|one|two|three)[\s-](?:tenth|third|fifth|quarter|half)s?\b"
+    rf"(?:\s+of\s+(?:a |one )?(?:percent|per cent|percentage point|point|second|day|week))?"
+    rf"|\b(?:more than|less than|over|under|nearly|almost|about|around|roughly|by|well over)"
+    rf"\s+half\b"
     rf"|\b(?:a|one|two|three) (?:tenth|third|fifth|quarter|half)s? of (?:a |one )?"
     rf"(?:percent|per cent|percentage point|point|second|day|week))",
     re.IGNORECASE,

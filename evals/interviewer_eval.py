@@ -58,7 +58,8 @@ LEAK_RE = re.compile(
     r"\bSTAR\b|\bscor(?:e|ed|es|ing)\b|\bgrad(?:e|ed|es|ing)\b|/\s?5\b|\bcoach|\btips?\b|"
     # "What was the measurable impact?" is the bar raiser's own probe, not feedback.
     r"\bmeasurab(?!le impact\b)|\bquantif|\bgaps?\b|\brubric\b|\bstronger answer\b|"
-    r"\b(?:good|great|strong|excellent|weak) (?:answer|story)\b|\byou should have\b|\bwell done\b|\bnice job\b",
+    r"\b(?:good|great|strong|excellent|weak) (?:answer|story)\b|\byou should have\b|"
+    r"\bwell done\b|\bnice job\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -67,7 +67,7 @@ def _method_of(request: dict[str, Any]) -> str:
 
 
 def _is_probe(request: dict[str, Any]) -> bool:
-    return request["messages"] == PROBE_MESSAGES
+    return request["messages"][-1] == PROBE_MESSAGES[-1]
 
 
 # --- the probe chooses each method on a server that offers it ------------------------------

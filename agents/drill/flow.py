@@ -31,9 +31,9 @@ from agents.drill.probes import ask_probe, deep_dive, template_probe
 from agents.drill.state import DrillState, QuestionRecord, StreamEvent, Turn, drill_rng
 from agents.drill.story_checks import check_story, stored_story_for, suggest_story
 from agents.drill.transcript import debrief_markdown
-from agents.grading.analyzer import analyze_rules as analyze
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
 from agents.grading.grader import Grader
+from agents.grading.learned import analyze
 from agents.textutil import word_count
 
 

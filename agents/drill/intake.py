@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from agents.drill.state import Control
-from agents.grading.analyzer import analyze_rules as analyze
 from agents.grading.injection import injection_spans
+from agents.grading.learned import analyze
 from agents.textutil import PAST_VERB, clean_text, split_sentences, word_count
 
 # A reply longer than this is cut (with a notice); the grader reads MAX_GRADED_WORDS of it.

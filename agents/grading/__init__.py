@@ -3,7 +3,6 @@
 It may import lp, llm, prompts, textutil and config; never drill, stories, question_gen or ui.
 """
 
-from agents.grading.analyzer import analyze_rules as analyze
 from agents.grading.grade import (
     COMPONENTS,
     FOLLOW_UPS,
@@ -18,6 +17,7 @@ from agents.grading.grade import (
 from agents.grading.grader import Grader
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.judge import JudgedComponent, Judgement, verified_quotes
+from agents.grading.learned import analyze
 from agents.grading.numbers import measurability_of
 
 __all__ = [

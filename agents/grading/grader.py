@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from agents.grading.analyzer import analyze_rules as analyze
 from agents.grading.analyzer import offset_after_words
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
 from agents.grading.judge import Judgement, combine
+from agents.grading.learned import analyze
 from agents.grading.structure import split_at_blocks, suspect_spans
 from agents.textutil import clean_text, split_sentences
 

@@ -9,31 +9,49 @@ from agents.grading.grade import Measurability
 from agents.textutil import find_metrics
 
 BASELINE = re.compile(
-    r"\b(?:from\s+\S+(?:\s\S+){0,4}?\s+(?:down |up )?to\b|down from|up from|compared (?:to|with)|"
-    r"versus|vs\.?|baseline|previously|used to|before (?:that|this|the change|it)|"
+    r"\b(?:from\s+\S+(?:\s\S+){0,6}?\s+(?:(?:all the way |right |back |just |"
+    r"straight )?(?:down |up )?)to\b|down from|up from|compared (?:to|with)|"
+    r"versus|vs\.?|baseline|previously|used to|before (?:that|this|the change|it|we|I)|when before|"
     r"instead of (?:\w+ ){0,3}?(?:\d|usual\b|(?:one|two|three|four|five|six|seven|eight|nine|"
     r"ten|twelve|twenty|thirty|forty|fifty|a hundred)\b)|instead of (?:staying|being|taking)|"
-    r"(?:the )?previous (?:year|quarter|month|one|release|sale)|after \w+ \w+ (?:the )?previous|"
-    r"was (?:taking|at|around|about)|had been|than before|than (?:the|last) (?:year|quarter)|"
+    r"(?:the )?previous (?:year|quarter|month|term|one|release|sale|record|best)|"
+    r"after \w+ \w+ (?:the )?previous|"
+    r"was (?:taking|at|around|about)|had been|than (?:before|usual|normal|planned|expected|if)|"
+    r"than (?:the|last|that) (?:year|quarter|term|month)|"
     r"year[- ]over[- ]year|month[- ]over[- ]month|(?:\d|percent|%)\s+(?:lower|higher|faster|"
-    r"slower|fewer|more|less|cheaper)|"
-    r"(?:the )?(?:year|month|quarter|week) before|a year earlier|last year'?s|"
-    r"while (?:a |our |the )?competitors?|of the (?:previous|last) \w+|after missing)",
+    r"slower|fewer|more|less|cheaper|better|worse|below|above|up|down)|"
+    r"(?:the )?(?:year|month|quarter|week|term|day) before|a year earlier|last (?:year|term|"
+    r"quarter)'?s?|"
+    r"while (?:a |our |the )?competitors?|of the (?:previous|last) \w+|after missing|"
+    r"(?:early|ahead of|behind|under|over) (?:the )?(?:schedule|budget|deadline|plan|target)|"
+    r"against (?:the |a |an |our )?(?:normal |usual |typical |average |planned |"
+    r"expected )?(?:\S+ )?[$€£]?\d|"
+    r"instead of (?:a |an |the )?(?:usual |normal )?(?:R\$|[$€£₹])|where (?:\w+ ){0,4}originally)",
     re.IGNORECASE,
 )
 EFFECT = re.compile(
-    r"\b(?:customers?|users?|clients?|shoppers?|buyers?|sellers?|patients?|students?|"
-    r"subscribers?|revenue|sales|profit|margin|cost|costs|spend|budget|savings?|\$|€|£|"
+    r"(?:[$€£₹¥]|\bR\$|\b(?:customers?|users?|clients?|shoppers?|buyers?|sellers?|patients?|"
+    r"students?|pupils?|children|kids|"
+    r"parents?|families|residents?|guests?|passengers?|members?|visitors?|learners?|"
+    r"subscribers?|revenue|sales|profit|margin|cost|costs|spend|spending|budget|savings?|saved|"
+    r"save|"
+    r"dollars?|euros?|pounds?|rupees?|lakh|crore|riyals?|yen|money|cash|penalty|penalties|"
+    r"fines?|fees?|"
+    r"overtime|agency|arr|mrr|gmv|pipeline|quota|bookings?|invoices?|write-?offs?|"
     r"churn|retention|conversion|satisfaction|nps|csat|complaints?|tickets?|support|"
-    r"on-?call|pages|engineers?|team|teammates|people|staff|employees|agents|morale|hours? a week|"
-    r"business|contract|renewal|deals?|partners?|drivers?|associates?|sla|bookings|orders|"
+    r"on-?call|pages|engineers?|team|teammates|people|staff|employees|colleagues|workers|nurses|"
+    r"doctors|teachers|"
+    r"agents|morale|wellbeing|burnout|sick|absence|turnover|hours? a week|"
+    r"business|company|organisation|organization|school|hospital|ward|store|branch|"
+    r"contract|renewal|deals?|partners?|drivers?|associates?|sla|orders|"
     r"abandon\w*|analysts?|managers?|click-?through|merchants?|quit|attrition|promot\w+|"
     r"installs|downloads|sign-?ups|ratings?|couriers?|transactions?|exposure|developers?|"
-    r"finance|hiring|accounts?|security|fraud|takeovers?|teams)\b",
+    r"finance|hiring|accounts?|security|fraud|takeovers?|teams|safety|injur\w+|incidents?|"
+    r"layoffs?|jobs|runway|downtime|output|delays?|waiting|wait|queue|outcomes?|grades?|results|"
+    r"attendance|readmissions?|falls|infections?|errors|mistakes|waste|shrink|stock-?outs?|"
+    r"audits?|findings|compliance|regulators?|auditors?|board|leadership)\b)",
     re.IGNORECASE,
 )
-
-
 def measurability_of(result_texts: Iterable[str]) -> Measurability:
     """Score measurability from the result sentences only (situation numbers never count)."""
     texts = list(result_texts)

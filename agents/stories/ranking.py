@@ -1,8 +1,10 @@
 """Retrieval: a user's stories ranked for a question, each hit with a 0-1 score and a reason.
 
-The question is embedded once; Chroma returns the user's nearest windows; a story scores its
-best window's cosine, plus a bonus when its LP tags match the LPs the question is about (the
-LP classifier, fed the same query vector), plus a small BM25 keyword term.
+The question is embedded once; Chroma returns the user's nearest windows; a story scores the mean
+cosine of its PASSAGES best windows (one lucky window no longer decides), plus a bonus when its LP
+tags match the LPs the question is about (the LP classifier, fed the same query vector), plus a
+small BM25 keyword term, plus credit for containing the demand the question asks for (a
+disagreement, a failure...: `demand_index`, read from the query vector and the story record).
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel
 
+from agents.stories.demand_index import (
+    DEMAND_WEIGHT,
+    decode_story_demands,
+    demand_ask,
+    demand_match,
+    demand_vectors,
+    story_demand_probs,
+)
 from agents.stories.model import MAX_EMBED_CHARS, Encoders, Story, bundled_principles
 from agents.stories.records import story_from_meta, terms_of
 
@@ -29,9 +39,12 @@ if TYPE_CHECKING:
 # 8-15 stories (~100 chunks), so this is everything; large banks re-rank their nearest stories.
 CANDIDATE_CHUNKS = 400
 CANDIDATES = 60
-# The hybrid ranking: best-window cosine + LP_WEIGHT x (the story is tagged with an LP the
-# question is about, from the classifier at LP_TEMPERATURE) + KEYWORD_WEIGHT x BM25 (scaled to
-# the best candidate). Chosen on the dev half of evals/data/retrieval; see evals/RESULTS.md.
+# The hybrid ranking: mean cosine of the PASSAGES best windows + LP_WEIGHT x (the story is tagged
+# with an LP the question is about, from the classifier at LP_TEMPERATURE) + KEYWORD_WEIGHT x BM25
+# (scaled to the best candidate) + DEMAND_WEIGHT x demand credit (`demand_index`). LP and BM25
+# weights were chosen on the dev half of evals/data/retrieval (see evals/RESULTS.md) and kept
+# when PASSAGES and the demand term were chosen on the care and tech slices of evals/data/fit.
+PASSAGES = 2
 LP_WEIGHT = 0.15
 LP_TEMPERATURE = 2.0
 KEYWORD_WEIGHT = 0.10
@@ -55,6 +68,8 @@ class StoryHit(BaseModel):
     text: str
     similarity: float
     matched_lp: str | None = None
+    asked_demand: str | None = None  # the demand the question clearly asks for
+    shows_demand: bool = False  # whether the story clearly contains it
 
     def public_dict(self) -> dict[str, Any]:
         """The `barraiser stories search --json` shape."""
@@ -66,35 +81,66 @@ def rank_stories(
 ) -> list[StoryHit]:
     """The top-k stories of `scope`'s user for a cleaned, non-empty question, best first."""
     qv = encoders.embedder.embed([question[:MAX_EMBED_CHARS]])[0]
-    best: dict[str, float] = {}
-    for sid, sim in store.call("searching stories", scope.query_chunks, qv, CANDIDATE_CHUNKS):
-        best[sid] = max(best.get(sid, -1.0), sim)  # a story is as close as its best window
-    if not best:
+    found = store.call("searching stories", scope.query_chunks, qv, CANDIDATE_CHUNKS)
+    windows = story_windows(found, truncated=len(found) >= CANDIDATE_CHUNKS)
+    if not windows:
         return []
-    ranked = sorted(best, key=lambda sid: -best[sid])[: max(k, CANDIDATES)]
+    closeness = {sid: sum(sims) / len(sims) for sid, sims in windows.items()}
+    ranked = sorted(closeness, key=lambda sid: -closeness[sid])[: max(k, CANDIDATES)]
     records = store.call("reading stories", scope.get_stories, ranked)
-    rows = [(story_from_meta(m), terms_of(m)) for m in records.get("metadatas") or []]
-    if not rows:
+    metas = list(records.get("metadatas") or [])
+    if not metas:
         return []
+    stories = [story_from_meta(m) for m in metas]
     classifier = encoders.classifier
     lp_probs = question_lps(classifier, question, qv)
-    keyword = bm25([t for _, t in rows], question_terms(question))
-    scored = [
-        _scored_hit(story, best[story.id], lp_probs, kw)
-        for (story, _), kw in zip(rows, keyword, strict=True)
-    ]
+    keyword = bm25([terms_of(m) for m in metas], question_terms(question))
+    dv = demand_vectors(encoders.embedder)
+    q_demands = dv.question_probs(question, qv)
+    scored = []
+    for story, meta, kw in zip(stories, metas, keyword, strict=True):
+        held = decode_story_demands(meta)
+        if held is None:  # stored before demands were indexed: read them from the text
+            held = story_demand_probs(f"{story.title}. {story.narrative}")
+        demand = demand_match(q_demands, dv.names, held)
+        sims = windows[story.id]
+        scored.append(_scored_hit(story, closeness[story.id], sims[0], lp_probs, kw, demand))
     # Rank on the raw score: the 0-1 score is clipped, and clipped ties would lose order.
     scored.sort(key=lambda rh: (-rh[0], rh[1].title))
     top = [h for _, h in scored[:k]]
     return [h.model_copy(update={"reason": hit_reason(classifier, question, h)}) for h in top]
 
 
+def story_windows(found: Sequence[tuple[str, float]], truncated: bool) -> dict[str, list[float]]:
+    """Each story's PASSAGES best window cosines, best first, from Chroma's nearest chunks.
+
+    When Chroma's answer was cut at CANDIDATE_CHUNKS, a story's window that did not make it is
+    at most as close as the last one returned, so that cosine stands in for it.
+    """
+    out: dict[str, list[float]] = {}
+    for sid, sim in found:
+        out.setdefault(sid, []).append(sim)
+    floor = min((sim for _, sim in found), default=0.0)
+    for sims in out.values():
+        sims.sort(reverse=True)
+        del sims[PASSAGES:]
+        if truncated and len(sims) < PASSAGES:
+            sims += [floor] * (PASSAGES - len(sims))
+    return out
+
+
 def _scored_hit(
-    story: Story, sim: float, lp_probs: Mapping[str, float], kw: float
+    story: Story,
+    closeness: float,
+    best: float,
+    lp_probs: Mapping[str, float],
+    kw: float,
+    demand: tuple[float, str | None, bool],
 ) -> tuple[float, StoryHit]:
     """(raw hybrid score, hit without its reason) for one candidate story."""
     fit, lp = lp_fit(story.lps, lp_probs)
-    raw = sim + LP_WEIGHT * fit + KEYWORD_WEIGHT * kw
+    credit, asked, shown = demand
+    raw = closeness + LP_WEIGHT * fit + KEYWORD_WEIGHT * kw + DEMAND_WEIGHT * credit
     hit = StoryHit(
         id=story.id,
         title=story.title,
@@ -102,8 +148,10 @@ def _scored_hit(
         lps=list(story.lps),
         reason="",
         text=story.narrative,
-        similarity=round(sim, 4),
+        similarity=round(best, 4),
         matched_lp=lp if fit >= 0.5 else None,
+        asked_demand=asked,
+        shows_demand=shown,
     )
     return raw, hit
 
@@ -141,7 +189,8 @@ def question_lps(classifier: LPClassifier, question: str, qv: np.ndarray) -> dic
 
 
 def hit_reason(classifier: LPClassifier, question: str, hit: StoryHit) -> str:
-    """Why a story matched: the LP and cue it shares with the question, and similarity."""
+    """Why a story matched: the LP and cue it shares with the question, the demand the question
+    asks for and whether the story shows it, and similarity."""
     principles = bundled_principles()
     parts = []
     if hit.matched_lp:
@@ -151,6 +200,9 @@ def hit_reason(classifier: LPClassifier, question: str, hit: StoryHit) -> str:
         parts.append(f"question is about {name}{cue}; story is tagged {name}")
     else:
         parts.append("no LP tag in common with the question")
+    if hit.asked_demand:
+        shown = "the story shows it" if hit.shows_demand else "not clear in the story"
+        parts.append(f"asks for {demand_ask(hit.asked_demand)}: {shown}")
     parts.append(f"closest passage similarity {hit.similarity:.2f}")
     return "; ".join(parts)
 

@@ -1,5 +1,6 @@
-"""A story's Chroma records: one `story` record (the story as JSON, its search terms, its drill
-history) and `chunk` records (its title and windows of sentences), each with its own vector.
+"""A story's Chroma records: one `story` record (the story as JSON, its search terms, the question
+demands it contains, its drill history) and `chunk` records (its title and windows of sentences),
+each with its own vector.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from agents.stories.demand_index import encode_story_demands, story_demand_probs
 from agents.stories.errors import StoryBankError
 from agents.stories.model import MAX_EMBED_CHARS, MAX_TEXT_CHARS, Story, fingerprint
 from agents.textutil import split_sentences
@@ -62,8 +64,11 @@ def story_from_meta(meta: Mapping[str, Any]) -> Story:
         raise StoryBankError(f"a stored story is unreadable: {e}") from e
 
 
-def story_metadata(story: Story, previous: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A story record's metadata: owner, payload, search terms; use history carried over."""
+def story_metadata(
+    story: Story, previous: Mapping[str, Any] | None, demands: str | None = None
+) -> dict[str, Any]:
+    """A story record's metadata: owner, payload, search terms, demands (see `demand_index`);
+    use history carried over."""
     meta: dict[str, Any] = {
         "user": story.user,
         "kind": "story",
@@ -76,6 +81,12 @@ def story_metadata(story: Story, previous: Mapping[str, Any] | None) -> dict[str
         "use_count": 0,
         "sessions": "[]",
     }
+    # Without window vectors (callers other than the writer), demands are read from the text.
+    meta["demands"] = (
+        demands
+        if demands is not None
+        else encode_story_demands(story_demand_probs(f"{story.title}. {story.narrative}"))
+    )
     if previous:
         meta["use_count"] = int(previous.get("use_count", 0) or 0)
         meta["sessions"] = str(previous.get("sessions", "[]") or "[]")

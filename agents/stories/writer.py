@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from agents.stories.demand_index import demand_vectors, story_demands_record
 from agents.stories.errors import StoryBankError, StoryError
 from agents.stories.model import (
     MAX_METRICS,
@@ -225,9 +226,12 @@ class StoryWriter:
         batches: list[_Batch] = []
         current: _Batch = ([], [], [], [])
         start = 0
+        dv = demand_vectors(self.encoders.embedder)
         for s, chunks, svec in zip(stories, chunk_texts, story_vecs, strict=True):
             block = vectors[start : start + len(chunks)]
             start += len(chunks)
+            # Chunk 0 is the title; the windows say which demands the story contains.
+            demands = story_demands_record(s.title, s.narrative, block[1:], dv)
             rows = [
                 (
                     scope.chunk_record_id(s.id, n),
@@ -241,7 +245,7 @@ class StoryWriter:
                 (
                     scope.story_record_id(s.id),
                     svec,
-                    story_metadata(s, prev_meta.get(s.id)),
+                    story_metadata(s, prev_meta.get(s.id), demands),
                     embedding_text(s),
                 )
             )
