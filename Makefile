@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PKGS := chromium espeak-ng
 
-.PHONY: install system-deps build-deps llama-server run test lint eval bench audit clean
+.PHONY: install system-deps build-deps llama-server run test lint eval train bench audit clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,12 @@ lint: install
 
 eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval
+	$(BIN)/python -m evals.grader_lovo --write
+
+# The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
+# writes agents/grading/models/sentence_roles.npz and its .sha256.
+train: install
+	$(BIN)/python -m evals.train_grader
 
 bench: install
 	$(BIN)/python -m benchmarks.run
