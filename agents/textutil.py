@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Zero-width and bidi control characters are stripped before analysis: they hide words from
 # regexes ("ig\u200bnore") without changing what a reader sees.
@@ -167,6 +168,17 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 def find_metrics(text: str) -> list[str]:
     """Quantities stated in `text` (numbers with units, money, multipliers, spelled-out)."""
+    return list(_metrics(text))
+
+
+def clear_text_caches() -> None:
+    """Forget cached per-sentence readings (benchmarks measure a cold sentence)."""
+    _metrics.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _metrics(text: str) -> tuple[str, ...]:
+    """find_metrics, cached: the analyzer asks about the same sentence several times."""
     found: list[str] = []
     for match in METRIC_RE.finditer(text):
         value = match.group(0).strip(" ,.")
@@ -174,7 +186,7 @@ def find_metrics(text: str) -> list[str]:
             continue
         if not any(value in f or f in value for f in found):
             found.append(value)
-    return found
+    return tuple(found)
 
 
 def has_number(text: str) -> bool:

@@ -30,15 +30,34 @@ def make_answer(words: int, seed: int) -> str:
     return " ".join(text[:words])
 
 
+def model_load() -> dict[str, Any]:
+    """Cold load of the sentence-role model (hash check included) and its size on disk."""
+    from agents.grading.roles_model import MODEL_FILE, load_model
+
+    load_model.cache_clear()
+    start = time.perf_counter()
+    load_model()
+    return {
+        "load_ms": round((time.perf_counter() - start) * 1000, 1),
+        "artefact_kb": round(MODEL_FILE.stat().st_size / 1024, 1),
+        "target": "load < 1 s, artefact <= 25 MB",
+    }
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     """Median/p95 ms per answer and answers per second, on one core after warm-up."""
     from agents.grading import analyze
+    from agents.textutil import clear_text_caches
 
     previous = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if previous:
         os.sched_setaffinity(0, {min(previous)})  # one core, as the acceptance asks
     try:
-        results: dict[str, Any] = {"cores": 1, "target": "median < 50 ms at 300 words"}
+        results: dict[str, Any] = {
+            "cores": 1,
+            "target": "median < 20 ms at 300 words",
+            "model": model_load(),
+        }
         reps = 20 if quick else 200
         for words in (50, 300, 1000):
             answers = [make_answer(words, i) for i in range(reps)]
@@ -46,6 +65,9 @@ def run(quick: bool = False) -> dict[str, Any]:
                 analyze(a, "Tell me about a time you improved performance.")  # warm-up
             times = []
             for a in answers:
+                # Answers are built from a few pieces; a real answer's sentences are new text,
+                # so the per-sentence caches start empty for every answer.
+                clear_text_caches()
                 start = time.perf_counter()
                 analyze(a, "Tell me about a time you improved performance.")
                 times.append((time.perf_counter() - start) * 1000)

@@ -76,7 +76,10 @@ def _unspaced(text: str) -> str:
 def is_injection(text: str) -> bool:
     """True when `text` tries to instruct the grader, also in full-width or spaced-out letters."""
     folded = unicodedata.normalize("NFKC", text)
-    return bool(_INJECTION.search(folded) or _INJECTION.search(_unspaced(folded)))
+    if _INJECTION.search(folded):
+        return True
+    joined = _unspaced(folded)
+    return joined != folded and bool(_INJECTION.search(joined))
 
 
 def injection_spans(spans: Sequence[Span]) -> list[Span]:

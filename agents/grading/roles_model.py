@@ -162,6 +162,14 @@ def _fit_lr(rows: Any, labels: np.ndarray, c: float, balanced: bool) -> tuple[np
     return np.asarray(coefs, dtype=np.float32), np.asarray(intercepts, dtype=np.float32)
 
 
+def _project(rows: Any, coef: np.ndarray) -> np.ndarray:
+    """rows @ coef.T, one role at a time: a dense matrix-vector product per role is ~40x faster
+    here than one small matrix-matrix product through the BLAS build numpy ships with."""
+    if not isinstance(rows, np.ndarray):
+        return np.asarray(rows @ coef.T)
+    return np.stack([rows @ c for c in coef], axis=1)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -232,11 +240,11 @@ class SentenceRoleModel:
         """Probability of each role per row (n x 5); `owner` groups rows into answers."""
         if self.coef is None or self.intercept is None:
             raise RuntimeError("SentenceRoleModel is not fitted")
-        first = _sigmoid(np.asarray(rows @ self.coef.T) + self.intercept)
+        first = _sigmoid(_project(rows, self.coef) + self.intercept)
         if self.coef2 is None or self.intercept2 is None:
             return first
         context = context_features(first, owner if owner is not None else [0] * len(first))
-        return (first + _sigmoid(context @ self.coef2.T + self.intercept2)) / 2
+        return (first + _sigmoid(_project(context, self.coef2) + self.intercept2)) / 2
 
     def predict(self, rows: Any, owner: Sequence[int] | None = None) -> np.ndarray:
         """0/1 role labels per row, at the per-role thresholds chosen in training."""
