@@ -232,14 +232,14 @@ class LlamaServer:
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        """Terminate the server politely, then kill it."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        """Terminate the server politely, then kill it; its log goes with it."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log_path.unlink(missing_ok=True)
 
     def restart(self) -> None:
         """Stop and start again on the same port."""
