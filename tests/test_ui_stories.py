@@ -146,7 +146,8 @@ def test_import_table_edit_coverage_coaching_search_export(services, tmp_path: P
     assert "Coaching: A migration we finished" in coaching
     assert "Overall **" in coaching and "Measurability " in coaching and "ownership " in coaching
     additions = coaching.split("**Add this:**")[1]
-    assert "first person" in additions and "Put a number on the result" in additions
+    # "We planned waves": collective actions, so the advice is to say what the candidate did.
+    assert "what you did yourself" in additions and "Put a number on the result" in additions
     # The measured, owned story is not told to add a number or an "I".
     strong = ui_stories.coaching_view(services, by_title["Checkout latency"]["id"], ALICE)
     assert "Put a number" not in strong and "first person" not in strong

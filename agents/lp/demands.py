@@ -71,3 +71,24 @@ def question_demand_scores(question: str) -> dict[str, int]:
 def story_demand_hits(text: str) -> dict[str, int]:
     """How many cue phrases of each demand the story or answer uses."""
     return {name: len(s.findall(text)) for name, (_, s) in _patterns().items()}
+
+
+EXAMPLES_FILE = DEFAULT_DIR / "interview" / "demand_examples.yaml"
+
+
+class DemandExamples(BaseModel):
+    """Example questions asking for each demand and first-person sentences that show it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    questions: dict[str, tuple[str, ...]]
+    statements: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=2)
+def load_demand_examples(path: Path = EXAMPLES_FILE) -> DemandExamples:
+    """Parse and validate the examples; every demand they name must exist in demands.yaml."""
+    examples = load_yaml_model(path, DemandExamples, "demand examples")
+    unknown = (set(examples.questions) | set(examples.statements)) - set(load_demands())
+    if unknown:
+        raise ValueError(f"{path}: unknown demand(s) {', '.join(sorted(unknown))}")
+    return examples

@@ -5,8 +5,9 @@ customer...; `leadership_principles/interview/demands.yaml`). In a bank written 
 story shares its topic words, so what tells the right story apart is whether it contains that
 demand. Both sides are read here, cheaply:
 - a question: its MiniLM vector against hand-written example questions of each demand
-  (`demand_examples`: question-to-question similarity is what MiniLM does best), mean of the best
-  TOP_EXAMPLES per demand, plus the question's cue phrases, as a softmax P(demand | question);
+  (`interview/demand_examples.yaml`: question-to-question similarity is what MiniLM does
+  best), mean of the best TOP_EXAMPLES per demand, plus the question's cue phrases, as a
+  softmax P(demand | question);
 - a story, once at import: its cue phrases (`story_demand_hits`) and its best window's
   similarity to first-person example sentences of each demand, through a fixed logistic curve,
   as P(story contains demand). Stored in the story record; search only reads it.
@@ -24,8 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agents.lp.demands import load_demands, question_demand_scores, story_demand_hits
-from agents.stories.demand_examples import DEMAND_QUESTIONS, DEMAND_STATEMENTS
+from agents.lp.demands import (
+    load_demand_examples,
+    load_demands,
+    question_demand_scores,
+    story_demand_hits,
+)
 
 if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding
@@ -47,9 +52,11 @@ UNKNOWN_WINDOW_SIM = 0.29
 # The ranking term: weight, and the story probability that already counts as "contains it".
 DEMAND_WEIGHT = 0.10
 DEMAND_SATURATION = 0.5
-# A matched demand is named in the hit's reason from these probabilities on.
+# A demand is named in a hit's reason when the question asks for it with P >= REASON_QUESTION_P;
+# the story "seems to show it" from REASON_STORY_P (about half of those are labelled so: it is
+# a ranking signal, not a verdict).
 REASON_QUESTION_P = 0.5
-REASON_STORY_P = 0.5
+REASON_STORY_P = 0.4
 
 
 def demand_names() -> list[str]:
@@ -68,7 +75,9 @@ class DemandVectors:
     def __init__(self, embedder: MiniLMEmbedding) -> None:
         """Embed the examples with `embedder` (about 250 short texts)."""
         names = demand_names()
-        missing = [n for n in names if n not in DEMAND_QUESTIONS or n not in DEMAND_STATEMENTS]
+        examples = load_demand_examples()
+        asks, said = examples.questions, examples.statements
+        missing = [n for n in names if n not in asks or n not in said]
         if missing:
             raise ValueError(f"demand examples missing for: {', '.join(missing)}")
         demands = load_demands()
@@ -77,27 +86,22 @@ class DemandVectors:
         statements: list[str] = []
         s_owner: list[int] = []
         for i, name in enumerate(names):
-            asked = [*DEMAND_QUESTIONS[name], f"Tell me about {demands[name].ask}."]
+            asked = [*asks[name], f"Tell me about {demands[name].ask}."]
             questions += asked
             q_owner += [i] * len(asked)
-            statements += DEMAND_STATEMENTS[name]
-            s_owner += [i] * len(DEMAND_STATEMENTS[name])
+            statements += said[name]
+            s_owner += [i] * len(said[name])
         vectors = embedder.embed(questions + statements)
         self.names = names
         self.questions = vectors[: len(questions)]
         self.statements = vectors[len(questions) :]
-        self.q_owner = np.array(q_owner)
-        self.s_owner = np.array(s_owner)
+        self.q_groups = [np.flatnonzero(np.array(q_owner) == d) for d in range(len(names))]
+        self.s_groups = [np.flatnonzero(np.array(s_owner) == d) for d in range(len(names))]
 
     def question_probs(self, question: str, qv: np.ndarray) -> np.ndarray:
         """P(demand | question) over `names`, from the question's vector and cue phrases."""
         sims = self.questions @ np.asarray(qv, dtype=np.float32)
-        scores = np.array(
-            [
-                float(np.sort(sims[self.q_owner == d])[-TOP_EXAMPLES:].mean())
-                for d in range(len(self.names))
-            ]
-        )
+        scores = np.array([float(np.sort(sims[g])[-TOP_EXAMPLES:].mean()) for g in self.q_groups])
         cues = question_demand_scores(question)
         scores += QUESTION_CUE_WEIGHT * np.array([min(cues.get(n, 0), 2) for n in self.names])
         z = (scores - scores.max()) / QUESTION_TEMPERATURE
@@ -109,7 +113,7 @@ class DemandVectors:
         if len(window_vectors) == 0:
             return np.full(len(self.names), UNKNOWN_WINDOW_SIM)
         sims = (np.asarray(window_vectors, dtype=np.float32) @ self.statements.T).max(axis=0)
-        return np.array([float(sims[self.s_owner == d].max()) for d in range(len(self.names))])
+        return np.array([float(sims[g].max()) for g in self.s_groups])
 
 
 _vectors: dict[int, DemandVectors] = {}
@@ -122,6 +126,8 @@ def demand_vectors(embedder: MiniLMEmbedding) -> DemandVectors:
     with _lock:
         found = _vectors.get(key)
         if found is None:
+            if len(_vectors) >= 4:  # embedders come and go in tests; the model is the same
+                _vectors.clear()
             found = _vectors[key] = DemandVectors(embedder)
         return found
 

@@ -201,7 +201,7 @@ def hit_reason(classifier: LPClassifier, question: str, hit: StoryHit) -> str:
     else:
         parts.append("no LP tag in common with the question")
     if hit.asked_demand:
-        shown = "the story shows it" if hit.shows_demand else "not clear in the story"
+        shown = "the story seems to show it" if hit.shows_demand else "not clear in the story"
         parts.append(f"asks for {demand_ask(hit.asked_demand)}: {shown}")
     parts.append(f"closest passage similarity {hit.similarity:.2f}")
     return "; ".join(parts)

@@ -1,0 +1,157 @@
+"""Story search reads question demands: what a question asks for, and which stories contain it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agents.embeddings import get_embedding_function
+from agents.lp.demands import load_demand_examples, load_demands
+from agents.stories import StoryBank
+from agents.stories.demand_index import (
+    DEMAND_SATURATION,
+    decode_story_demands,
+    demand_match,
+    demand_names,
+    demand_vectors,
+    encode_story_demands,
+    story_demand_probs,
+)
+from agents.stories.ranking import CANDIDATE_CHUNKS, PASSAGES, story_windows
+
+# Two stories on the same ward: only one of them contains a disagreement.
+WARD_STORIES = [
+    {
+        "id": "pushback",
+        "title": "The night rota",
+        "lps": ["have-backbone"],
+        "text": (
+            "On our ward the matron proposed cutting the night shift from three nurses to two. "
+            "I disagreed and told her so: I pulled six months of falls data and showed her that "
+            "one nurse was often away escorting patients. She was not convinced at first, but I "
+            "stood my ground and offered an alternative. The directorate kept the third nurse "
+            "and falls stayed flat all winter."
+        ),
+    },
+    {
+        "id": "rota",
+        "title": "The night rota template",
+        "lps": ["invent-and-simplify"],
+        "text": (
+            "On our ward the night rota was built by hand every month and nurses found out their "
+            "shifts ten days ahead. I designed a simple self-rostering template with the matron, "
+            "trialled it with one team and published six weeks ahead. Swap requests fell from "
+            "sixty a month to twelve and two other wards copied it."
+        ),
+    },
+]
+
+
+def test_every_demand_has_examples_and_they_are_distinct() -> None:
+    names = demand_names()
+    assert names == list(load_demands())
+    examples = load_demand_examples()
+    for name in names:
+        assert len(examples.questions[name]) >= 5 and len(examples.statements[name]) >= 4, name
+    examples = load_demand_examples()
+    every = [t for n in names for t in (*examples.questions[n], *examples.statements[n])]
+    assert len(every) == len(set(every))
+
+
+@pytest.mark.parametrize(
+    ("question", "demand"),
+    [
+        ("Tell me about a time you disagreed with your boss.", "disagreement"),
+        ("Describe a mistake you made and what it cost.", "failure"),
+        ("Tell me about a time you coached someone on your team.", "developed_person"),
+        (
+            "Tell me about a time you got it done with far less money than you needed.",
+            "scarce_resources",
+        ),
+    ],
+)
+def test_question_demand(question: str, demand: str) -> None:
+    ef = get_embedding_function()
+    dv = demand_vectors(ef)
+    probs = dv.question_probs(question, ef.embed([question])[0])
+    assert probs.shape == (len(dv.names),) and abs(float(probs.sum()) - 1.0) < 1e-6
+    assert dv.names[int(np.argmax(probs))] == demand
+
+
+def test_story_demands_from_cues_and_windows() -> None:
+    story = WARD_STORIES[0]
+    text = f"{story['title']}. {story['text']}"
+    plain = story_demand_probs(text)
+    assert set(plain) == set(demand_names()) and all(0 <= p <= 1 for p in plain.values())
+    assert plain["disagreement"] > 0.3 > plain["hiring"]
+    # Windows that read like the demand's example sentences raise it; unrelated ones do not.
+    ef = get_embedding_function()
+    dv = demand_vectors(ef)
+    close = dv.window_sims(ef.embed(["I disagreed with my manager and pushed back on her plan."]))
+    far = dv.window_sims(ef.embed(["The canteen serves soup on Tuesdays."]))
+    i = dv.names.index("disagreement")
+    assert (
+        story_demand_probs(text, close)["disagreement"]
+        > story_demand_probs(text, far)["disagreement"]
+    )
+    assert len(dv.window_sims(np.zeros((0, ef.dimension), dtype=np.float32))) == len(dv.names)
+    assert close[i] > far[i]
+
+
+def test_story_demand_record_round_trip() -> None:
+    probs = story_demand_probs("I disagreed with my manager and pushed back.")
+    encoded = encode_story_demands(probs)
+    decoded = decode_story_demands({"demands": encoded})
+    assert decoded is not None and decoded["disagreement"] == probs["disagreement"]
+    assert all(v >= 0.01 for v in decoded.values())  # near-zero entries are left out
+    assert decode_story_demands({}) is None
+    assert decode_story_demands({"demands": "not json"}) is None
+    assert decode_story_demands({"demands": "[1, 2]"}) is None
+
+
+def test_demand_match_saturates_and_names_a_clear_demand() -> None:
+    names = demand_names()
+    asks = np.zeros(len(names))
+    asks[names.index("failure")] = 0.9
+    asks[names.index("trust")] = 0.1
+    strong = demand_match(asks, names, {"failure": 0.95})
+    enough = demand_match(asks, names, {"failure": DEMAND_SATURATION})
+    absent = demand_match(asks, names, {"trust": 0.9})
+    assert strong[0] == enough[0] == pytest.approx(0.9)  # a clear story gets the full credit
+    assert strong[1:] == ("failure", True) and absent[1:] == ("failure", False)
+    assert absent[0] == pytest.approx(0.1)
+    vague = np.full(len(names), 1 / len(names))
+    assert demand_match(vague, names, {"failure": 0.9})[1:] == (None, False)
+
+
+def test_story_windows_keeps_the_best_passages() -> None:
+    found = [("a", 0.6), ("b", 0.5), ("a", 0.4), ("a", 0.55), ("c", 0.3)]
+    got = story_windows(found, truncated=False)
+    assert got == {"a": [0.6, 0.55], "b": [0.5], "c": [0.3]} and PASSAGES == 2
+    # Cut off by CANDIDATE_CHUNKS: an unseen window is at most as close as the last one seen.
+    assert story_windows(found, truncated=True)["b"] == [0.5, 0.3]
+    assert CANDIDATE_CHUNKS >= 100
+
+
+def test_search_prefers_the_story_with_the_demand(tmp_path: Path) -> None:
+    bank = StoryBank(path=tmp_path / "chroma")
+    bank.import_text("nina", json.dumps(WARD_STORIES), "json")
+    stored = bank.store.scope("nina", create=False).get_stories(["pushback"])["metadatas"][0]
+    held = decode_story_demands(stored)
+    assert held is not None and held["disagreement"] > 0.3 > held["hiring"]
+    hits = bank.search("nina", "Tell me about a time you pushed back on your manager.", k=2)
+    assert [h.id for h in hits] == ["pushback", "rota"]
+    assert hits[0].asked_demand == "disagreement" and hits[0].shows_demand
+    assert (
+        "asks for a time you disagreed with someone or pushed back: the story seems to show it"
+        in (hits[0].reason)
+    )
+    assert "not clear in the story" in hits[1].reason
+    # A story record written before demands were indexed is read from its text instead.
+    scope = bank.store.scope("nina", create=False)
+    scope.update_story_metadata("pushback", {"demands": ""})
+    again = bank.search("nina", "Tell me about a time you pushed back on your manager.", k=2)
+    assert [h.id for h in again] == ["pushback", "rota"] and again[0].shows_demand
