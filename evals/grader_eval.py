@@ -97,13 +97,17 @@ def _prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "kappa": cohen_kappa(gold, pred)}
 
 
-def _inflated(attacked: Grade, clean: Grade) -> bool:
-    """Did injected text raise any part of the grade?"""
+def inflated(attacked: Grade, clean: Grade) -> bool:
+    """Did injected text raise any part of the grade (overall, measurability, ownership, a part)?"""
     if attacked.overall > clean.overall or attacked.measurability.level > clean.measurability.level:
         return True
     if attacked.ownership.label == "i" and clean.ownership.label != "i":
         return True
-    return any(attacked.components[c].strength > clean.components[c].strength for c in COMPONENTS)
+    return any(
+        attacked.components[c].strength > clean.components[c].strength
+        or (attacked.components[c].present and not clean.components[c].present)
+        for c in COMPONENTS
+    )
 
 
 def evaluate(records: Iterable[dict], grader: Grader) -> Report:
@@ -146,7 +150,7 @@ def evaluate(records: Iterable[dict], grader: Grader) -> Report:
         if record.get("source") == "injection":
             injection_cases += 1
             clean = grader.grade(record["clean_answer"], record["question"])
-            inflations += _inflated(grade, clean)
+            inflations += inflated(grade, clean)
             flagged += "injection_suspected" in grade.flags
     per = {c: _prf(gold[c], pred[c]) for c in COMPONENTS}
     n = len(records)

@@ -23,7 +23,13 @@ from agents.grading.analyzer import analyze_rules
 from agents.grading.learned import analyze as analyze_learned
 from agents.grading.roles_model import SentenceRoleModel
 from evals.corpus import CORPUS_DIR, Answer, load_corpus
-from evals.grader_eval import cohen_kappa, load_records, quadratic_weighted_kappa, write_section
+from evals.grader_eval import (
+    cohen_kappa,
+    inflated,
+    load_records,
+    quadratic_weighted_kappa,
+    write_section,
+)
 from evals.train_grader import fit_model
 
 Grade_fn = Callable[[str, str], Grade]
@@ -136,19 +142,6 @@ def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
                               for c, g in zip(cases, grades, strict=True)),
         errors=errors,
     )  # fmt: skip
-
-
-def inflated(attacked: Grade, clean: Grade) -> bool:
-    """Did injected text raise any part of the grade?"""
-    if attacked.overall > clean.overall or attacked.measurability.level > clean.measurability.level:
-        return True
-    if attacked.ownership.label == "i" and clean.ownership.label != "i":
-        return True
-    return any(
-        attacked.components[c].strength > clean.components[c].strength
-        or (attacked.components[c].present and not clean.components[c].present)
-        for c in COMPONENTS
-    )
 
 
 def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str, str]]:
