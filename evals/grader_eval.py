@@ -87,7 +87,8 @@ class Report:
     errors: list[str] = field(default_factory=list)
 
 
-def _prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
+def prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
+    """Precision, recall, F1 and Cohen's kappa of a predicted boolean label."""
     tp = sum(g and p for g, p in zip(gold, pred, strict=True))
     fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
     fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
@@ -152,7 +153,7 @@ def evaluate(records: Iterable[dict], grader: Grader) -> Report:
             clean = grader.grade(record["clean_answer"], record["question"])
             inflations += inflated(grade, clean)
             flagged += "injection_suspected" in grade.flags
-    per = {c: _prf(gold[c], pred[c]) for c in COMPONENTS}
+    per = {c: prf(gold[c], pred[c]) for c in COMPONENTS}
     n = len(records)
     ordered = sorted(latencies)
     return Report(

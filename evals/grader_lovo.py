@@ -27,6 +27,7 @@ from evals.grader_eval import (
     cohen_kappa,
     inflated,
     load_records,
+    prf,
     quadratic_weighted_kappa,
     write_section,
 )
@@ -101,13 +102,6 @@ class VoiceReport:
         return statistics.fmean(self.kappa.values())
 
 
-def _pr(gold: list[bool], pred: list[bool]) -> tuple[float, float]:
-    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
-    precision = tp / max(1, sum(pred))
-    recall = tp / max(1, sum(gold))
-    return precision, recall
-
-
 def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
     """Grade every case of one voice and compare with its labels."""
     grades = [grade(c.answer, c.question) for c in cases]
@@ -115,8 +109,10 @@ def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
     for comp in COMPONENTS:
         gold = [c.components[comp] for c in cases]
         pred = [g.components[comp].present for g in grades]
-        kappa[comp] = cohen_kappa(gold, pred)
-        precision[comp], recall[comp] = _pr(gold, pred)
+        scores = prf(gold, pred)
+        kappa[comp], precision[comp], recall[comp] = (
+            scores["kappa"], scores["precision"], scores["recall"]
+        )
     meas_gold = [c.measurability for c in cases]
     meas_pred = [g.measurability.level for g in grades]
     acting = [(c, g) for c, g in zip(cases, grades, strict=True)
