@@ -91,7 +91,12 @@ def build_feedback_tab(services: Services) -> dict[str, Any]:
         star = gr.Plot(label="STAR(L) per answer", elem_id="star-heatmap")
     trend = gr.Plot(label="Measurability and ownership across sessions", elem_id="trend")
     with gr.Row():
-        fmt = gr.Radio(["markdown", "pdf"], value="markdown", label="Export as")
+        fmt = gr.Radio(
+            [("Markdown", "markdown"), ("PDF", "pdf")],
+            value="pdf",
+            label="Export as",
+            elem_id="feedback-export-format",
+        )
         export = gr.Button("Export debrief", elem_id="export-debrief")
     notice = gr.Markdown(elem_id="feedback-notice")
     file = gr.File(label="Download", interactive=False, elem_id="feedback-file")
