@@ -137,3 +137,20 @@ def test_lp_chart_is_bars_below_three_principles() -> None:
     two, three = charts.lp_radar(debrief(2)), charts.lp_radar(debrief(3))
     assert two.axes[0].name == "rectilinear" and len(two.axes[0].patches) == 2
     assert three.axes[0].name == "polar"
+
+
+def test_the_report_wording_names_every_role(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agents import prompts
+    from agents.drill.report import ReportPhrases, report_phrases
+    from agents.prompts import PhraseDataError
+
+    assert report_phrases().roles["sde2"] == "Software engineer (SDE II)"
+    source = (prompts.PHRASES_DIR / "report.yaml").read_text("utf-8")
+    edited = source.replace('  nontech: "Non-technical role"\n', "")
+    assert edited != source
+    (tmp_path / "report.yaml").write_text(edited, "utf-8")
+    monkeypatch.setattr(prompts, "PHRASES_DIR", tmp_path)
+    with pytest.raises(PhraseDataError, match=r"report\.yaml.*roles: missing nontech"):
+        prompts.load_phrases("report", ReportPhrases)

@@ -11,12 +11,12 @@ import re
 import time
 import unicodedata
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from agents.drill.phrases import Text, debrief_phrases, fills
-from agents.drill.state import Debrief, DrillState
+from agents.drill.state import Debrief, DrillState, Mode, Role, RoundType, TurnKind
 from agents.drill.transcript import debrief_markdown
 from agents.lp.principles import load_principles
 from agents.prompts import load_phrases
@@ -47,6 +47,16 @@ class ReportPhrases(BaseModel):
     kinds: dict[str, Text]
     replacements: dict[str, str]
     emoji: Annotated[str, fills("name")]
+
+    @model_validator(mode="after")
+    def _every_name(self) -> ReportPhrases:
+        """A name for every role, round, mode and turn kind: no slug reaches the report."""
+        for field, values in (("roles", Role), ("rounds", RoundType), ("modes", Mode),
+                              ("kinds", TurnKind)):  # fmt: skip
+            missing = sorted(set(get_args(values)) - set(getattr(self, field)))
+            if missing:
+                raise ValueError(f"{field}: missing {', '.join(missing)}")
+        return self
 
 
 @lru_cache(maxsize=1)
