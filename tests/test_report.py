@@ -154,3 +154,18 @@ def test_the_report_wording_names_every_role(
     monkeypatch.setattr(prompts, "PHRASES_DIR", tmp_path)
     with pytest.raises(PhraseDataError, match=r"report\.yaml.*roles: missing nontech"):
         prompts.load_phrases("report", ReportPhrases)
+
+
+def test_an_unfinished_drill_has_a_report_without_a_debrief(
+    services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agents.drill.state import DrillConfig
+
+    state = services.interviewer.start(DrillConfig(role="manager", round_type="bar_raiser"))
+    md, pdf = tmp_path / "open.md", tmp_path / "open.pdf"
+    assert main(["report", state.id, "--md", str(md), "--pdf", str(pdf)]) == 0
+    markdown = md.read_text("utf-8")
+    assert markdown.startswith("# Manager, bar raiser round: not finished (")
+    assert "not finished yet" in markdown and state.questions[0].question in markdown
+    reader = PdfReader(pdf)
+    assert pdf_text(reader) == markdown_text(markdown) and image_count(reader) == 0
