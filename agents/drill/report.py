@@ -84,8 +84,8 @@ class Report(BaseModel):
 
 
 def _is_emoji(ch: str) -> bool:
-    """A pictograph from the emoji planes, which no font the report embeds can draw."""
-    return ord(ch) >= 0x1F000 and unicodedata.category(ch) == "So"
+    """A pictograph (or skin-tone modifier) from the emoji planes: no embedded font draws it."""
+    return ord(ch) >= 0x1F000 and unicodedata.category(ch) in ("So", "Sk")
 
 
 def plain_text(text: str) -> str:
@@ -95,6 +95,8 @@ def plain_text(text: str) -> str:
         text = text.replace(old, words.replacements[old])
 
     def name(ch: str) -> str:
+        if ch != "\n" and unicodedata.category(ch) == "Cc":  # tabs, carriage returns: a space
+            return " "
         if not _is_emoji(ch):
             return ch
         return words.emoji.format(name=unicodedata.name(ch, "symbol").lower())
