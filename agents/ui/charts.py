@@ -38,7 +38,9 @@ def lp_bars(names: Sequence[str], scores: Sequence[float]) -> Figure:
     ax.set_xlim(0, 5)
     ax.set_xticks([0, 1, 2, 3, 4, 5])
     for i, v in enumerate(scores):
-        ax.text(min(v + 0.08, 4.6), i, f"{v:g}/5", va="center", fontsize=8)
+        inside = v > 4.3  # no room to the right of a long bar: white label inside it
+        ax.text(v - 0.08 if inside else v + 0.08, i, f"{v:g}/5", va="center", fontsize=8,
+                ha="right" if inside else "left", color="white" if inside else "black")  # fmt: skip
     ax.set_title("Score per leadership principle (1-5)", fontsize=10)
     fig.tight_layout()
     return fig
