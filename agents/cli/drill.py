@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> None:
     drill.add_argument("--answers", help='scripted answers: JSONL lines {"text": ...}')
     drill.add_argument("--transcript", help="write the transcript as JSON here")
     drill.add_argument("--markdown", help="write the transcript and debrief as Markdown here")
+    drill.add_argument("--pdf", help="write the shareable report (with charts) as a PDF here")
     drill.add_argument("--minutes", type=int, default=30, help="length of the drill (1-180)")
     drill.add_argument("--user", default="local", help="whose sessions to use (default: local)")
     drill.add_argument(
@@ -64,6 +65,10 @@ def cmd_drill(args: argparse.Namespace) -> int:
         print(f"\n(session {state.id}; type /skip, /repeat, /clarify, /pause or /end)", flush=True)
     _converse(services.interviewer, state, args)
     _write_outputs(state, args)
+    if args.pdf:
+        from agents.cli.report_writer import write_report
+
+        write_report(state, services.sessions, args.pdf, None)
     return 0
 
 

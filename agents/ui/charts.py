@@ -29,15 +29,31 @@ def _empty(message: str) -> Figure:
     return fig
 
 
+def lp_bars(names: Sequence[str], scores: Sequence[float]) -> Figure:
+    """Per-LP score (1-5) as horizontal bars: the honest shape for one or two principles."""
+    fig, ax = plt.subplots(figsize=(5, 0.9 + 0.55 * len(names)))
+    ax.barh(range(len(names)), scores, color="#1f6feb", height=0.55)
+    ax.set_yticks(range(len(names)), list(names), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 5)
+    ax.set_xticks([0, 1, 2, 3, 4, 5])
+    for i, v in enumerate(scores):
+        inside = v > 4.3  # no room to the right of a long bar: white label inside it
+        ax.text(v - 0.08 if inside else v + 0.08, i, f"{v:g}/5", va="center", fontsize=8,
+                ha="right" if inside else "left", color="white" if inside else "black")  # fmt: skip
+    ax.set_title("Score per leadership principle (1-5)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def lp_radar(debrief: Debrief | None) -> Figure:
-    """Per-LP score (1-5) on a radar; one axis per principle asked."""
+    """Per-LP score (1-5) on a radar, one axis per principle asked; bars below three principles."""
     if debrief is None or not debrief.per_lp:
         return _empty("Finish a drill to see your LP scores.")
     names = [s.name for s in debrief.per_lp]
     scores = [s.score for s in debrief.per_lp]
-    if len(names) < 3:  # a radar needs three axes; pad with blanks rather than mislead
-        names += [""] * (3 - len(names))
-        scores += [0.0] * (3 - len(scores))
+    if len(names) < 3:  # a radar needs three axes: padded with blanks it would mislead
+        return lp_bars(names, scores)
     angles = [2 * math.pi * i / len(names) for i in range(len(names))]
     fig = plt.figure(figsize=(5, 4.2))
     ax = fig.add_subplot(projection="polar")
@@ -65,6 +81,28 @@ def star_completeness(debrief: Debrief | None) -> Figure:
         for j, v in enumerate(row):
             ax.text(j, i, str(v), ha="center", va="center", fontsize=8)
     ax.set_title("STAR(L) completeness per answer (0-3)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def drill_trend(debrief: Debrief | None) -> Figure:
+    """Measurability (0-3) and first-person share of actions (0-100%) per answered question."""
+    t = debrief.trends if debrief else None
+    if t is None or not t.measurability:
+        return _empty("No answered questions to show a trend.")
+    x = list(range(1, len(t.measurability) + 1))
+    fig, ax = plt.subplots(figsize=(5.5, 2.8))
+    ax.plot(x, t.measurability, marker="o", label="measurability (0-3)")
+    ax.set_ylim(0, 3.2)
+    ax.set_yticks([0, 1, 2, 3])
+    ax.set_xticks(x, [f"answer {i}" for i in x], fontsize=8)
+    share = ax.twinx()
+    share.plot(x, [v * 100 for v in t.ownership], marker="s", color="#d9822b",
+               label="actions said with \"I\" (%)")  # fmt: skip
+    share.set_ylim(0, 105)
+    lines = ax.get_lines() + share.get_lines()
+    ax.legend(lines, [str(line.get_label()) for line in lines], fontsize=7, loc="lower right")
+    ax.set_title("During this drill", fontsize=10)
     fig.tight_layout()
     return fig
 
