@@ -240,3 +240,37 @@ def test_saving_from_past_the_end_fills_the_gap(store: SessionStore) -> None:
     iv.respond(state, ALL_WE)
     store.save_turns(state, len(state.turns) - 1)  # asked to save only the last turn
     assert [r[0] for r in raw_turns(store, state.id)] == list(range(len(state.turns)))
+
+
+def test_concurrent_saves_of_one_drill_from_separate_stores_one_wins(store: SessionStore) -> None:
+    """Four processes' worth of engines race to save the same revision: exactly one commits."""
+    from agents.drill.sessions import StaleSessionError
+    from agents.drill.state import DrillState, Turn
+
+    state = interviewer(store).start(DrillConfig(seed=8, mode="interview"))
+    url = store.engine.url.render_as_string(hide_password=False)
+    others = [SessionStore(url) for _ in range(4)]
+    copies = [DrillState.model_validate(state.model_dump()) for _ in others]
+    barrier = threading.Barrier(len(others))
+    outcome: list[str] = [""] * len(others)
+
+    def save(i: int) -> None:
+        copies[i].turns.append(Turn(role="candidate", kind="answer", text=f"copy {i}", at=1.0))
+        barrier.wait()
+        try:
+            others[i].save_turns(copies[i], len(copies[i].turns) - 1)
+            outcome[i] = "saved"
+        except StaleSessionError:
+            outcome[i] = "stale"
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(others))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in others:
+        s.close()
+    assert sorted(outcome) == ["saved", "stale", "stale", "stale"]
+    winner = outcome.index("saved")
+    assert [r[3] for r in raw_turns(store, state.id)][-1] == f"copy {winner}"
+    assert len(raw_turns(store, state.id)) == len(state.turns) + 1
