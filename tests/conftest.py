@@ -97,3 +97,26 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db' / 'barraiser.sqlite3'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def nginx_stack(postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """nginx in front of two `python app.py` processes (own data dirs) sharing one PostgreSQL
+    database and one `chroma run` server; started once per run (tests/servers.py)."""
+    from servers import ServerUnavailable, start_chroma, start_stack
+
+    root = tmp_path_factory.mktemp("nginx-stack")
+    try:
+        chroma, chroma_port = start_chroma(root)
+    except ServerUnavailable as e:
+        pytest.skip(str(e))
+    stack = None
+    try:
+        stack = start_stack(root, postgres.url(postgres.create_database("stack")), chroma_port)
+        yield stack
+    finally:
+        if stack is not None:
+            stack.nginx.stop()
+            for app in stack.apps:
+                stop_process(app)
+        stop_process_group(chroma)

@@ -6,9 +6,10 @@
   run as root, so under root the cluster belongs to `nobody` and runs through `runuser`.
 - `start_nginx`: nginx (Debian's `nginx`) in the foreground with a generated config, in front of
   app processes. Gradio's queue needs an event's `queue/join` POST and its `queue/data` stream on
-  the same process, so the upstream is hashed on Gradio's `session_hash` (the query argument,
-  else the JSON body); different pages spread over the processes, and when one dies its pages
-  move to the next (`proxy_next_upstream`). Its access log names the upstream of every request.
+  the same process, so the upstream is hashed on Gradio's `session_hash` (the query argument, the
+  heartbeat path, else the JSON body); different pages spread over the processes, requests
+  without one (page, assets) go round robin, and when a process dies its pages move to the next
+  (`proxy_next_upstream`). Its access log names the upstream of every request.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import contextlib
 import glob
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -167,8 +169,12 @@ http {{
         '~"session_hash":\\s*"(?<h>[^"]+)"' $h;
         default "";
     }}
+    map $uri $path_session {{
+        "~^/gradio_api/heartbeat/(?<ph>[^/]+)$" $ph;
+        default $body_session;
+    }}
     map $arg_session_hash $barraiser_session {{
-        "" $body_session;
+        "" $path_session;
         default $arg_session_hash;
     }}
     map $http_upgrade $connection_upgrade {{
@@ -256,3 +262,90 @@ def start_nginx(root: Path, upstream_ports: list[int]) -> Nginx:
         raise
     time.sleep(0.1)
     return Nginx(proc, port, root)
+
+
+def start_chroma(root: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """A `chroma run` server (the console script next to this Python) on a free port."""
+    import sys
+
+    exe = Path(sys.executable).with_name("chroma")
+    if not exe.exists():
+        raise ServerUnavailable(f"{exe} is not installed")
+    port = free_port()
+    with (root / "chroma.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [str(exe), "run", "--path", str(root / "chroma"), "--host", "127.0.0.1",
+             "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )  # fmt: skip
+    wait_for_port(port, proc, timeout=60)
+    return proc, port
+
+
+@dataclass
+class Stack:
+    """Two app processes (own data dirs, as on two machines) sharing one PostgreSQL database
+    and one Chroma server, behind nginx."""
+
+    nginx: Nginx
+    apps: list[subprocess.Popen[str]]
+    ports: list[int]
+    database_url: str
+    logs: list[Path]
+
+    def served(self) -> list[tuple[str, int | None, str, list[int]]]:
+        """Access-log rows: (uri, app index that answered or None, session hash, apps tried)."""
+        rows = []
+        for line in self.nginx.access_log():
+            m = re.match(r"\S+ (\S+) \d+ upstream=(.*) session=(\S*)$", line)
+            if not m:
+                continue
+            addrs = [a.strip() for a in re.split(r"[,:]\s", m.group(2)) if a.strip()]
+            tried = [
+                self.ports.index(int(a.rsplit(":", 1)[1]))
+                for a in addrs
+                if a.rsplit(":", 1)[-1].isdigit() and int(a.rsplit(":", 1)[1]) in self.ports
+            ]
+            rows.append((m.group(1), tried[-1] if tried else None, m.group(3), tried))
+        return rows
+
+
+def start_stack(root: Path, database_url: str, chroma_port: int) -> Stack:
+    """Start both apps (same command as `make run`, different ports) and nginx in front."""
+    import sys
+
+    from processes import REPO, child_env
+
+    ports = [free_port() for _ in range(2)]
+    apps, logs = [], []
+    for i, port in enumerate(ports):
+        log = root / f"app{i}.log"
+        env = child_env(
+            root / f"machine{i}", BARRAISER_PORT=str(port), BARRAISER_DATABASE_URL=database_url,
+            CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma_port),
+        )  # fmt: skip
+        with log.open("w") as out:
+            apps.append(
+                subprocess.Popen(
+                    [sys.executable, "app.py"],
+                    cwd=REPO,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            )
+        logs.append(log)
+    try:
+        for app, port, log in zip(apps, ports, logs, strict=True):
+            try:
+                wait_for_port(port, app, timeout=120)
+            except RuntimeError as e:
+                raise RuntimeError(f"{e}\n{log.read_text()[-3000:]}") from e
+        nginx = start_nginx(root / "nginx", ports)
+    except BaseException:
+        for app in apps:
+            app.kill()
+        raise
+    return Stack(nginx, apps, ports, database_url, logs)
