@@ -28,7 +28,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from processes import free_port, wait_for_port
+try:
+    from processes import REPO, child_env, free_port, wait_for_port
+except ModuleNotFoundError:  # imported as tests.servers (benchmarks)
+    from tests.processes import REPO, child_env, free_port, wait_for_port
 
 
 class ServerUnavailable(RuntimeError):
@@ -314,8 +317,6 @@ class Stack:
 def start_stack(root: Path, database_url: str, chroma_port: int) -> Stack:
     """Start both apps (same command as `make run`, different ports) and nginx in front."""
     import sys
-
-    from processes import REPO, child_env
 
     ports = [free_port() for _ in range(2)]
     apps, logs = [], []
