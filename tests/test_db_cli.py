@@ -114,3 +114,14 @@ def test_db_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert main(["db", "copy", "--from", here, "--to", here]) == 2
     assert "same database" in capsys.readouterr().err
+
+
+def test_upgrade_on_an_empty_postgresql_database(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade", "--url", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert "upgraded from empty to 0002" in out and "***" in out and "postgresql" in out
+    store = SessionStore(pg_url)
+    assert store.schema_is_current() and store.list("local") == []
+    store.close()

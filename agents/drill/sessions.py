@@ -15,7 +15,8 @@ when no row matched, the session is new (INSERT), someone else's (refused) or wa
 elsewhere since this copy was loaded (`StaleSessionError`, never a silent overwrite). On
 PostgreSQL the UPDATE's row lock holds off a concurrent save of the same drill until commit,
 after which its WHERE no longer matches. One compare-and-set statement instead of a locking
-SELECT ... FOR UPDATE plus an UPDATE: one round trip less per turn on a server database.
+SELECT ... FOR UPDATE plus an UPDATE: one round trip less per turn on a server database
+(`benchmarks/bench_sessions_db.py` measures both).
 SQLite writes start with BEGIN IMMEDIATE and are serialized in-process by a lock.
 
 Privacy: every read goes through `_mine`, the one place that limits rows to one user.
