@@ -72,3 +72,29 @@ def test_database_going_away_mid_drill_loses_no_committed_turn(postgres) -> None
     stored = store.load(state.id, "local")
     assert stored is not None and [t.text for t in stored.turns] == [t.text for t in state.turns]
     store.close()
+
+
+def test_the_page_says_the_database_is_unreachable_and_keeps_the_answer(postgres, tmp_path):
+    from agents.config import Settings
+    from agents.services import build_services
+    from agents.ui.drill import end_drill, send_answer, start_drill
+
+    name = postgres.create_database()
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", database_url=postgres.url(name))  # type: ignore[call-arg]
+    services = build_services(settings)
+    _chat, ref = start_drill(services, "sde2", "loop", "interview")
+    postgres.admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    postgres.admin(
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    )
+    try:
+        *_, (chat, _ref, box) = send_answer(services, ALL_WE, ref)
+        assert box == ALL_WE  # the typed answer stays in the box
+        assert len(chat) == 1 and chat[0]["content"].startswith("⚠ Could not load the drill")
+        chat, _ref = end_drill(services, ref)
+        assert chat[0]["content"].startswith("⚠ Could not load the drill")
+    finally:
+        postgres.admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    *_, (chat, _ref, box) = send_answer(services, ALL_WE, ref)
+    assert box == "" and any(ALL_WE in str(m["content"]) for m in chat)
+    services.sessions.close()
