@@ -16,32 +16,45 @@ from agents.drill.state import DrillConfig
 from agents.grading import Grader
 from agents.lp.principles import load_principles
 
+BAD_URLS = {
+    "mysql://u:p@127.0.0.1/db": "scheme 'mysql' is not supported",
+    "wrong password": "password authentication failed",
+    "server down": "Connection refused",
+}
+
+
+def bad_url(case: str, postgres) -> str:
+    """The URL of one bad-URL case (the passwords in them must never be printed)."""
+    if case == "wrong password":
+        return postgres.url(password="wrong-password")
+    if case == "server down":
+        return f"postgresql://u:secret-pw@127.0.0.1:{free_port()}/db"
+    return case
+
 
 @pytest.mark.slow
-def test_bad_urls_stop_the_app_at_start_with_one_clear_line(tmp_path, postgres) -> None:
-    cases = {
-        "mysql://u:p@127.0.0.1/db": "scheme 'mysql' is not supported",
-        postgres.url(password="wrong-password"): "password authentication failed",
-        f"postgresql://u:secret-pw@127.0.0.1:{free_port()}/db": "Connection refused",
-    }
-    procs = {
-        url: subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=child_env(tmp_path / "data", BARRAISER_DATABASE_URL=url),
-        )
-        for url in cases
-    }
-    for url, expected in cases.items():
-        out, err = procs[url].communicate(timeout=120)
-        assert procs[url].returncode == 1, (out, err)
-        lines = [ln for ln in err.splitlines() if ln.startswith("barraiser: ")]
-        assert len(lines) == 1 and expected in lines[0], err
-        assert "Traceback" not in err and "Traceback" not in out
-        assert "secret-pw" not in err and "wrong-password" not in err  # passwords stay hidden
+def test_a_bad_url_stops_the_app_at_start_with_one_clear_line(tmp_path, postgres) -> None:
+    """`python app.py` itself (the other cases go through the same path in-process below)."""
+    env = child_env(tmp_path / "data", BARRAISER_DATABASE_URL=bad_url("wrong password", postgres))
+    done = subprocess.run(
+        [sys.executable, "app.py"], cwd=REPO, capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    lines = [ln for ln in done.stderr.splitlines() if ln.startswith("barraiser: ")]
+    assert len(lines) == 1 and BAD_URLS["wrong password"] in lines[0], done.stderr
+    assert "Traceback" not in done.stderr + done.stdout and "wrong-password" not in done.stderr
+
+
+@pytest.mark.parametrize("case", list(BAD_URLS))
+def test_bad_urls_give_one_clear_line_at_start(case, postgres, monkeypatch, capsys) -> None:
+    from agents.cli.main import main
+
+    monkeypatch.setenv("BARRAISER_DATABASE_URL", bad_url(case, postgres))
+    assert main(["drill", "--progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("barraiser: error: ") and len(err.strip().splitlines()) == 1, err
+    assert BAD_URLS[case] in err and "Traceback" not in err
+    assert "secret-pw" not in err and "wrong-password" not in err  # passwords stay hidden
 
 
 def test_database_going_away_mid_drill_loses_no_committed_turn(postgres) -> None:
