@@ -258,15 +258,22 @@ def turn_rows(state: DrillState, start: int) -> list[dict[str, Any]]:
     ]
 
 
+_UPSERTS: dict[tuple[str, str], Any] = {}
+
+
 def upsert(conn: Connection, table: Table) -> Any:
-    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other column, in the conn's dialect."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table)
-    keys = [c for c in table.primary_key.columns]
-    return stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c not in keys},
-    )
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE every other column, in the conn's dialect
+    (built once per dialect and table: SQLAlchemy compiles a new construct on every call)."""
+    key = (conn.dialect.name, table.name)
+    if key not in _UPSERTS:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(table)
+        keys = list(table.primary_key.columns)
+        _UPSERTS[key] = stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: stmt.excluded[c.name] for c in table.columns if c not in keys},
+        )
+    return _UPSERTS[key]
