@@ -125,3 +125,18 @@ def test_upgrade_on_an_empty_postgresql_database(
     store = SessionStore(pg_url)
     assert store.schema_is_current() and store.list("local") == []
     store.close()
+
+
+def test_the_app_migrates_a_schema_that_is_behind_at_start(tmp_path: Path) -> None:
+    from agents.config import Settings
+    from agents.services import build_services
+
+    with sqlite3.connect(tmp_path / "old.sqlite3") as old:
+        old.executescript(V1_SCHEMA)
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    services = build_services(Settings(_env_file=None, data_dir=tmp_path, database_url=url))  # type: ignore[call-arg]
+    assert services.sessions is not None and services.sessions.schema_is_current()
+    with sqlite3.connect(tmp_path / "old.sqlite3") as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
+    assert "revision" in columns
+    services.sessions.close()
