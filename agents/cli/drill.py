@@ -50,9 +50,13 @@ def add_parser(sub: Any) -> None:
 
 def cmd_drill(args: argparse.Namespace) -> int:
     """Run a drill in the terminal, or non-interactively from scripted answers."""
+    from agents.drill.sessions import SessionStoreError
     from agents.services import build_services
 
-    services = build_services(settings_from_args(args))
+    try:
+        services = build_services(settings_from_args(args))
+    except SessionStoreError as e:  # bad database URL or server down: one line, no traceback
+        raise CLIError(str(e)) from e
     if args.progress:
         assert services.sessions is not None
         rows = [p.model_dump() for p in services.sessions.progress(args.user)]
