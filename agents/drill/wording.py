@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.drill.phrases import fills, probe_phrases
 from agents.lp.principles import load_principles
@@ -39,6 +39,15 @@ class WordingPhrases(_Strict):
     ownership_none: Annotated[str, fills()]
     ownership: Annotated[str, fills("who", "share")]
     ownership_short: Annotated[str, fills("who", "share")]
+
+    @field_validator("ownership_levels")
+    @classmethod
+    def _highest_first(cls, levels: list[OwnershipLevel]) -> list[OwnershipLevel]:
+        """The first level a share reaches names it, so they must go from high to low to 0."""
+        bounds = [lv.at_least for lv in levels]
+        if bounds != sorted(bounds, reverse=True) or bounds[-1] != 0.0:
+            raise ValueError("list the levels from the highest `at_least` down to 0.0")
+        return levels
 
 
 @lru_cache(maxsize=1)
