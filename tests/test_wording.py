@@ -36,7 +36,7 @@ def test_the_import_hint_example_imports() -> None:
     example = re.search(r"```\n(.*?)```", hint, re.DOTALL)
     assert example, hint
     [story] = parse_stories(example.group(1), "markdown")
-    assert story.title == "Checkout latency at Wombatcorp"
+    assert story.title == "Faster checkout before the big sale"
     assert story.lps == ["dive-deep", "deliver-results"]
     assert (story.role, story.date) == ("Senior engineer", "2023-05")
 

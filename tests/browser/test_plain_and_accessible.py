@@ -268,7 +268,7 @@ def test_stories_table_is_read_only_without_ids_with_a_hint_and_a_find_button(
     title.wait_for()
     assert not re.search(r"\bs-[0-9a-f]{8,}\b", table.inner_text()), table.inner_text()
     hint = page.locator("#stories-format-hint")
-    assert "## Checkout latency at Wombatcorp" in hint.inner_text()
+    assert "## Faster checkout before the big sale" in hint.inner_text()
     title.click()
     page.locator("#story-coaching").get_by_text("Coaching: Checkout latency").wait_for()
     _settled(page)
