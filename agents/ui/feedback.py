@@ -10,6 +10,7 @@ import gradio as gr
 
 from agents.drill.report import build_report
 from agents.drill.transcript import debrief_markdown
+from agents.drill.wording import mode_name, round_name, signal_name, status_name
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
 from agents.ui.report_pdf import progress_until, write_report_pdf
@@ -26,9 +27,10 @@ def session_choices(services: Services, request: Any = None) -> list[tuple[str, 
     for info in services.sessions.list(user_of(request)):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
         cfg = info.config
-        signal = info.summary.get("signal") or info.status
-        out.append((f"{when} · {cfg.get('round_type', '')} · {cfg.get('mode', '')} · {signal}",
-                    info.id))  # fmt: skip
+        signal = info.summary.get("signal")
+        shown = signal_name(signal) if signal else status_name(info.status)
+        label = f"{when} · {round_name(cfg.get('round_type'))} · {mode_name(cfg.get('mode'))}"
+        out.append((f"{label} · {shown}", info.id))
     return out
 
 
