@@ -37,6 +37,9 @@ CSS = """
 .prose th, .prose td, .message th, .message td { word-break: normal; overflow-wrap: normal;
   hyphens: none; }
 .prose th, .message th { white-space: nowrap; }
+/* A wide table in a chat bubble scrolls sideways instead of being cut off (focusable: see
+   ARIA_FIXES, so keyboard users can scroll it too). */
+#drill-chat table { display: block; overflow-x: auto; max-width: 100%; font-size: 0.9em; }
 /* The import-format example wraps rather than scrolling (a scroll box needs keyboard focus). */
 #stories-format-hint pre, #stories-format-hint pre code { white-space: pre-wrap !important;
   overflow: visible !important; }
@@ -46,12 +49,15 @@ CSS = """
 
 
 # Gradio marks some empty placeholders with an aria-label on a plain <div> (not allowed without
-# a role) and renders some icon buttons with an empty label; give them a role and a name.
+# a role) and renders some icon buttons with an empty label; give them a role and a name. Tables
+# in the chat scroll sideways, so they take keyboard focus.
 ARIA_FIXES = """<script>
 (() => {
   const fix = () => {
     document.querySelectorAll('div.empty[aria-label]:not([role])').forEach(
       (el) => el.setAttribute('role', 'img'));
+    document.querySelectorAll('#drill-chat table:not([tabindex])').forEach(
+      (el) => el.setAttribute('tabindex', '0'));
     document.querySelectorAll('button[aria-label=""]').forEach((el) => {
       const near = el.closest('[aria-label]');
       const name = el.getAttribute('title') || (near && near.getAttribute('aria-label'))
