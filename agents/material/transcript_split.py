@@ -22,7 +22,8 @@ _ASK = re.compile(
     r"^(?:(?:so|okay|ok|alright|right|great|and|now|next|then|well)[,.!]?\s+)*"
     r"(?:tell me|tell us|describe|walk me|walk us|talk me|talk us|give me|share|"
     r"can you|could you|would you|what|how|why|when|which|who|where|did you|do you|have you|"
-    r"were you|was there|is there|if you)\b",
+    r"were you|was there|is there|if you|did|does|do|was|were|is|are|has|have|can|could|"
+    r"would|will)\b",
     re.IGNORECASE,
 )
 _YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
@@ -41,6 +42,9 @@ _ACK = re.compile(
     re.IGNORECASE,
 )
 _MAX_QUESTION_WORDS = 60
+_SHORT_QUESTION_WORDS = 5
+# An answer shorter than this at the very start is small talk ("Yes, loud and clear.").
+_SMALL_TALK_WORDS = 8
 _ACK_WORDS = 4
 Kind = Literal["q", "a"]
 
@@ -65,8 +69,16 @@ class Exchange:
 def is_question(sentence: str) -> bool:
     """True when an interviewer would say this to ask (addressed to "you", or an ask)."""
     text = sentence.strip()
+    # "Let's begin with this: tell me about..." asks after the colon.
+    head, colon, tail = text.partition(": ")
+    if colon and len(head.split()) <= _ACK_WORDS + 2 and is_question(tail):
+        return True
     words = len(text.split())
-    if words < 3 or words > _MAX_QUESTION_WORDS or _FIRST_PERSON.match(text):
+    if words > _MAX_QUESTION_WORDS or _FIRST_PERSON.match(text):
+        return False
+    if text.endswith("?") and 2 <= words <= _SHORT_QUESTION_WORDS:
+        return True  # an elliptical follow-up: "And the outcome?", "Why that one?"
+    if words < 3:
         return False
     if _ASK.match(text):
         return (
@@ -106,7 +118,7 @@ def _from_question(text: str) -> str | None:
     """The turn from its first question (with one short acknowledgement before it), or None."""
     sentences = [s.text for s in split_sentences(text)]
     for i, sentence in enumerate(sentences):
-        if is_question(sentence):
+        if is_question(sentence) or sentence.rstrip().endswith("?"):
             ack = i > 0 and is_ack(sentences[i - 1])
             return " ".join(sentences[i - 1 if ack else i :])
     return None
@@ -158,12 +170,25 @@ def _unlabelled(utterances: Sequence[Utterance]) -> list[Segment]:
     return segments
 
 
+def _drop_small_talk(segments: list[Segment]) -> list[Segment]:
+    """Leading exchanges whose answer is a few words ("Can you hear me?" "Yes.") are small talk
+    before the interview starts."""
+    while (
+        len(segments) >= 3
+        and segments[0].kind == "q"
+        and segments[1].kind == "a"
+        and len(segments[1].text.split()) < _SMALL_TALK_WORDS
+    ):
+        segments = segments[2:]
+    return segments
+
+
 def split_transcript(utterances: Sequence[Utterance]) -> list[Segment]:
     """Question and answer segments, in order (talk before the first question is dropped)."""
     roles = _roles(utterances)
     if roles is None:
-        return _unlabelled(utterances)
-    return _labelled(utterances, roles[0])
+        return _drop_small_talk(_unlabelled(utterances))
+    return _drop_small_talk(_labelled(utterances, roles[0]))
 
 
 def exchanges(segments: Sequence[Segment]) -> list[Exchange]:
