@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from agents.cli import drill, grade, ui
+from agents.cli import drill, grade, resume, transcript, ui
 from agents.cli.common import CLIError, settings_from_args
 from agents.config import load_settings
 
@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_parser(sub)
     _add_prompts_parser(sub)
     _add_stories_parser(sub)
+    resume.add_parser(sub)
+    transcript.add_parser(sub)
     return parser
 
 
