@@ -45,6 +45,7 @@ class MaterialPhrases(_Strict):
 
     missing: MissingPrompts
     claims: ClaimPhrases
+    claims_heading: str
     tailored_ending: str
     tailored_reason: str
     coverage_words: CoverageWords
