@@ -47,6 +47,7 @@ class MaterialPhrases(_Strict):
     claims: ClaimPhrases
     claims_heading: str
     tailored_ending: str
+    tailored_role_ending: str
     tailored_reason: str
     coverage_words: CoverageWords
     seeds_heading: str
