@@ -57,6 +57,13 @@ class MaterialPhrases(_Strict):
     transcript_empty: str
     resume_saved: str
     story_saved: str
+    seed_feedback_heading: str
+    seed_feedback_present: str
+    seed_feedback_missing: str
+    seed_feedback_follow_up: str
+    job_practice_ready: str
+    job_practice_no_resume: str
+    seed_pick: str
 
 
 @lru_cache(maxsize=1)

@@ -68,6 +68,14 @@ class MaterialStore:
         except ValueError as e:
             raise MaterialError(f"The saved resume of '{user}' is damaged: import it again.") from e
 
+    def resume_lines(self, user: str) -> list[dict[str, str]]:
+        """The saved resume's bullets as claim-check lines ({"text", "role"}); [] without one."""
+        try:
+            saved = self.resume(user)
+        except MaterialError:
+            return []
+        return [{"text": s.text, "role": s.role} for s in saved.seeds] if saved else []
+
     def save_transcript(self, user: str, name: str, data: bytes, session_id: str) -> Path:
         """Keep an imported transcript, named after the session it became."""
         folder = self.folder(user) / "transcripts"
