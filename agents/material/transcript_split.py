@@ -26,6 +26,7 @@ _ASK = re.compile(
     r"would|will)\b",
     re.IGNORECASE,
 )
+_SPEAKER_SELF = re.compile(r"\b(?:I|we|We|my|My|our|Our|me)\b")
 _YOU = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"^(?:(?:and|so|but|well|um|uh|like)[, ]+)*(?:i|we|my|our)\b", re.I)
 # A main question opens a topic; a follow-up digs into the story being told.
@@ -76,6 +77,8 @@ def is_question(sentence: str) -> bool:
     words = len(text.split())
     if words > _MAX_QUESTION_WORDS or _FIRST_PERSON.match(text):
         return False
+    if _SPEAKER_SELF.search(text) and not _YOU.search(text):
+        return False  # "What did I do?": the candidate asking themselves, not the interviewer
     if text.endswith("?") and 2 <= words <= _SHORT_QUESTION_WORDS:
         return True  # an elliptical follow-up: "And the outcome?", "Why that one?"
     if words < 3:
