@@ -49,7 +49,8 @@ def test_docx_table_cells_and_list_styles_are_read() -> None:
 def test_seed_fields_metrics_verbatim_lps_and_missing_parts() -> None:
     from agents.lp.classifier import get_classifier
 
-    text = "Experience\n- Cut checkout p95 latency by 40% by moving fraud checks off the critical path\n"
+    bullet = "Cut checkout p95 latency by 40% by moving fraud checks off the critical path"
+    text = f"Experience\n- {bullet}\n"
     [seed] = build_seeds(text, classifier=get_classifier())
     assert seed.title == "Cut checkout p95 latency"
     assert seed.metrics == ["40%"]
