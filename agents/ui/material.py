@@ -231,3 +231,44 @@ def wire_job(services: Services, c: dict[str, Any], drill: dict[str, Any]) -> No
 
     c["go"].click(_go, [c["job"], drill["role"], drill["mode"]],
                   [drill["chat"], drill["ref"], c["notice"]])  # fmt: skip
+
+
+def import_transcript(services: Services, path: str | None, request: Any = None) -> str:
+    """Grade an uploaded interview transcript like a drill and save it to Feedback."""
+    if not path:
+        return ""
+    from agents.drill.imported import import_interview
+    from agents.material.transcript_formats import read_transcript
+    from agents.material.transcript_split import exchanges, split_transcript
+
+    name, user = Path(path).name, user_of(request)
+    phrases = material_phrases()
+    try:
+        found = exchanges(split_transcript(read_transcript(path)[0]))
+        if not found:
+            return f"⚠ {phrases.transcript_empty.format(name=name)}"
+        store = _store(services)
+        store.folder(user)  # checks the user name before anything is saved
+        state = import_interview(found, services.grader, services.principles, user=user,
+                                 source=name, store=services.sessions)  # fmt: skip
+        store.save_transcript(user, name, Path(path).read_bytes(), state.id)
+    except MaterialError as e:
+        return f"⚠ {e}"
+    except Exception as e:  # edge: a page handler never raises
+        return readable_error("Importing the transcript", e)
+    return phrases.transcript_imported.format(n=len(state.questions), name=name, id=state.id)
+
+
+def build_transcript_panel(services: Services) -> Any:
+    """The transcript upload (laid out where it is called); returns its notice component."""
+    with gr.Accordion("Import a real interview transcript", open=False):
+        upload = gr.File(label="WebVTT, SRT, or a Zoom / Teams / Otter text export",
+                         file_types=[".vtt", ".srt", ".txt"], type="filepath",
+                         elem_id="transcript-upload")  # fmt: skip
+        notice = gr.Markdown(elem_id="transcript-notice")
+
+    def _import(path: str | None, request: gr.Request) -> str:
+        return import_transcript(services, path, request)
+
+    upload.upload(_import, [upload], [notice])
+    return notice
