@@ -70,3 +70,23 @@ def test_drill_without_resume_has_no_notes(services) -> None:
     services.interviewer.respond(state, ANSWER)
     services.interviewer.end(state)
     assert state.debrief is not None and state.debrief.claim_notes == []
+
+
+def test_bank_and_session_conflicts_become_notes_too() -> None:
+    from agents.drill.debrief import claim_notes
+    from agents.drill.state import DrillState, QuestionRecord
+
+    q = QuestionRecord(lp="deliver-results", question="Tell me about a result.")
+    q.inconsistencies.append(
+        {
+            "unit": "%",
+            "earlier": "25",
+            "now": "40",
+            "source": "bank",
+            "earlier_quote": "latency fell 25%",
+            "now_quote": "latency fell 40%",
+        }
+    )
+    state = DrillState(questions=[q])
+    [note] = claim_notes(state)
+    assert note.startswith("You said 40% here; your saved story says 25%")

@@ -24,6 +24,7 @@ _TITLE_MIN, _TITLE_MAX = 3, 9
 _TITLE_JOINT = re.compile(
     r",|;|:|\s[-–—]\s|\s(?:by|through|via|using|resulting|which|while|so that|to cut|to reduce)\s"
 )
+_PASSIVE = re.compile(r"\b(?:\w+ed|used|run|seen|made|built|won|read|chosen|taken)$")
 # A suggested LP is kept when its share is at least this part of the top one's (as auto-tagging).
 LP_SHARE = 0.5
 MAX_LPS = 3
@@ -61,6 +62,8 @@ def seed_title(text: str) -> str:
     """A short title: the bullet's opening up to its first joint ("Cut checkout latency")."""
     for joint in _TITLE_JOINT.finditer(text):
         head = text[: joint.start()]
+        if joint.group(0).strip() == "by" and _PASSIVE.search(head):
+            continue  # "used by 1.2 million customers" belongs to the title's object
         if len(head.split()) >= _TITLE_MIN:
             if len(head.split()) <= _TITLE_MAX + 3:
                 return head.strip(" ,.;:")
@@ -69,13 +72,19 @@ def seed_title(text: str) -> str:
 
 
 def as_spoken(text: str) -> str:
-    """A bullet as the candidate would say it ("Cut X" -> "I cut X"): bullets drop the "I", and
-    the grader reads ownership and actions from first-person sentences."""
+    """A bullet as the candidate would say it ("Cut X, saving Y" -> "I cut X. Saving Y."):
+    bullets drop the "I", and the grader reads ownership and actions from first-person
+    sentences and gives each sentence one role, so the clause after the first comma (usually
+    the outcome) becomes a sentence of its own."""
     words = text.split(maxsplit=1)
     if not words:
         return text
     first = words[0] if words[0].isupper() and len(words[0]) > 1 else words[0].lower()
-    return " ".join(["I", first, *words[1:]])
+    spoken = " ".join(["I", first, *words[1:]])
+    head, comma, tail = spoken.partition(", ")
+    if comma and len(head.split()) >= 4 and len(tail.split()) >= 2:
+        spoken = f"{head}. {tail[0].upper()}{tail[1:]}"
+    return spoken if spoken.endswith((".", "!", "?")) else f"{spoken}."
 
 
 def _suggest(classifier: LPClassifier | None, texts: Sequence[str]) -> list[list[LPSuggestion]]:
