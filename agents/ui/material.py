@@ -76,7 +76,8 @@ def import_resume(
 
 
 def pick_seed(services: Services, seed_id: str | None, request: Any = None) -> list[Any]:
-    """Fill the guided form from a seed: title, the bullet as the action, prompts as hints."""
+    """Fill the guided form from a seed: title, LPs, the bullet as the action, and the question
+    for each part still missing as that field's placeholder."""
     saved = _store(services).resume(user_of(request))
     seed = next((s for s in saved.seeds if s.id == seed_id), None) if saved else None
     if seed is None:
@@ -84,7 +85,7 @@ def pick_seed(services: Services, seed_id: str | None, request: Any = None) -> l
     hints = {m.part: m.prompt for m in seed.missing}
     fields = []
     for part in COMPONENTS:
-        value = seed.text if part == ("action" if "action" in hints else "result") else ""
+        value = seed.text if part == "action" else ""  # the bullet says what was done
         fields.append(gr.update(value=value, placeholder=hints.get(part, "")))
     lps = [x.lp for x in seed.lps]
     return [gr.update(value=seed.title), gr.update(value=lps), *fields]
