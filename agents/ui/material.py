@@ -93,10 +93,15 @@ def pick_seed(services: Services, seed_id: str | None, request: Any = None) -> l
 
 def live_feedback(services: Services, *parts: str) -> str:
     """The grader's reading of the form so far: overall, parts told and missing, next prompt."""
-    text = "\n".join(p.strip() for p in parts if p and p.strip())
+    from agents.grading.learned import analyze
+    from agents.material.bullets import starts_with_action
+    from agents.material.seeds import as_spoken
+
+    # A resume bullet pasted as is ("Cut latency...") is read as the candidate saying it.
+    said = [as_spoken(p.strip()) if starts_with_action(p) else p.strip() for p in parts if p]
+    text = "\n\n".join(p for p in said if p)
     if not text:
         return material_phrases().seed_pick
-    from agents.grading.learned import analyze
 
     grade = analyze(text)
     phrases = material_phrases()
@@ -167,7 +172,7 @@ def build_resume_panel(services: Services) -> dict[str, Any]:
         _feedback, parts, [c["feedback"]]
     )
     for box in parts:
-        box.input(_feedback, parts, [c["feedback"]], trigger_mode="always_last",
+        box.change(_feedback, parts, [c["feedback"]], trigger_mode="always_last",
                   show_progress="hidden")  # fmt: skip
     c["save"].click(_save, [c["title"], c["lps"], *parts], [c["saved"]])
     return c

@@ -50,6 +50,10 @@ def test_resume_seed_story_and_practice_for_this_job(
     )
     _field(page, "seed-learning").fill("I learned to load test before every peak.")
     page.locator("#seed-feedback").get_by_text("Grader, live").wait_for()
+    # Every part filled in: the live feedback ends up reading all five.
+    page.locator("#seed-feedback").get_by_text(
+        "Told: situation, task, action, result, learning"
+    ).wait_for(timeout=30_000)
     screenshot(page, "resume-seed-form")
     page.locator("#seed-save").click()
     page.locator("#seed-saved").get_by_text("Saved").wait_for(timeout=60_000)
