@@ -52,4 +52,13 @@ def test_bad_resume_and_transcript_upload(services, tmp_path: Path) -> None:
     assert notice.startswith("⚠") and "empty" in notice and seeds == ""
     done = import_transcript(services, str(DATA_DIR / "transcripts" / "dev_01.vtt"))
     assert "saved to Feedback" in done
-    assert len(services.sessions.list("local")) == 1
+    [info] = services.sessions.list("local")
+    # The Feedback tab shows and exports it like any drill.
+    from agents.ui.feedback import export_debrief, feedback_view, session_choices
+
+    assert [c[1] for c in session_choices(services)] == [info.id]
+    text, *_charts = feedback_view(services, info.id)
+    assert "disagreed with your manager" in text or "Debrief" in text
+    path, notice = export_debrief(services, info.id, "pdf")
+    assert path and Path(path).stat().st_size > 0, notice
+    assert import_transcript(services, str(tmp_path / "cv.docx")).startswith("⚠")
