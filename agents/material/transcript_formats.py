@@ -103,7 +103,7 @@ def parse_transcript(text: str, name: str = "the transcript") -> tuple[list[Utte
 def _count_labels(lines: list[str], pattern: re.Pattern[str]) -> int:
     """How many lines carry the most used speaker label of `pattern`."""
     names = Counter(m.group("name") for line in lines if (m := pattern.match(line)))
-    return max(names.values(), default=0) if len(names) >= 1 else 0
+    return max(names.values(), default=0)
 
 
 def _speaker_names(texts: list[str]) -> set[str]:
