@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PKGS := chromium espeak-ng
 
-.PHONY: install system-deps build-deps llama-server run test lint eval train bench audit clean
+.PHONY: install system-deps server-deps build-deps llama-server run test lint eval train bench audit clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,20 @@ install: $(STAMP)
 
 # Debian packages the browser and voice tests need: headless Chromium for Playwright, espeak-ng as
 # the last-resort text-to-speech. Installed once; a no-op when already present.
-system-deps:
+system-deps: server-deps
 	@command -v chromium >/dev/null && command -v espeak-ng >/dev/null || \
 	  { $(SUDO) apt-get install -y -q $(SYSTEM_PKGS) >/dev/null || \
 	    { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(SYSTEM_PKGS) >/dev/null; }; }
+
+# The servers the multi-machine tests start themselves (tests/servers.py): a throwaway PostgreSQL
+# cluster (initdb/pg_ctl in a temp dir) and nginx in front of two app processes. A no-op when
+# both are present.
+SERVER_PKGS := postgresql nginx
+server-deps:
+	@{ command -v pg_config >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } && \
+	  { command -v nginx >/dev/null || test -x /usr/sbin/nginx; } || \
+	  { $(SUDO) apt-get install -y -q $(SERVER_PKGS) >/dev/null || \
+	    { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q $(SERVER_PKGS) >/dev/null; }; }
 
 # The compiler the real-server tests need to build llama-server (once); a no-op when present.
 BUILD_PKGS := cmake g++
@@ -58,7 +68,7 @@ eval: install system-deps
 train: install
 	$(BIN)/python -m evals.train_grader
 
-bench: install
+bench: install server-deps
 	$(BIN)/python -m benchmarks.run
 
 # pip-audit over requirements.lock; says "NOT RUN" (exit 0) when offline, AUDIT_STRICT=1 to fail.

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
     data_dir: Path = Field(default_factory=default_data_dir)
-    # Session database as a URL; only sqlite:/// is implemented. Unset: data_dir/barraiser.sqlite3.
+    # Session database: sqlite:///path or postgresql://user:pw@host/db. Unset: data_dir's SQLite.
     database_url: str | None = None
     root_path: str = ""
     # Optional login: "alice:secret,bob:other". Empty: no login, everyone is the user "local".

@@ -25,6 +25,7 @@ HANDLER_NAME = "barraiser-handler"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 NOISY = (
     "httpx",
+    "alembic",  # "Context impl SQLiteImpl." on every schema check
     "httpx2",
     "httpcore",
     "httpcore2",

@@ -1,8 +1,9 @@
 """Delete my data: one call removes a user's sessions, stories (with their embeddings) and files,
 then checks every store again and says what, if anything, is left.
 
-- Sessions and turns: `SessionStore.delete_user` (SQLite with `secure_delete`, and the WAL folded
-  in and emptied, so the rows are overwritten on disk, not only unlinked).
+- Sessions and turns: `SessionStore.delete_user`, one transaction on either engine (SQLite with
+  `secure_delete`, and the WAL folded in and emptied, so the rows are overwritten on disk, not only
+  unlinked; PostgreSQL: both tables vacuumed right after). Sessions go first, then stories.
 - Stories, their search chunks and embeddings: `StoryBank.purge_user`, which drops the user's own
   Chroma collection (its log rows and index files go with it) and vacuums Chroma's SQLite file,
   because a plain Chroma delete leaves text and vectors in Chroma's write-ahead log and in freed

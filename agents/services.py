@@ -28,7 +28,7 @@ class Services:
     interviewer: Interviewer
     principles: dict[str, Principle]
     extras: dict[str, object] = field(default_factory=dict)
-    # Drill sessions in SQLite at settings.db_path (None only for hand-built Services in tests).
+    # Drill sessions in SQLite or PostgreSQL (None only for hand-built Services in tests).
     sessions: SessionStore | None = None
     # The candidate's stories on Chroma (opened lazily; None only for hand-built Services).
     stories: StoryBank | None = None

@@ -125,6 +125,7 @@ def run_load(
     *,
     url: str | None = None,
     auth_users: bool = False,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
     """Run `clients` concurrent candidates for at most `duration` seconds; returns the summary."""
     proc: subprocess.Popen[str] | None = None
@@ -134,6 +135,8 @@ def run_load(
         env: dict[str, str] = {}
         if auth_users:
             env["BARRAISER_AUTH"] = ",".join(f"{u}:{p}" for u, p in credentials.items())
+        if database_url:  # e.g. a PostgreSQL database instead of the data dir's SQLite file
+            env["BARRAISER_DATABASE_URL"] = database_url
         started_app = time.monotonic()
         if url is None:
             app = start_app(tmp / "data", **env).wait(timeout=90)

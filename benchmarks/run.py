@@ -46,6 +46,7 @@ EXPECTED: dict[str, str] = {
     "scale": "retrieval, cold start and concurrency growth (#10)",
     "voice": "offline speech to text and text to speech (#7)",
     "load": "50 concurrent candidates, long profile (#9)",
+    "sessions_db": "session store: SQLite vs PostgreSQL (#20)",
 }
 DEFAULT_TIMEOUT_S = 420.0
 

@@ -70,3 +70,53 @@ def running_app(tmp_path: Path) -> Iterator[str]:
         yield app.wait().url
     finally:
         stop_process(app.proc)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """One throwaway PostgreSQL cluster for the whole run (tests/servers.py), stopped at the end."""
+    from servers import ServerUnavailable, start_postgres
+
+    try:
+        cluster = start_postgres(fsync=False)
+    except ServerUnavailable as e:  # `make test` installs it; a bare pytest may not have it
+        pytest.skip(str(e))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(postgres) -> str:
+    """A fresh, empty PostgreSQL database of the session cluster, as a postgresql:// URL."""
+    return postgres.url(postgres.create_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The session database URL on each engine: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'barraiser.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def nginx_stack(postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """nginx in front of two `python app.py` processes (own data dirs) sharing one PostgreSQL
+    database and one `chroma run` server; started once per run (tests/servers.py)."""
+    from servers import ServerUnavailable, start_chroma, start_stack
+
+    root = tmp_path_factory.mktemp("nginx-stack")
+    try:
+        chroma, chroma_port = start_chroma(root)
+    except ServerUnavailable as e:
+        pytest.skip(str(e))
+    stack = None
+    try:
+        stack = start_stack(root, postgres.url(postgres.create_database("stack")), chroma_port)
+        yield stack
+    finally:
+        if stack is not None:
+            stack.nginx.stop()
+            for app in stack.apps:
+                stop_process(app)
+        stop_process_group(chroma)

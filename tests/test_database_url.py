@@ -1,4 +1,5 @@
-"""The session database as a URL: sqlite:/// works end to end, other schemes are refused clearly."""
+"""The session database as a URL: sqlite:/// and postgresql:// work end to end; other schemes,
+wrong passwords and servers that are down give one clear message, at start and in the app."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from agents.config import Settings
+from agents.drill.session_db import database_url
 from agents.drill.sessions import SessionStore, SessionStoreError, sqlite_path
 
 
@@ -29,12 +31,23 @@ def test_store_opened_by_url_writes_a_real_sqlite_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "url",
-    ["postgresql://u:p@db:5432/barraiser", "mysql://db/barraiser", "postgresql+psycopg://db/x"],
+    "url", ["mysql://u:p@db/barraiser", "oracle://db/x", "postgresql+psycopg2://db/x"]
 )
-def test_server_databases_are_refused_with_a_clear_error(url: str, tmp_path: Path) -> None:
-    with pytest.raises(SessionStoreError, match="not supported: sessions are stored in SQLite"):
+def test_unknown_schemes_are_refused_with_a_clear_error(url: str) -> None:
+    with pytest.raises(SessionStoreError, match="not supported: sessions are stored in SQLite or"):
         SessionStore(url)
+
+
+def test_postgresql_url_forms_map_to_psycopg() -> None:
+    for url in (
+        "postgresql://u:p@h:5/db",
+        "postgres://u:p@h:5/db",
+        "postgresql+psycopg://u:p@h:5/db",
+    ):
+        parsed = database_url(url)
+        assert parsed.drivername == "postgresql+psycopg" and parsed.database == "db"
+    with pytest.raises(SessionStoreError, match="names no database"):
+        database_url("postgresql://u:p@h:5")
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///x.db?mode=ro"])

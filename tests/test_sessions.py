@@ -1,13 +1,14 @@
-"""The SQLite session store: turn-by-turn writes, exact resume, per-user scoping, progress."""
+"""The session store on SQLite and on a real PostgreSQL server (started by the suite): turn-by-turn
+writes, exact resume, per-user scoping, progress, stale-write refusal."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from test_interviewer_policy import ALL_WE, DEEP_ANSWER, STRONG, Clock
 
 from agents.drill.interviewer import Interviewer
@@ -18,8 +19,8 @@ from agents.lp.principles import load_principles
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SessionStore:
-    s = SessionStore(tmp_path / "db" / "barraiser.sqlite3")
+def store(db_url: str) -> SessionStore:
+    s = SessionStore(db_url)
     yield s
     s.close()
 
@@ -28,28 +29,41 @@ def interviewer(store: SessionStore, clock: Clock | None = None) -> Interviewer:
     return Interviewer(Grader(None), load_principles(), None, clock or Clock(), store=store)
 
 
-def raw_turns(path: Path, session_id: str) -> list[tuple]:
-    """Read the committed rows with a separate connection, as another process would."""
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT seq, role, kind, text FROM turns WHERE session_id = ? ORDER BY seq",
-            (session_id,),
-        ).fetchall()
+def raw(store: SessionStore, sql: str, **params: object) -> list[tuple]:
+    """Read committed rows with a separate engine, as another process would."""
+    engine = create_engine(store.engine.url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        engine.dispose()
 
 
-def test_pragmas_wal_and_full_sync(store: SessionStore) -> None:
+def raw_turns(store: SessionStore, session_id: str) -> list[tuple]:
+    """The committed turn rows of one session, read from outside the store."""
+    return raw(
+        store,
+        "SELECT seq, role, kind, text FROM turns WHERE session_id = :s ORDER BY seq",
+        s=session_id,
+    )
+
+
+def test_schema_at_head_and_sqlite_keeps_wal_and_full_sync(store: SessionStore) -> None:
     pragmas = store.pragmas()
-    assert pragmas["journal_mode"] == "wal"
-    assert pragmas["synchronous"] == 2  # FULL
-    assert pragmas["user_version"] == 1
+    assert pragmas["schema"] == "0002" and store.schema_is_current()
+    if store.backend == "sqlite":
+        assert pragmas["journal_mode"] == "wal"
+        assert pragmas["synchronous"] == 2  # FULL
+    else:
+        assert store.path is None and "***" in store.url
 
 
 def test_every_turn_is_committed_as_it_happens(store: SessionStore) -> None:
     iv = interviewer(store)
     state = iv.start(DrillConfig(seed=1, mode="interview"))
-    assert len(raw_turns(store.path, state.id)) == 2  # greeting + question
+    assert len(raw_turns(store, state.id)) == 2  # greeting + question
     iv.respond(state, ALL_WE)
-    rows = raw_turns(store.path, state.id)
+    rows = raw_turns(store, state.id)
     assert [r[0] for r in rows] == list(range(len(state.turns)))
     assert rows[-2][1:3] == ("candidate", "answer") and rows[-1][2] == "probe"
 
@@ -61,7 +75,7 @@ def test_candidate_turn_is_saved_before_the_reply_is_computed(store: SessionStor
     real = iv.grader.grade
 
     def spy(*args, **kwargs):
-        seen.append(len(raw_turns(store.path, state.id)))
+        seen.append(len(raw_turns(store, state.id)))
         return real(*args, **kwargs)
 
     iv.grader.grade = spy  # type: ignore[method-assign]
@@ -79,7 +93,7 @@ def test_load_is_exact_and_save_is_idempotent(store: SessionStore) -> None:
     loaded = store.load(state.id, "local")
     assert loaded is not None
     assert loaded.model_dump() == state.model_dump()
-    assert len(raw_turns(store.path, state.id)) == len(state.turns)
+    assert len(raw_turns(store, state.id)) == len(state.turns)
 
 
 def test_queries_are_scoped_to_the_user(store: SessionStore) -> None:
@@ -97,7 +111,7 @@ def test_queries_are_scoped_to_the_user(store: SessionStore) -> None:
         store.save_turns(bob, 0)
     assert store.delete_user("alice") == 1
     assert store.list("alice") == [] and store.list("bob")
-    assert raw_turns(store.path, alice.id) == []
+    assert raw_turns(store, alice.id) == []
 
 
 def test_latest_open_recent_questions_and_progress(store: SessionStore) -> None:
@@ -135,7 +149,7 @@ def test_resume_continues_exactly_where_it_stopped(store: SessionStore) -> None:
     probe = state.questions[0].probes[-1]
     committed = len(state.turns)
     clock.advance(5 * 3600)  # the app was down for hours: not counted against the time-box
-    fresh = interviewer(SessionStore(store.path), clock)
+    fresh = interviewer(SessionStore(store.engine.url.render_as_string(False)), clock)
     resumed = fresh.resume("local")
     assert resumed is not None and resumed.id == state.id
     assert resumed.turns[:committed] == state.turns
@@ -182,7 +196,7 @@ def test_threads_share_one_store(store: SessionStore) -> None:
         assert store.load(s.id, s.user) == s
 
 
-def test_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:
+def test_unwritable_path_is_a_clear_error(tmp_path: Path) -> None:  # SQLite only
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(SessionStoreError):
@@ -193,11 +207,11 @@ def test_turn_rows_keep_structured_data(store: SessionStore) -> None:
     iv = interviewer(store)
     state = iv.start(DrillConfig(seed=5, mode="coach"))
     iv.respond(state, ALL_WE)
-    with sqlite3.connect(store.path) as conn:
-        meta, grade = conn.execute(
-            "SELECT meta, grade FROM turns WHERE session_id = ? AND role = 'candidate'",
-            (state.id,),
-        ).fetchone()
+    [(meta, grade)] = raw(
+        store,
+        "SELECT meta, grade FROM turns WHERE session_id = :s AND role = 'candidate'",
+        s=state.id,
+    )
     assert json.loads(meta)["intake"] == "answer"
     assert json.loads(grade)["gaps"][0] == "ownership"
 
@@ -210,14 +224,14 @@ def test_a_stale_copy_never_overwrites_committed_turns(store: SessionStore) -> N
     state = iv.start(DrillConfig(seed=6, mode="interview"))
     stale = DrillState.model_validate(state.model_dump())
     iv.respond(state, ALL_WE)
-    committed = raw_turns(store.path, state.id)
+    committed = raw_turns(store, state.id)
     with pytest.raises(StaleSessionError):
         store.save_turns(stale, 0)
-    assert raw_turns(store.path, state.id) == committed
+    assert raw_turns(store, state.id) == committed
     # Through the interviewer the drill goes on in memory, with one notice, and nothing is lost.
     iv.respond(stale, "I rewrote the deploy script myself.")
     assert [t.kind for t in stale.turns].count("notice") == 1
-    assert raw_turns(store.path, state.id) == committed
+    assert raw_turns(store, state.id) == committed
 
 
 def test_saving_from_past_the_end_fills_the_gap(store: SessionStore) -> None:
@@ -225,4 +239,38 @@ def test_saving_from_past_the_end_fills_the_gap(store: SessionStore) -> None:
     state = iv.start(DrillConfig(seed=7))
     iv.respond(state, ALL_WE)
     store.save_turns(state, len(state.turns) - 1)  # asked to save only the last turn
-    assert [r[0] for r in raw_turns(store.path, state.id)] == list(range(len(state.turns)))
+    assert [r[0] for r in raw_turns(store, state.id)] == list(range(len(state.turns)))
+
+
+def test_concurrent_saves_of_one_drill_from_separate_stores_one_wins(store: SessionStore) -> None:
+    """Four processes' worth of engines race to save the same revision: exactly one commits."""
+    from agents.drill.sessions import StaleSessionError
+    from agents.drill.state import DrillState, Turn
+
+    state = interviewer(store).start(DrillConfig(seed=8, mode="interview"))
+    url = store.engine.url.render_as_string(hide_password=False)
+    others = [SessionStore(url) for _ in range(4)]
+    copies = [DrillState.model_validate(state.model_dump()) for _ in others]
+    barrier = threading.Barrier(len(others))
+    outcome: list[str] = [""] * len(others)
+
+    def save(i: int) -> None:
+        copies[i].turns.append(Turn(role="candidate", kind="answer", text=f"copy {i}", at=1.0))
+        barrier.wait()
+        try:
+            others[i].save_turns(copies[i], len(copies[i].turns) - 1)
+            outcome[i] = "saved"
+        except StaleSessionError:
+            outcome[i] = "stale"
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(len(others))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in others:
+        s.close()
+    assert sorted(outcome) == ["saved", "stale", "stale", "stale"]
+    winner = outcome.index("saved")
+    assert [r[3] for r in raw_turns(store, state.id)][-1] == f"copy {winner}"
+    assert len(raw_turns(store, state.id)) == len(state.turns) + 1

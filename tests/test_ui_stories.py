@@ -144,7 +144,7 @@ def test_import_table_edit_coverage_coaching_search_export(services, tmp_path: P
     weak = by_title["A migration we finished"]["id"]
     coaching = ui_stories.coaching_view(services, weak, ALICE)
     assert "Coaching: A migration we finished" in coaching
-    assert "Overall **" in coaching and "Measurability " in coaching and "ownership " in coaching
+    assert "Overall **" in coaching and "Measurability " in coaching and "ownership: " in coaching
     additions = coaching.split("**Add this:**")[1]
     # "We planned waves": collective actions, so the advice is to say what the candidate did.
     assert "what you did yourself" in additions and "Put a number on the result" in additions

@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> None:
     drill.add_argument("--answers", help='scripted answers: JSONL lines {"text": ...}')
     drill.add_argument("--transcript", help="write the transcript as JSON here")
     drill.add_argument("--markdown", help="write the transcript and debrief as Markdown here")
+    drill.add_argument("--pdf", help="write the shareable report (with charts) as a PDF here")
     drill.add_argument("--minutes", type=int, default=30, help="length of the drill (1-180)")
     drill.add_argument("--user", default="local", help="whose sessions to use (default: local)")
     drill.add_argument(
@@ -49,9 +50,13 @@ def add_parser(sub: Any) -> None:
 
 def cmd_drill(args: argparse.Namespace) -> int:
     """Run a drill in the terminal, or non-interactively from scripted answers."""
+    from agents.drill.sessions import SessionStoreError
     from agents.services import build_services
 
-    services = build_services(settings_from_args(args))
+    try:
+        services = build_services(settings_from_args(args))
+    except SessionStoreError as e:  # bad database URL or server down: one line, no traceback
+        raise CLIError(str(e)) from e
     if args.progress:
         assert services.sessions is not None
         rows = [p.model_dump() for p in services.sessions.progress(args.user)]
@@ -64,6 +69,10 @@ def cmd_drill(args: argparse.Namespace) -> int:
         print(f"\n(session {state.id}; type /skip, /repeat, /clarify, /pause or /end)", flush=True)
     _converse(services.interviewer, state, args)
     _write_outputs(state, args)
+    if args.pdf:
+        from agents.cli.report_writer import write_report
+
+        write_report(state, services.sessions, args.pdf, None)
     return 0
 
 

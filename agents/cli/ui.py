@@ -18,6 +18,8 @@ def add_parser(sub: Any) -> None:
 
 def cmd_ui(args: argparse.Namespace) -> int:
     """Start the web app (same as `make run`)."""
+    from agents.cli.common import CLIError
+    from agents.drill.sessions import SessionStoreError
     from agents.services import build_services
     from agents.ui.app import launch
 
@@ -26,5 +28,9 @@ def cmd_ui(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port:
         overrides["port"] = args.port
-    launch(build_services(load_settings(**overrides)))
+    try:
+        services = build_services(load_settings(**overrides))
+    except SessionStoreError as e:  # bad database URL or server down: one line, no traceback
+        raise CLIError(str(e)) from e
+    launch(services)
     return 0

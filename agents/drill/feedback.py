@@ -11,6 +11,7 @@ import re
 from agents.drill.phrases import feedback_phrases
 from agents.drill.policy import NOT_A_STORY
 from agents.drill.state import QuestionRecord
+from agents.drill.wording import flag_names, gap_name, ownership_words
 from agents.grading.grade import COMPONENTS, Grade
 
 
@@ -32,11 +33,12 @@ def grade_card(grade: Grade) -> str:
     metrics = ", ".join(grade.measurability.metrics) or card.no_metrics
     lines.append(card.measurability.format(level=grade.measurability.level, metrics=metrics))
     share = round(grade.ownership.i_share * 100)
-    lines.append(card.ownership.format(label=grade.ownership.label, share=share))
+    who = ownership_words(grade.ownership.label, grade.ownership.i_share)
+    lines.append(card.ownership.format(label=who, share=share))
     if grade.flags:
-        lines.append(card.flags.format(flags=", ".join(grade.flags)))
+        lines.append(card.flags.format(flags=flag_names(grade.flags)))
     if grade.gaps:
-        lines.append(card.biggest_gap.format(gap=grade.gaps[0]))
+        lines.append(card.biggest_gap.format(gap=gap_name(grade.gaps[0])))
     return "\n".join(lines)
 
 

@@ -11,6 +11,15 @@ from typing import Any
 from agents.drill.debrief import build_debrief
 from agents.drill.phrases import debrief_phrases, transcript_phrases
 from agents.drill.state import Debrief, DrillState, Trends, Turn
+from agents.drill.wording import (
+    direction_name,
+    lp_name,
+    mode_name,
+    ownership_words,
+    role_name,
+    round_name,
+    status_name,
+)
 from agents.grading.grade import COMPONENTS
 from agents.lp.principles import load_principles
 from agents.textutil import STRENGTH_CELLS
@@ -58,9 +67,14 @@ def transcript_markdown(state: DrillState) -> str:
     lines = [
         words.title.format(id=state.id),
         "",
-        words.setup.format(role=c.role, round_type=c.round_type, mode=c.mode, minutes=c.minutes),
+        words.setup.format(
+            role=role_name(c.role),
+            round_type=round_name(c.round_type),
+            mode=mode_name(c.mode),
+            minutes=c.minutes,
+        ),
         words.started.format(started=started),
-        words.status.format(status=state.status),
+        words.status.format(status=status_name(state.status)),
         "",
         words.transcript_heading,
         "",
@@ -69,7 +83,7 @@ def transcript_markdown(state: DrillState) -> str:
         if t.kind == "debrief":
             continue
         who = words.interviewer if t.role == "interviewer" else words.candidate
-        kind = f"{t.kind}{', ' + t.lp if t.lp else ''}"
+        kind = f"{t.kind.replace('_', ' ')}{', ' + lp_name(t.lp) if t.lp else ''}"
         lines += [words.turn.format(who=who, kind=kind, text=t.text), ""]
     if state.debrief is not None:
         lines += [words.debrief_heading, "", debrief_markdown(state.debrief)]
@@ -83,16 +97,18 @@ def _heatmap_lines(debrief: Debrief) -> list[str]:
     for row in debrief.heatmap:
         if row.status != "graded":
             lines.append(
-                md.heatmap_row_ungraded.format(number=row.index + 1, lp=row.lp, status=row.status)
+                md.heatmap_row_ungraded.format(
+                    number=row.index + 1, lp=lp_name(row.lp), status=status_name(row.status)
+                )
             )
             continue
         lines.append(
             md.heatmap_row.format(
                 number=row.index + 1,
-                lp=row.lp,
+                lp=lp_name(row.lp),
                 cells=" | ".join(STRENGTH_CELLS[row.cells[n]] for n in COMPONENTS),
                 measurability=row.measurability,
-                ownership=row.ownership,
+                ownership=ownership_words(row.ownership, row.i_share, short=True),
                 share=round(row.i_share * 100),
                 score=row.score,
             )
@@ -111,8 +127,12 @@ def _trend_lines(t: Trends) -> list[str]:
         "",
         md.trends_heading,
         "",
-        md.measurability_trend.format(values=measurability, direction=t.measurability_direction),
-        md.ownership_trend.format(values=ownership, direction=t.ownership_direction),
+        md.measurability_trend.format(
+            values=measurability, direction=direction_name(t.measurability_direction)
+        ),
+        md.ownership_trend.format(
+            values=ownership, direction=direction_name(t.ownership_direction)
+        ),
     ]
     if t.probe_uplift:
         lines.append(md.probe_uplift.format(uplift=f"{t.probe_uplift:+}"))

@@ -33,9 +33,59 @@ __all__ = [
 CSS = """
 #grade-card table { border-collapse: collapse; margin: 4px 0; }
 #grade-card td { padding: 2px 8px; }
+/* Tables in the chat and the debrief never break a word across lines ("Measura bility"). */
+.prose th, .prose td, .message th, .message td { word-break: normal; overflow-wrap: normal;
+  hyphens: none; }
+.prose th, .message th { white-space: nowrap; }
+/* The import-format example wraps rather than scrolling (a scroll box needs keyboard focus). */
+#stories-format-hint pre, #stories-format-hint pre code { white-space: pre-wrap !important;
+  overflow: visible !important; }
 .answer-evidence { line-height: 1.6; padding: 8px; border: 1px solid #e5e7eb; border-radius: 6px; }
 .card-note { color: #6b7280; }
 """
+
+
+# Gradio marks some empty placeholders with an aria-label on a plain <div> (not allowed without
+# a role) and renders some icon buttons with an empty label; give them a role and a name.
+ARIA_FIXES = """<script>
+(() => {
+  const fix = () => {
+    document.querySelectorAll('div.empty[aria-label]:not([role])').forEach(
+      (el) => el.setAttribute('role', 'img'));
+    document.querySelectorAll('button[aria-label=""]').forEach((el) => {
+      const near = el.closest('[aria-label]');
+      const name = el.getAttribute('title') || (near && near.getAttribute('aria-label'))
+        || el.className.split(' ')[0].replace(/-/g, ' ');
+      el.setAttribute('aria-label', name);
+    });
+  };
+  new MutationObserver(fix).observe(document.documentElement, {childList: true, subtree: true});
+})();
+</script>"""
+
+# Fonts every install has (DejaVu ships with Debian and inside matplotlib): Gradio's default
+# stack starts with a web font that, offline, rendered only the first letter of headings in a
+# different face.
+FONTS = ("DejaVu Sans", "Liberation Sans", "Arial", "sans-serif")
+MONO_FONTS = ("DejaVu Sans Mono", "Liberation Mono", "monospace")
+
+
+def page_theme() -> Any:
+    """A Gradio theme with local fonts only and colours that pass WCAG AA contrast."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        primary_hue="blue", font=list(FONTS), font_mono=list(MONO_FONTS)
+    ).set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white",
+        button_cancel_background_fill="#b91c1c",
+        button_cancel_background_fill_hover="#991b1b",
+        button_cancel_text_color="white",
+        body_text_color_subdued="*neutral_600",
+        input_placeholder_color="*neutral_600",
+    )
 
 
 def build_ui(services: Services) -> Any:
@@ -101,5 +151,7 @@ def launch(services: Services, *, block: bool = True) -> Any:
         show_error=False,
         inbrowser=False,
         css=CSS,
+        theme=page_theme(),
+        head=ARIA_FIXES,
     )
     return demo

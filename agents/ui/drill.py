@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from agents.drill.sessions import SessionStoreError
 from agents.drill.state import DrillConfig, DrillState, Turn
 from agents.material.store import MaterialStore
 from agents.ui.common import ChatMessage, readable_error, user_of
@@ -112,7 +113,11 @@ def send_answer(
 ) -> Iterator[tuple[list[ChatMessage], Ref | None, str]]:
     """Take the candidate's answer and stream the interviewer's reply (chat, ref, textbox)."""
     user = user_of(request)
-    state = load_drill(services, ref, user)
+    try:
+        state = load_drill(services, ref, user)
+    except SessionStoreError as e:  # the database is unreachable: say so, keep the typed answer
+        yield [{"role": "assistant", "content": readable_error("load the drill", e)}], ref, text
+        return
     if state is None:
         chat, new_ref = start_drill(services, "sde2", "loop", "coach", request=request)
         state = load_drill(services, new_ref, user)
@@ -147,7 +152,10 @@ def _control(
     services: Services, action: str, ref: Ref | None, request: Any = None
 ) -> tuple[list[ChatMessage], Ref | None]:
     user = user_of(request)
-    state = load_drill(services, ref, user)
+    try:
+        state = load_drill(services, ref, user)
+    except SessionStoreError as e:  # the database is unreachable: one line, nothing changed
+        return [{"role": "assistant", "content": readable_error("load the drill", e)}], ref
     if state is None:
         return [], None
     getattr(services.interviewer, action)(state)

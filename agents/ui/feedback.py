@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from agents.drill.transcript import debrief_markdown, transcript_markdown
+from agents.drill.report import build_report
+from agents.drill.transcript import debrief_markdown
+from agents.drill.wording import mode_name, round_name, signal_name, status_name
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
+from agents.ui.report_pdf import progress_until, write_report_pdf
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -25,9 +27,10 @@ def session_choices(services: Services, request: Any = None) -> list[tuple[str, 
     for info in services.sessions.list(user_of(request)):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
         cfg = info.config
-        signal = info.summary.get("signal") or info.status
-        out.append((f"{when} · {cfg.get('round_type', '')} · {cfg.get('mode', '')} · {signal}",
-                    info.id))  # fmt: skip
+        signal = info.summary.get("signal")
+        shown = signal_name(signal) if signal else status_name(info.status)
+        label = f"{when} · {round_name(cfg.get('round_type'))} · {mode_name(cfg.get('mode'))}"
+        out.append((f"{label} · {shown}", info.id))
     return out
 
 
@@ -54,12 +57,6 @@ def feedback_view(
     return text, charts.lp_radar(state.debrief), charts.star_completeness(state.debrief), trend
 
 
-def _pdf_text(text: str) -> str:
-    """Markdown to plain lines the PDF's core font can print (Latin-1; others replaced)."""
-    plain = re.sub(r"[*_`#>|]", "", text)
-    return plain.encode("latin-1", "replace").decode("latin-1")
-
-
 def export_debrief(
     services: Services, session_id: str | None, fmt: str, request: Any = None
 ) -> tuple[str | None, str]:
@@ -71,34 +68,18 @@ def export_debrief(
         return None, "Choose a session first."
     directory = services.settings.data_dir / "exports" / re.sub(r"[^\w.-]", "_", user)
     directory.mkdir(parents=True, exist_ok=True)
-    markdown = transcript_markdown(state)
+    report = build_report(state)
+    name = f"bar-raiser-{time.strftime('%Y-%m-%d', time.localtime(state.started_at))}-{state.id}"
     try:
         if fmt == "pdf":
-            path = directory / f"drill-{state.id}.pdf"
-            _write_pdf(path, markdown)
+            path = directory / f"{name}.pdf"
+            write_report_pdf(path, report, progress_until(store.progress(user), state.id))
         else:
-            path = directory / f"drill-{state.id}.md"
-            path.write_text(markdown, "utf-8")
+            path = directory / f"{name}.md"
+            path.write_text(report.markdown, "utf-8")
     except Exception as e:  # the file system or the PDF library: say so, keep the page
         return None, readable_error("export the debrief", e)
     return str(path), f"Exported {path.name}."
-
-
-def _write_pdf(path: Path, markdown: str) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    for line in markdown.splitlines():
-        heading = line.startswith("#")
-        pdf.set_font("Helvetica", style="B" if heading else "", size=13 if heading else 10)
-        pdf.multi_cell(width, 5.5, _pdf_text(line) or " ", new_x="LMARGIN", new_y="NEXT")
-    tmp = path.with_suffix(".pdf.tmp")
-    pdf.output(str(tmp))
-    tmp.replace(path)  # a killed export leaves no half-written PDF under the real name
 
 
 def build_feedback_tab(services: Services) -> dict[str, Any]:
@@ -112,7 +93,12 @@ def build_feedback_tab(services: Services) -> dict[str, Any]:
         star = gr.Plot(label="STAR(L) per answer", elem_id="star-heatmap")
     trend = gr.Plot(label="Measurability and ownership across sessions", elem_id="trend")
     with gr.Row():
-        fmt = gr.Radio(["markdown", "pdf"], value="markdown", label="Export as")
+        fmt = gr.Radio(
+            [("Markdown", "markdown"), ("PDF", "pdf")],
+            value="pdf",
+            label="Export as",
+            elem_id="feedback-export-format",
+        )
         export = gr.Button("Export debrief", elem_id="export-debrief")
     notice = gr.Markdown(elem_id="feedback-notice")
     file = gr.File(label="Download", interactive=False, elem_id="feedback-file")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from agents.drill.wording import gap_names, ownership_words
+
 STAR = ("situation", "task", "action", "result", "learning")
 MARK_COLORS = {
     "situation": "#dbeafe",
@@ -51,18 +53,18 @@ def card_html(g: Any, answer: str) -> str:
     evidence = {c: g.components[c].evidence for c in STAR if g.components[c].present}
     rows = "".join(
         f"<tr><td><span style='background:{MARK_COLORS[c]};padding:0 4px'>{c.title()}</span></td>"
-        f"<td>{'✔' if g.components[c].present else '✘ missing'}</td>"
+        f"<td>{'present' if g.components[c].present else 'missing'}</td>"
         f"<td>{'●' * g.components[c].strength}{'○' * (3 - g.components[c].strength)}</td></tr>"
         for c in STAR
     )
     metrics = ", ".join(html.escape(m) for m in g.measurability.metrics) or "none stated"
-    gaps = ", ".join(html.escape(x) for x in g.gaps) or "none"
+    gaps = html.escape(gap_names(g.gaps)) or "none"
+    who = html.escape(ownership_words(g.ownership.label, g.ownership.i_share))
     return (
         f"<div id='grade-card'><h4>Grade card — overall {g.overall}/5</h4>"
         f"<table>{rows}</table>"
         f"<p><b>Measurability</b> {g.measurability.level}/3 (metrics: {metrics}) · "
-        f"<b>Ownership</b> {g.ownership.label.upper()} ({g.ownership.i_share:.0%} first-person "
-        f"actions) · <b>Gaps</b> {gaps}</p>"
+        f"<b>Ownership</b> {who} · <b>Gaps</b> {gaps}</p>"
         f"<p><b>Next probe</b>: {html.escape(g.follow_up)}</p>"
         f"<div class='answer-evidence'>{highlight(answer, evidence)}</div></div>"
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from agents.ui.common import readable_error, user_of
+from agents.ui.texts import ui_phrases
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -35,6 +36,13 @@ def status_markdown(services: Services, request: Any = None) -> str:
     lines = ["| component | backend |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in rows]
     return "\n".join(lines)
+
+
+def model_guide(services: Services) -> str:
+    """How to configure a language model and what changes with one (Markdown)."""
+    words = ui_phrases()
+    body = words.status_model_offline if services.offline else words.status_model_online
+    return f"{words.status_model_heading}\n\n{body}"
 
 
 def check_backends(services: Services) -> str:
@@ -93,6 +101,7 @@ def build_status_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     table = gr.Markdown(elem_id="status-table")
     check = gr.Button("Check backends now", elem_id="check-backends")
     result = gr.Markdown(elem_id="check-result")
+    gr.Markdown(model_guide(services), elem_id="model-guide")
     gr.Markdown("### Delete my data")
     confirm = gr.Checkbox(label="I understand this deletes all my sessions and stories")
     delete = gr.Button("Delete my data", variant="stop", elem_id="delete-my-data")

@@ -12,15 +12,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import gradio as gr
 
+from agents.drill.wording import flag_names, ownership_label
 from agents.stories import StoryError, review_story, split_star
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
+from agents.ui.texts import ui_phrases
 
 if TYPE_CHECKING:
     from agents.services import Services
 
 log = logging.getLogger(__name__)
 COLUMNS = ["id", "title", "LPs", "role", "company", "date", "metrics", "strength"]
+# The page's table leaves the internal id out (it stays in a gr.State, row for row).
+SHOWN = COLUMNS[1:]
 FIELDS = ("situation", "task", "action", "result", "learning")
 FORM_KEYS = ("title", "text", *FIELDS, "lps", "role", "company", "date", "notes")
 T = TypeVar("T")
@@ -78,6 +82,11 @@ def story_rows(services: Services, request: Any = None) -> list[list[str]]:
     ]
 
 
+def table_view(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """`story_rows` split for the page: (the rows without the id column, the ids in row order)."""
+    return [r[1:] for r in rows], [r[0] for r in rows]
+
+
 def load_story(services: Services, story_id: str | None, request: Any = None) -> dict[str, Any]:
     """One story's fields for the edit form (empty when none is chosen)."""
     bank = services.stories
@@ -122,7 +131,8 @@ def save_story(
         return error or "", story_id or None
     if story_id:
         return f"Saved “{story.title}”.", story.id
-    return f"Added “{story.title}” (LPs: {', '.join(story.lps) or 'none'}).", story.id
+    lps_shown = ", ".join(_names(services).get(lp, lp) for lp in story.lps) or "none"
+    return f"Added “{story.title}” (LPs: {lps_shown}).", story.id
 
 
 def delete_story(
@@ -212,8 +222,7 @@ def coverage_view(services: Services, request: Any = None) -> tuple[Any, str]:
         )
     notes += [f"- Over-used: {o.title} (told in {o.sessions} sessions)" for o in cov.overused]
     notes += [
-        f"- Near-duplicates: {d.title_a} / {d.title_b} ({d.similarity:.2f})"
-        for d in cov.duplicates
+        f"- Near-duplicates: {d.title_a} / {d.title_b} ({d.similarity:.2f})" for d in cov.duplicates
     ]
     return charts.coverage_heatmap(cov, names), "\n".join(notes) or "No gaps found."
 
@@ -231,13 +240,13 @@ def coaching_view(services: Services, story_id: str | None, request: Any = None)
         f"### Coaching: {review.title}",
         f"Overall **{review.overall}/5** · {parts}",
         "",
-        f"Measurability {review.measurability}/3 · ownership {review.ownership.upper()}",
+        f"Measurability {review.measurability}/3 · ownership: {ownership_label(review.ownership)}",
         "",
         "**Add this:**",
         *[f"- {a}" for a in review.additions],
     ]
     if review.flags:
-        lines.append(f"_Flags: {', '.join(review.flags)}_")
+        lines.append(f"_Flags: {flag_names(review.flags)}_")
     return "\n".join(lines)
 
 
@@ -262,15 +271,16 @@ def _build_layout(services: Services) -> dict[str, Any]:
     lp_choices = [(p.name, slug) for slug, p in services.principles.items()]
     c: dict[str, Any] = {}
     c["table"] = gr.Dataframe(
-        headers=COLUMNS,
-        interactive=False,
+        headers=SHOWN,
+        interactive=False,  # read-only: editing happens in the form below
         wrap=True,
-        # Widths so all eight columns fit a laptop screen (the strength column stays visible).
-        column_widths=["10%", "20%", "20%", "10%", "10%", "7%", "15%", "8%"],
+        # Widths so all seven columns fit a laptop screen (the strength column stays visible).
+        column_widths=["24%", "22%", "11%", "11%", "8%", "15%", "9%"],
         elem_id="stories-table",
         label="Your stories",
     )
     c["selected"] = gr.State(None)
+    c["ids"] = gr.State([])  # the story id of each table row
     with gr.Accordion("Import / export", open=True):
         with gr.Row():
             c["upload"] = gr.File(
@@ -279,13 +289,14 @@ def _build_layout(services: Services) -> dict[str, Any]:
                 type="filepath",
                 elem_id="stories-upload",
             )
+            gr.Markdown(ui_phrases().stories_import_hint, elem_id="stories-format-hint")
             with gr.Column():
                 c["fmt"] = gr.Radio(["markdown", "json", "yaml"], value="markdown",
                                     label="Export as")  # fmt: skip
                 c["export"] = gr.Button("Export", elem_id="stories-export")
                 c["exported"] = gr.File(label="Download", interactive=False)
         c["notice"] = gr.Markdown(elem_id="stories-notice")
-    with gr.Accordion("Add or edit a story", open=False):
+    with gr.Accordion("Add or edit a story", open=False) as c["editor"]:
         c["title"] = gr.Textbox(label="Title", elem_id="story-title")
         c["text"] = gr.Textbox(label="Story (free text)", lines=5, elem_id="story-text")
         c["split"] = gr.Button("Split into STAR(L) fields")
@@ -309,8 +320,9 @@ def _build_layout(services: Services) -> dict[str, Any]:
         with gr.Column():
             c["coaching"] = gr.Markdown("_Choose a story in the table to see coaching._",
                                         elem_id="story-coaching")  # fmt: skip
-            c["question"] = gr.Textbox(label="Find my story for a question",
+            c["question"] = gr.Textbox(label=ui_phrases().stories_find_label,
                                        elem_id="find-question")  # fmt: skip
+            c["find"] = gr.Button(ui_phrases().stories_find_button, elem_id="find-story")
             c["found"] = gr.Markdown(elem_id="find-result")
     # In FORM_KEYS order: what _select fills in and _save reads back.
     c["form"] = [c["title"], c["text"], *c["star"], c["lps"], c["role"], c["company"], c["date"],
@@ -323,15 +335,17 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     c = _build_layout(services)
 
     # Closures, not partials: Gradio injects gr.Request only into parameters annotated with it.
-    def _rows(request: gr.Request) -> list[list[str]]:
-        return story_rows(services, request)
+    def _rows(request: gr.Request) -> tuple[list[list[str]], list[str]]:
+        return table_view(story_rows(services, request))
 
-    def _select(evt: gr.SelectData, rows: Any, request: gr.Request) -> tuple[Any, ...]:
+    def _select(evt: gr.SelectData, ids: list[str], request: gr.Request) -> tuple[Any, ...]:
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        story_id = rows.iloc[row, 0] if hasattr(rows, "iloc") else rows[row][0]
+        story_id = ids[row] if isinstance(row, int) and 0 <= row < len(ids) else None
         data = load_story(services, story_id, request)
         values = [data[k] for k in FORM_KEYS]
-        return (story_id, *values, coaching_view(services, story_id, request))
+        # The table is read-only: a click opens the story in the edit form.
+        editor = gr.Accordion(open=True)
+        return (story_id, *values, coaching_view(services, story_id, request), editor)
 
     # One parameter per form field: Gradio passes gr.Request by annotation, never into varargs.
     def _save(story_id: str | None, t: str, x: str, s: str, ta: str, a: str, r: str,
@@ -340,18 +354,20 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
         form = dict(zip(FORM_KEYS, (t, x, s, ta, a, r, lrn, l_, ro, co, da, no), strict=True))
         form["id"] = story_id or ""
         message, new_id = save_story(services, form, request)
-        return message, new_id, story_rows(services, request)
+        return message, new_id, *_rows(request)
 
-    def _delete(story_id: str | None, ok: bool, request: gr.Request) -> tuple[str, Any, Any]:
+    def _delete(story_id: str | None, ok: bool, request: gr.Request) -> tuple[Any, ...]:
         message = delete_story(services, story_id, ok, request)
-        return message, None, story_rows(services, request)
+        return message, None, *_rows(request)
 
     def _import(
-        path: str | None, request: gr.Request, progress: Any = gr.Progress()  # noqa: B008
-    ) -> tuple[str, list[list[str]], None]:
+        path: str | None,
+        request: gr.Request,
+        progress: Any = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
         message = import_stories(services, path, request, progress)
         # The upload box is emptied so the next file can be dropped straight in.
-        return message, story_rows(services, request), None
+        return message, *_rows(request), None
 
     def _export(fmt: str, request: gr.Request) -> tuple[str | None, str]:
         return export_stories(services, fmt, request)
@@ -362,16 +378,18 @@ def build_stories_tab(services: Services) -> tuple[Any, list[Any], list[Any]]:
     def _find(q: str, request: gr.Request) -> str:
         return find_story(services, q, request)
 
-    form, table, notice, selected = c["form"], c["table"], c["notice"], c["selected"]
-    table.select(_select, [table], [selected, *form, c["coaching"]])
-    c["save"].click(_save, [selected, *form], [notice, selected, table])
+    form, notice, selected = c["form"], c["notice"], c["selected"]
+    table = [c["table"], c["ids"]]
+    c["table"].select(_select, [c["ids"]], [selected, *form, c["coaching"], c["editor"]])
+    c["save"].click(_save, [selected, *form], [notice, selected, *table])
     c["new"].click(lambda: (None, *[""] * 7, [], "", "", "", ""), None, [selected, *form])
-    c["delete"].click(_delete, [selected, c["confirm"]], [notice, selected, table])
+    c["delete"].click(_delete, [selected, c["confirm"]], [notice, selected, *table])
     c["split"].click(lambda t, l_: split_text(services, t, l_), [c["text"], c["lps"]],
                      [*c["star"], c["lps"]])  # fmt: skip
-    c["upload"].upload(_import, [c["upload"]], [notice, table, c["upload"]],
+    c["upload"].upload(_import, [c["upload"]], [notice, *table, c["upload"]],
                        api_name="import_stories")  # fmt: skip
     c["export"].click(_export, [c["fmt"]], [c["exported"], notice])
     c["coverage"].click(_coverage, None, [c["heatmap"], c["findings"]])
     c["question"].submit(_find, [c["question"]], [c["found"]])
-    return _rows, [], [table]
+    c["find"].click(_find, [c["question"]], [c["found"]])
+    return _rows, [], table
