@@ -33,8 +33,9 @@ def seed_choices(saved: SavedResume | None) -> list[tuple[str, str]]:
     return [(s.title, s.id) for s in saved.seeds] if saved else []
 
 
-def seeds_markdown(saved: SavedResume | None) -> str:
-    """The seeds as a Markdown list: title, metrics, suggested LPs, missing parts."""
+def seeds_markdown(saved: SavedResume | None, names: dict[str, str] | None = None) -> str:
+    """The seeds as a Markdown list: title, metrics, suggested LPs (by name), missing parts."""
+    names = names or {}
     phrases = material_phrases()
     if saved is None:
         return ""
@@ -45,7 +46,7 @@ def seeds_markdown(saved: SavedResume | None) -> str:
         line = phrases.seed_line.format(
             title=s.title,
             metrics=", ".join(s.metrics) or "-",
-            lps=", ".join(x.lp for x in s.lps) or "-",
+            lps=", ".join(names.get(x.lp, x.lp) for x in s.lps) or "-",
             missing=", ".join(m.part for m in s.missing) or "none",
         )
         lines.append(f"- {line}")
@@ -72,7 +73,8 @@ def import_resume(
     notice = material_phrases().resume_saved.format(n=len(saved.seeds), name=name)
     choices = seed_choices(saved)
     first = choices[0][1] if choices else None
-    return notice, gr.update(choices=choices, value=first), seeds_markdown(saved)
+    names = {slug: p.name for slug, p in services.principles.items()}
+    return notice, gr.update(choices=choices, value=first), seeds_markdown(saved, names)
 
 
 def pick_seed(services: Services, seed_id: str | None, request: Any = None) -> list[Any]:
@@ -211,7 +213,9 @@ def practise_for_job(
         return [], None, readable_error("Preparing practice for this job", e)
     domains = ", ".join(dict.fromkeys(q.domain for q in questions if q.domain)) or "-"
     notice = phrases.job_practice_ready.format(
-        n=len(questions), lps=", ".join(q.lp for q in questions), domains=domains
+        n=len(questions),
+        lps=", ".join(services.principles[q.lp].name for q in questions),
+        domains=domains,
     )
     if saved is None:
         notice = f"{notice} {phrases.job_practice_no_resume}"
