@@ -61,6 +61,7 @@ lint: install
 eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval
 	$(BIN)/python -m evals.grader_lovo --write
+	$(BIN)/python -m evals.material_eval --write
 
 # The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
 # writes agents/grading/models/sentence_roles.npz and its .sha256.

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from agents.cli import db, drill, grade, report, ui
+from agents.cli import db, drill, grade, report, resume, transcript, ui
 from agents.cli.common import CLIError, settings_from_args
 from agents.config import load_settings
 
@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_prompts_parser(sub)
     _add_stories_parser(sub)
     db.add_parser(sub)
+    resume.add_parser(sub)
+    transcript.add_parser(sub)
     return parser
 
 

@@ -294,6 +294,25 @@ def _conduct(state: DrillState) -> dict[str, int]:
     return conduct
 
 
+def claim_notes(state: DrillState) -> list[str]:
+    """One note per contradiction: the answer's figure against the resume, bank or earlier one."""
+    from agents.material.phrases import material_phrases
+
+    phrases = material_phrases().claims
+    notes: list[str] = []
+    for q in state.questions:
+        for claim in q.claims:
+            template = phrases.role if claim.get("kind") == "role" else phrases.resume
+            notes.append(template.format(said=claim["said"], other=claim["other"],
+                                         quote=_clip(claim["quote"], 120)))  # fmt: skip
+        for inc in q.inconsistencies:
+            template = phrases.bank if inc.get("source") == "bank" else phrases.session
+            said = f"{inc['now']} {inc['unit']}".replace(" %", "%")
+            other = f"{inc['earlier']} {inc['unit']}".replace(" %", "%")
+            notes.append(template.format(said=said, other=other, quote=inc["earlier_quote"]))
+    return list(dict.fromkeys(notes))
+
+
 def build_debrief(
     state: DrillState,
     principles: dict[str, Principle],
@@ -329,5 +348,6 @@ def build_debrief(
             for i, q in enumerate(state.questions)
             if q.reused_from is not None
         ],
+        claim_notes=claim_notes(state),
         reason=reason,
     )

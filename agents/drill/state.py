@@ -68,6 +68,8 @@ class QuestionRecord(BaseModel):
     story_id: str | None = None
     reused_from: int | None = None
     inconsistencies: list[dict[str, str]] = Field(default_factory=list)
+    # Figures or roles that contradict the candidate's resume (agents.material.claims).
+    claims: list[dict[str, str]] = Field(default_factory=list)
     stronger_answer: str | None = None
 
     def flag(self, name: str) -> None:
@@ -96,6 +98,8 @@ class DrillConfig(BaseModel):
     seed: int | None = None
     # Prompts chosen elsewhere (e.g. the prompt generator's "drill these"), asked first, in order.
     custom_questions: list[CustomQuestion] = Field(default_factory=list)
+    # The resume's achievement bullets ({"text", "role"}), for the claim check; empty: no check.
+    resume_lines: list[dict[str, str]] = Field(default_factory=list)
 
 
 class LPScore(BaseModel):
@@ -171,6 +175,8 @@ class Debrief(BaseModel):
     suggested_stories: list[StorySuggestion]
     conduct: dict[str, int] = Field(default_factory=dict)
     story_reuse: list[dict[str, Any]] = Field(default_factory=list)
+    # "You said 40% here, your resume says 25%": contradicting figures and roles, quoted.
+    claim_notes: list[str] = Field(default_factory=list)
     reason: str = "completed"
 
 

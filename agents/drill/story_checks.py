@@ -168,6 +168,17 @@ def _fragment(sentence: str, anchor: str, words: int = 9) -> str:
     return " ".join(tokens[start : start + words]).strip(" ,.;:")
 
 
+def check_resume(state: DrillState, q: QuestionRecord, answer: str) -> None:
+    """Note figures and roles in the answer that contradict the resume bullet it retells."""
+    from agents.material.claims import ResumeLine, check_claims
+
+    lines = [ResumeLine.model_validate(line) for line in state.config.resume_lines]
+    for claim in check_claims(answer, lines):
+        note = claim.model_dump()
+        if note not in q.claims:
+            q.claims.append(note)
+
+
 # --- reuse --------------------------------------------------------------------------------------
 
 
@@ -239,6 +250,8 @@ def check_story(ctx: DrillContext, state: DrillState, q: QuestionRecord, answer:
     index = state.questions.index(q)
     if not _is_story(q.first_grade):
         return
+    if state.config.resume_lines:
+        check_resume(state, q, answer)
     _reused_in_session(state, q, index, answer)
     if ctx.stories is not None:
         _matches_bank(ctx.stories, state, q, index, answer)

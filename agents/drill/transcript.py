@@ -185,6 +185,11 @@ def debrief_markdown(debrief: Debrief) -> str:
         for s in debrief.per_lp
     ]
     lines += _heatmap_lines(debrief) + _trend_lines(debrief.trends) + _advice_lines(debrief)
+    if debrief.claim_notes:
+        from agents.material.phrases import material_phrases
+
+        heading = material_phrases().claims_heading
+        lines += ["", heading, "", *(f"- {note}" for note in debrief.claim_notes)]
     return "\n".join(lines)
 
 

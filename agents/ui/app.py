@@ -100,6 +100,12 @@ def build_ui(services: Services) -> Any:
 
     from agents.ui.drill import build_drill_tab
     from agents.ui.feedback import build_feedback_tab
+    from agents.ui.material import (
+        build_job_practice,
+        build_resume_panel,
+        build_transcript_panel,
+        wire_job,
+    )
     from agents.ui.prompts import build_prompts_tab
     from agents.ui.status import build_status_tab
     from agents.ui.stories import build_stories_tab
@@ -110,10 +116,14 @@ def build_ui(services: Services) -> Any:
         gr.Markdown(services.status_line(), elem_id="engine-status")
         with gr.Tabs() as tabs:
             with gr.Tab("Drill", id="drill"):
+                job = build_job_practice(services)
                 drill = build_drill_tab(services, lp_choices)
+                wire_job(services, job, drill)
             with gr.Tab("Stories", id="stories") as stories_tab:
+                build_resume_panel(services)
                 stories_refresh = build_stories_tab(services)
             with gr.Tab("Feedback", id="feedback") as feedback_tab:
+                build_transcript_panel(services)
                 feedback = build_feedback_tab(services)
             with gr.Tab("Prompts", id="prompts"):
                 build_prompts_tab(services, lp_choices, drill, tabs)

@@ -15,6 +15,7 @@ import gradio as gr
 
 from agents.drill.sessions import SessionStoreError
 from agents.drill.state import DrillConfig, DrillState, Turn
+from agents.material.store import MaterialStore
 from agents.ui.common import ChatMessage, readable_error, user_of
 from agents.ui.grade_card import card_html
 
@@ -89,6 +90,8 @@ def start_drill(
         mode=mode,  # type: ignore[arg-type]
         lps=list(lps or []),
         minutes=int(minutes or 30),
+        # The imported resume's bullets, for the claim check (agents.material.claims).
+        resume_lines=MaterialStore(services.settings.data_dir).resume_lines(user_of(request)),
     )
     state = services.interviewer.start(config, user=user_of(request))
     return turns_to_chat(state.turns), ref_of(state)
@@ -345,6 +348,7 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
         "chat": chat,
         "ref": ref,
         "mode": c["mode"],
+        "role": c["role"],
         "card": card,
         "timer": c["timer"],
         "resume": (_resume, [], [chat, ref]),
