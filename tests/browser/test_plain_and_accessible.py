@@ -158,6 +158,7 @@ def test_plain_words_on_every_tab_and_in_the_exported_markdown(drilled: Any) -> 
     page = drilled
     problems = {tab: jargon_in(_tab_text(page, tab)) for tab in TABS}
     open_tab(page, "Feedback")
+    page.locator("#feedback-export-format").get_by_label("Markdown").check()  # PDF is the default
     page.locator("#export-debrief").click()
     page.locator("#feedback-notice").get_by_text("Exported").wait_for()
     link = page.locator("#feedback-file a[href]").first
