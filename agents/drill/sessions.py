@@ -219,7 +219,7 @@ class SessionStore:
         snapshot = state.model_copy(update={"revision": revision}).model_dump_json(
             exclude={"turns"}
         )
-        status = "done" if state.status == "done" else "open"
+        status = "done" if state.status == "done" else "abandoned" if state.abandoned_at else "open"
 
         try:
             with self._write() as conn:

@@ -42,7 +42,7 @@ def build_ui(services: Services) -> Any:
     """Assemble the tabs and wire page-load events."""
     import gradio as gr
 
-    from agents.ui.drill import build_drill_tab
+    from agents.ui.drill_tab import build_drill_tab
     from agents.ui.feedback import build_feedback_tab
     from agents.ui.prompts import build_prompts_tab
     from agents.ui.status import build_status_tab

@@ -12,6 +12,7 @@ import gradio as gr
 from agents.drill.transcript import debrief_markdown, transcript_markdown
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
+from agents.ui.drill_view import status_label
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -25,7 +26,7 @@ def session_choices(services: Services, request: Any = None) -> list[tuple[str, 
     for info in services.sessions.list(user_of(request)):
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
         cfg = info.config
-        signal = info.summary.get("signal") or info.status
+        signal = info.summary.get("signal") or status_label(info)
         out.append((f"{when} · {cfg.get('round_type', '')} · {cfg.get('mode', '')} · {signal}",
                     info.id))  # fmt: skip
     return out
