@@ -34,7 +34,10 @@ CSS = """
 #grade-card table { border-collapse: collapse; margin: 4px 0; }
 #grade-card td { padding: 2px 8px; }
 .answer-evidence { line-height: 1.6; padding: 8px; border: 1px solid #e5e7eb; border-radius: 6px; }
-.card-note { color: #6b7280; }
+.card-note { color: #4b5563; }
+.card-notice { background: #fef3c7; color: #1f2937; padding: 6px 8px; border-radius: 6px;
+  font-weight: 600; }
+#drill-summary { border-top: 1px solid #e5e7eb; padding-top: 8px; }
 """
 
 
