@@ -217,8 +217,9 @@ def voice_answer(
     if not text:
         yield chat, ref, "", delivery
         return
-    for chat_now, ref_now, _box in send_answer(services, text, ref, request):
-        yield chat_now, ref_now, "", delivery
+    # The box keeps the transcript when it was not sent (e.g. no drill started yet).
+    for chat_now, ref_now, box in send_answer(services, text, ref, request):
+        yield chat_now, ref_now, box, delivery
 
 
 def speak_latest(services: Services, ref: Ref | None, enabled: bool, request: Any = None) -> Any:
