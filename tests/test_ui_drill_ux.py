@@ -107,6 +107,8 @@ def test_a_new_drill_asks_before_setting_an_unfinished_one_aside(services) -> No
     assert statuses == {ref["id"]: "abandoned", new.ref["id"]: "open"}
     labels = [label for label, _id in ui_feedback.session_choices(services, ALICE)]
     assert any(page_phrases().status_abandoned in label for label in labels)
+    shown = ui_feedback.feedback_view(services, ref["id"], ALICE)[0]
+    assert page_phrases().feedback_abandoned in shown
     # Nothing unfinished: a start goes ahead without asking.
     ui_drill.end_drill(services, new.ref, ALICE)
     direct = drill_guard.request_drill(services, DrillConfig(), ALICE)

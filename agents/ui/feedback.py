@@ -13,6 +13,7 @@ from agents.drill.transcript import debrief_markdown, transcript_markdown
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
 from agents.ui.drill_view import status_label
+from agents.ui.page_phrases import page_phrases
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -48,7 +49,9 @@ def feedback_view(
     if state is None:
         return "_No drills yet: start one in the Drill tab._", charts.lp_radar(None), \
             charts.star_completeness(None), trend  # fmt: skip
-    if state.debrief is None:
+    if state.debrief is None and state.abandoned_at:
+        text = f"_{page_phrases().feedback_abandoned}_"
+    elif state.debrief is None:
         text = "_This drill is still open: end it in the Drill tab to get its debrief._"
     else:
         text = debrief_markdown(state.debrief)

@@ -42,6 +42,7 @@ class PagePhrases(BaseModel):
     status_open: Text
     status_abandoned: Text
     status_stale: Text
+    feedback_abandoned: Text
 
 
 @lru_cache(maxsize=1)
