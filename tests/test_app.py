@@ -33,8 +33,7 @@ def _text(message: dict) -> str:
 @pytest.mark.slow
 def test_make_run_serves_a_working_drill(running_app: str) -> None:
     client = Client(running_app, verbose=False)
-    # The chat first; then the confirm step (hidden: nothing was unfinished) and its text.
-    chat = client.predict("sde2", "loop", "coach", [], api_name="/start_drill")[0]
+    chat = client.predict("sde2", "loop", "coach", [], api_name="/start_drill")
     assert [m["role"] for m in chat] == ["assistant", "assistant"]
     assert _text(chat[-1]).startswith(("Tell me", "Describe", "Give me", "Walk me"))
     chat = client.predict("We shipped it and it went fine.", api_name="/send_answer")[0]

@@ -95,7 +95,7 @@ def test_a_new_drill_asks_before_setting_an_unfinished_one_aside(services) -> No
     _chat, ref = ui_drill.start_drill(services, "sde2", "loop", "coach", request=ALICE)
     _answer(services, WE_ANSWER, ref, ALICE)
     config = DrillConfig(mode="interview")
-    asked = drill_guard.request_drill(services, config, ALICE)
+    asked = drill_guard.request_drill(services, config, ref, ALICE)
     assert asked.confirm and "1 of 1 questions answered" in asked.confirm
     assert asked.ref["id"] == ref["id"] and asked.pending
     kept = drill_guard.keep_drill(services, asked.ref, ALICE)
@@ -111,7 +111,7 @@ def test_a_new_drill_asks_before_setting_an_unfinished_one_aside(services) -> No
     assert page_phrases().feedback_abandoned in shown
     # Nothing unfinished: a start goes ahead without asking.
     ui_drill.end_drill(services, new.ref, ALICE)
-    direct = drill_guard.request_drill(services, DrillConfig(), ALICE)
+    direct = drill_guard.request_drill(services, DrillConfig(), new.ref, ALICE)
     assert direct.confirm is None and direct.ref["id"] not in statuses
 
 
@@ -140,3 +140,12 @@ def test_a_very_long_answer_is_not_echoed_into_the_card(services) -> None:
     card = card_for(_state(services, ref))
     assert 0 < card.index("Only the first") < card.index("Grade card")
     assert "1,500 words" in card and len(card) < 6_000
+
+
+def test_a_page_without_a_drill_starts_at_once_and_drops_nothing(services) -> None:
+    """Another tab's or an API client's open drill is neither asked about nor set aside."""
+    _chat, ref = ui_drill.start_drill(services, "sde2", "loop", "coach", request=ALICE)
+    other = drill_guard.request_drill(services, DrillConfig(), None, ALICE)
+    assert other.confirm is None and other.ref["id"] != ref["id"]
+    statuses = {i.id: i.status for i in services.sessions.list("alice")}
+    assert statuses == {ref["id"]: "open", other.ref["id"]: "open"}

@@ -1,30 +1,33 @@
 """Unfinished drills the user left: set aside when a new drill replaces them, or when stale.
 
-A drill set aside keeps its transcript (the store lists it as "abandoned" and the page no longer
+A drill set aside keeps its transcript (the store lists it as "abandoned" and a reload no longer
 resumes it); a drill open but untouched for `STALE_AFTER_SECONDS` is shown as abandoned too, yet
 a reload still resumes it, since nothing replaced it.
 """
 
 from __future__ import annotations
 
-from agents.drill.sessions import SessionInfo, SessionStore
+import logging
 
+from agents.drill.sessions import SessionInfo, SessionStore, StaleSessionError
+
+log = logging.getLogger(__name__)
 STALE_AFTER_SECONDS = 24 * 3600
 
 
-def abandon_unfinished(store: SessionStore, user: str, now: float, keep: str | None = None) -> int:
-    """Mark every open drill of `user` (but `keep`) abandoned; returns how many were."""
-    count = 0
-    for info in store.list(user):
-        if info.status != "open" or info.id == keep:
-            continue
-        state = store.load(info.id, user)
-        if state is None or state.status == "done":
-            continue
-        state.abandoned_at = now
+def abandon(store: SessionStore, session_id: str, user: str, now: float) -> bool:
+    """Set one unfinished drill aside; False when it is finished, gone, or in use elsewhere."""
+    state = store.load(session_id, user)
+    if state is None or state.status == "done" or state.abandoned_at:
+        return False
+    state.abandoned_at = now
+    try:
         store.save_turns(state, len(state.turns))
-        count += 1
-    return count
+    except StaleSessionError:
+        # Another tab or process moved it on just now: it is in use, not abandoned.
+        log.info("session %s moved on while being set aside; left open", session_id)
+        return False
+    return True
 
 
 def shown_status(info: SessionInfo, now: float) -> str:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from agents.drill.abandon import abandon_unfinished
+from agents.drill.abandon import abandon
 from agents.drill.state import DrillConfig, DrillState, Turn
 from agents.ui.common import ChatMessage, readable_error, user_of
 from agents.ui.drill_view import card_for, chat_message, panel_for
@@ -87,11 +87,13 @@ def start_drill(
     return turns_to_chat(state.turns), ref_of(state)
 
 
-def begin_drill(services: Services, config: DrillConfig, user: str) -> DrillState:
-    """Start a drill; the user's other unfinished drills are set aside as abandoned."""
+def begin_drill(
+    services: Services, config: DrillConfig, user: str, replaces: str | None = None
+) -> DrillState:
+    """Start a drill; `replaces` (the unfinished drill the user agreed to drop) is set aside."""
     state = services.interviewer.start(config, user=user)
-    if services.sessions is not None:
-        abandon_unfinished(services.sessions, user, time.time(), keep=state.id)
+    if replaces and services.sessions is not None:
+        abandon(services.sessions, replaces, user, time.time())
     return state
 
 

@@ -26,9 +26,14 @@ class Outcome(NamedTuple):
     pending: dict[str, Any] | None
 
 
-def unfinished(services: Services, user: str) -> DrillState | None:
-    """The user's unfinished drill, the one a reload would resume, if any."""
-    return services.sessions.latest_open(user) if services.sessions is not None else None
+def unfinished(services: Services, ref: Ref | None, user: str) -> DrillState | None:
+    """The unfinished drill this page shows (a reload shows the user's latest), if any."""
+    if services.sessions is None or not ref or not ref.get("id"):
+        return None
+    state = services.sessions.load(str(ref["id"]), user)
+    if state is None or state.status == "done" or state.abandoned_at:
+        return None
+    return state
 
 
 def confirm_text(state: DrillState, now: float | None = None) -> str:
@@ -41,15 +46,19 @@ def confirm_text(state: DrillState, now: float | None = None) -> str:
     )
 
 
-def _started(services: Services, config: DrillConfig, user: str) -> Outcome:
-    state = begin_drill(services, config, user)
+def _started(
+    services: Services, config: DrillConfig, user: str, replaces: str | None = None
+) -> Outcome:
+    state = begin_drill(services, config, user, replaces)
     return Outcome(turns_to_chat(state.turns), ref_of(state), None, None)
 
 
-def request_drill(services: Services, config: DrillConfig, request: Any = None) -> Outcome:
-    """Start `config` at once when nothing is unfinished; otherwise ask first."""
+def request_drill(
+    services: Services, config: DrillConfig, ref: Ref | None = None, request: Any = None
+) -> Outcome:
+    """Start `config` at once when the page shows no unfinished drill; otherwise ask first."""
     user = user_of(request)
-    current = unfinished(services, user)
+    current = unfinished(services, ref, user)
     if current is None:
         return _started(services, config, user)
     return Outcome(
@@ -63,10 +72,11 @@ def request_drill(services: Services, config: DrillConfig, request: Any = None) 
 def confirm_replace(
     services: Services, pending: dict[str, Any] | None, ref: Ref | None, request: Any = None
 ) -> Outcome:
-    """"Start the new drill": the pending start goes ahead, the old drill is set aside."""
+    """"Start the new drill": the pending start goes ahead, the page's drill is set aside."""
     if not pending:
         return keep_drill(services, ref, request)
-    return _started(services, DrillConfig.model_validate(pending), user_of(request))
+    replaces = str(ref["id"]) if ref and ref.get("id") else None
+    return _started(services, DrillConfig.model_validate(pending), user_of(request), replaces)
 
 
 def keep_drill(services: Services, ref: Ref | None, request: Any = None) -> Outcome:

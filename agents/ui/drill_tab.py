@@ -108,27 +108,34 @@ def _build_layout(lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def guard_outputs(c: dict[str, Any]) -> list[Any]:
-    """Where a start request's `Outcome` goes: chat, ref, confirm step, its text, pending."""
-    return [c["chat"], c["ref"], c["confirm"], c["confirm_text"], c["pending"]]
+    """Where a start request's `Outcome` goes: chat, ref and the start awaiting confirmation (all
+    but the chat are State, so the public API of a start stays "settings in, chat out")."""
+    return [c["chat"], c["ref"], c["pending"]]
 
 
 def show(outcome: drill_guard.Outcome) -> tuple[Any, ...]:
     """An `Outcome` as values for `guard_outputs`."""
-    return (
-        outcome.chat,
-        outcome.ref,
-        gr.Column(visible=outcome.confirm is not None),
-        outcome.confirm or "",
-        outcome.pending,
-    )
+    pending = {"config": outcome.pending, "text": outcome.confirm} if outcome.confirm else None
+    return outcome.chat, outcome.ref, pending
+
+
+def confirm_view(pending: dict[str, Any] | None) -> tuple[Any, str]:
+    """The confirm step: shown with its question while a start awaits confirmation."""
+    return gr.Column(visible=bool(pending)), (pending or {}).get("text", "")
 
 
 def _wire_start(services: Services, c: dict[str, Any], after: list[tuple[Any, ...]]) -> None:
-    """Start, and the confirm step when an unfinished drill would be dropped."""
+    """Start, and the confirm step when the page's unfinished drill would be dropped."""
 
     # Closures, not partials: Gradio injects gr.Request only into parameters annotated with it.
     def _start(
-        role: str, rt: str, mode: str, lps: list[str], minutes: float, request: gr.Request
+        role: str,
+        rt: str,
+        mode: str,
+        lps: list[str],
+        minutes: float,
+        ref: Ref | None,
+        request: gr.Request,
     ) -> tuple[Any, ...]:
         config = DrillConfig(
             role=role,  # type: ignore[arg-type]
@@ -137,15 +144,16 @@ def _wire_start(services: Services, c: dict[str, Any], after: list[tuple[Any, ..
             lps=list(lps or []),
             minutes=int(minutes or 30),
         )
-        return show(drill_guard.request_drill(services, config, request))
+        return show(drill_guard.request_drill(services, config, ref, request))
 
     def _yes(pending: dict[str, Any] | None, ref: Ref | None, request: gr.Request) -> Any:
-        return show(drill_guard.confirm_replace(services, pending, ref, request))
+        config = (pending or {}).get("config")
+        return show(drill_guard.confirm_replace(services, config, ref, request))
 
     def _no(ref: Ref | None, request: gr.Request) -> tuple[Any, ...]:
         return show(drill_guard.keep_drill(services, ref, request))
 
-    inputs = [c["role"], c["round"], c["mode"], c["lps"], c["minutes"]]
+    inputs = [c["role"], c["round"], c["mode"], c["lps"], c["minutes"], c["ref"]]
     events = (
         c["start"].click(_start, inputs, guard_outputs(c), api_name="start_drill"),
         c["confirm_yes"].click(_yes, [c["pending"], c["ref"]], guard_outputs(c)),
@@ -162,10 +170,8 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
 
     def _send(
         text: str, ref: Ref | None, request: gr.Request
-    ) -> Iterator[tuple[list[ChatMessage], Ref | None, str, str]]:
-        # A typed answer clears the last voice answer's delivery figures.
-        for chat_now, ref_now, box in send_answer(services, text, ref, request):
-            yield chat_now, ref_now, box, ""
+    ) -> Iterator[tuple[list[ChatMessage], Ref | None, str]]:
+        yield from send_answer(services, text, ref, request)
 
     def _voice(
         audio: str | None, ref: Ref | None, request: gr.Request
@@ -194,17 +200,23 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
     chat, ref, answer = c["chat"], c["ref"], c["answer"]
     panels = (_panels, [ref], [c["card"], c["summary"]])
     speak = (_speak, [ref, c["hear"]], [c["voice_out"]])
-    _wire_start(services, c, [panels, speak])
-    send_outputs = [chat, ref, answer, c["delivery"]]
-    c["send"].click(_send, [answer, ref], send_outputs, api_name="send_answer").then(
-        *panels
-    ).then(*speak)
-    answer.submit(_send, [answer, ref], send_outputs).then(*panels).then(*speak)
+    confirm = (confirm_view, [c["pending"]], [c["confirm"], c["confirm_text"]])
+    _wire_start(services, c, [confirm, panels, speak])
+    # A typed answer clears the last voice answer's delivery figures.
+    typed = (lambda: "", None, [c["delivery"]])
+    c["send"].click(_send, [answer, ref], [chat, ref, answer], api_name="send_answer").then(
+        *typed
+    ).then(*panels).then(*speak)
+    answer.submit(_send, [answer, ref], [chat, ref, answer]).then(*typed).then(*panels).then(
+        *speak
+    )
     c["skip"].click(_skip, [ref], [chat, ref], api_name="skip").then(*panels).then(*speak)
     c["repeat"].click(_repeat, [ref], [chat, ref], api_name="repeat").then(*speak)
     c["end"].click(_end, [ref], [chat, ref], api_name="end").then(*panels)
     for event in (c["mic"].stop_recording, c["mic"].upload):
-        event(_voice, [c["mic"], ref], send_outputs).then(*panels).then(*speak)
+        event(_voice, [c["mic"], ref], [chat, ref, answer, c["delivery"]]).then(*panels).then(
+            *speak
+        )
     chat.change(None, None, None, js=FOLLOW_CHAT_JS, show_progress="hidden")
     c["tick"].tick(timer_text, [ref], [c["timer"]], show_progress="hidden")
     return {
@@ -215,6 +227,6 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
         "summary": c["summary"],
         "timer": c["timer"],
         "confirm": guard_outputs(c),
-        "after_start": [panels, speak],
+        "after_start": [confirm, panels, speak],
         "resume": (_resume, [], [chat, ref, c["card"], c["summary"]]),
     }

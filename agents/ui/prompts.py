@@ -132,7 +132,11 @@ def export_prompts(services: Services, prompts: list[dict[str, Any]], fmt: str) 
 
 
 def drill_these(
-    services: Services, prompts: list[dict[str, Any]], mode: str, request: Any = None
+    services: Services,
+    prompts: list[dict[str, Any]],
+    mode: str,
+    request: Any = None,
+    ref: dict[str, Any] | None = None,
 ) -> Outcome | None:
     """Start a drill that asks the generated prompts (asking first when a drill is unfinished);
     None when there are no prompts (e.g. after a reload): the Drill tab is left as it is."""
@@ -142,7 +146,7 @@ def drill_these(
         return None
     chosen = "interview" if mode == "interview" else "coach"
     config = drill_config(load_prompts(prompts), mode=chosen)
-    return request_drill(services, config, request)
+    return request_drill(services, config, ref, request)
 
 
 def build_prompts_tab(
@@ -179,10 +183,12 @@ def build_prompts_tab(
     ) -> tuple[str, list[dict[str, Any]], str]:
         return generate_prompts(services, lps, level, family, themes, n, context, request)
 
-    def _drill(prompts: list[dict[str, Any]], mode: str, request: gr.Request) -> tuple[Any, ...]:
-        outcome = drill_these(services, prompts, mode, request)
+    def _drill(
+        prompts: list[dict[str, Any]], mode: str, ref: dict[str, Any] | None, request: gr.Request
+    ) -> tuple[Any, ...]:
+        outcome = drill_these(services, prompts, mode, request, ref)
         if outcome is None:
-            return (*[gr.skip()] * 5, page_phrases().no_prompts, gr.skip())
+            return (*[gr.skip()] * 3, page_phrases().no_prompts, gr.skip())
         return (*show(outcome), "", gr.Tabs(selected="drill"))
 
     def _export(prompts: list[dict[str, Any]], fmt: str) -> str | None:
@@ -195,6 +201,7 @@ def build_prompts_tab(
         api_name="generate_prompts",
     )
     p_export.click(_export, [p_state, p_fmt], [p_file])
-    event = p_drill.click(_drill, [p_state, drill["mode"]], [*drill["confirm"], p_notice, tabs])
+    inputs = [p_state, drill["mode"], drill["ref"]]
+    event = p_drill.click(_drill, inputs, [*drill["confirm"], p_notice, tabs])
     for step in drill["after_start"]:
         event = event.then(*step)
