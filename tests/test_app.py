@@ -7,6 +7,7 @@ import pytest
 from gradio_client import Client
 
 from agents.ui.app import send_answer, start_drill
+from agents.ui.page_phrases import page_phrases
 
 
 def test_handlers_run_without_gradio(services) -> None:
@@ -43,7 +44,8 @@ def test_make_run_serves_a_working_drill(running_app: str) -> None:
     for _ in range(3):
         chat = client.predict("I fixed it myself and latency fell 30%.", api_name="/send_answer")[0]
     texts = [_text(m) for m in chat]
-    assert any("STAR(L) check" in t for t in texts)
+    # The answer's summary is announced in the chat and shown in its own panel.
+    assert any(page_phrases().summary_pointer in t for t in texts)
 
 
 def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
@@ -56,8 +58,8 @@ def test_prompts_tab_handlers_generate_export_and_drill(services) -> None:
     assert all(p["text"] in markdown for p in prompts)
     path = export_prompts(services, prompts, "csv")
     assert path and path.endswith(".csv")
-    chat, state = drill_these(services, prompts, "coach")
-    assert state is not None and _text(chat[-1]) == prompts[0]["text"]
+    chat, state, confirm, _pending = drill_these(services, prompts, "coach")
+    assert state is not None and confirm is None and _text(chat[-1]) == prompts[0]["text"]
 
 
 def test_prompts_tab_passes_practised_questions_to_the_generator(services, monkeypatch) -> None:

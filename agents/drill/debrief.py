@@ -246,7 +246,6 @@ def _suggest_stories(
     story_lookup: StoryLookup | None,
 ) -> list[StorySuggestion]:
     """Weakest principles first (score < 3, skipped, reused stories); else the next to cover."""
-    asked_texts = {q.question for q in state.questions}
     out: list[StorySuggestion] = []
     seen: set[str] = set()
     for _, q, reason in _weak_questions(asked):
@@ -254,7 +253,8 @@ def _suggest_stories(
             continue
         seen.add(q.lp)
         p = principles[q.lp]
-        prompt = next((x.text for x in p.questions if x.text not in asked_texts), q.question)
+        # The question actually asked: the one the candidate needs a (better) story for.
+        prompt = q.question
         suggestion = StorySuggestion(lp=q.lp, name=p.name, prompt=prompt, reason=reason)
         hit = story_lookup(state.user, q.lp, prompt) if story_lookup else None
         if hit and hit.get("score", 0) >= STORY_MATCH_SCORE:

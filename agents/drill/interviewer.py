@@ -250,8 +250,9 @@ class Interviewer:
         state = store.load(session_id, user) if session_id else store.latest_open(user)
         if state is None or state.status == "done":
             return state
-        last = state.turns[-1].at if state.turns else state.started_at
+        last = max(state.turns[-1].at if state.turns else state.started_at, state.resumed_at)
         state.suspended_seconds += max(0.0, self.clock() - last)
+        state.resumed_at = self.clock()
         before = len(state.turns)
         if state.pending and state.turns and state.turns[-1].role == "candidate":
             # Killed after the candidate's reply was saved but before ours was: answer it now
@@ -260,7 +261,10 @@ class Interviewer:
                 pass
             return state
         q = state.current
-        if q is not None:
+        last_turn = state.turns[-1] if state.turns else None
+        # A page reloaded twice in a row gets one "welcome back", not one per reload.
+        welcomed = last_turn is not None and last_turn.meta.get("control") == "resume"
+        if q is not None and not welcomed:
             prompt = q.probes[-1] if state.awaiting == "probe" and q.probes else q.question
             text = interviewer_phrases().resume.format(prompt=prompt)
             say(self, state, "clarification", text, lp=q.lp, meta={"control": "resume"})

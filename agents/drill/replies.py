@@ -95,9 +95,11 @@ def _control(
     replies = interviewer_phrases().controls
     control = turn.meta.get("control")
     if control == "skip":
-        q.skipped = True
-        close(ctx, state, q, feedback=False)
+        # Skipping after answering (e.g. a probe one would rather not take) moves on: the
+        # question is scored on what was answered. Only an unanswered question counts as skipped.
+        q.skipped = not q.answers
         say(ctx, state, "clarification", replies.skip, meta={"control": "skip"})
+        close(ctx, state, q, feedback=not q.skipped)
         ask_next(ctx, state)
     elif control == "end":
         say(ctx, state, "clarification", replies.end, meta={"control": "end"})

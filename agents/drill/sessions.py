@@ -163,8 +163,9 @@ class SessionStore:
         snapshot = state.model_copy(update={"revision": revision}).model_dump_json(
             exclude={"turns"}
         )
+        status = "done" if state.status == "done" else "abandoned" if state.abandoned_at else "open"
         values = {
-            "status": "done" if state.status == "done" else "open",
+            "status": status,
             "updated": time.time(),
             "state": snapshot,
             "summary": json.dumps(summarize(state)),

@@ -202,6 +202,10 @@ class DrillState(BaseModel):
     llm_cooldown_until: float = 0.0
     abuse_count: int = 0
     debrief: Debrief | None = None
+    # Set aside unfinished when the user started another drill (the store lists it "abandoned").
+    abandoned_at: float | None = None
+    # When the page last resumed this drill: time before it was already counted as suspended.
+    resumed_at: float = 0.0
     # Bumped by every save to the session store; a save from an older revision is refused.
     revision: int = 0
 

@@ -44,7 +44,10 @@ CSS = """
 #stories-format-hint pre, #stories-format-hint pre code { white-space: pre-wrap !important;
   overflow: visible !important; }
 .answer-evidence { line-height: 1.6; padding: 8px; border: 1px solid #e5e7eb; border-radius: 6px; }
-.card-note { color: #6b7280; }
+.card-note { color: #4b5563; }
+.card-notice { background: #fef3c7; color: #1f2937; padding: 6px 8px; border-radius: 6px;
+  font-weight: 600; }
+#drill-summary { border-top: 1px solid #e5e7eb; padding-top: 8px; }
 """
 
 
@@ -98,7 +101,7 @@ def build_ui(services: Services) -> Any:
     """Assemble the tabs and wire page-load events."""
     import gradio as gr
 
-    from agents.ui.drill import build_drill_tab
+    from agents.ui.drill_tab import build_drill_tab
     from agents.ui.feedback import build_feedback_tab
     from agents.ui.material import (
         build_job_practice,

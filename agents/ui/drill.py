@@ -11,13 +11,13 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import gradio as gr
-
+from agents.drill.abandon import abandon
 from agents.drill.sessions import SessionStoreError
 from agents.drill.state import DrillConfig, DrillState, Turn
 from agents.material.store import MaterialStore
 from agents.ui.common import ChatMessage, readable_error, user_of
-from agents.ui.grade_card import card_html
+from agents.ui.drill_view import card_for, chat_message, panel_for
+from agents.ui.page_phrases import page_phrases
 
 if TYPE_CHECKING:
     from agents.services import Services
@@ -39,15 +39,9 @@ MODE_CHOICES = [
 
 
 def turns_to_chat(turns: list[Turn]) -> list[ChatMessage]:
-    """Render transcript turns as Chatbot messages."""
-    chat: list[ChatMessage] = []
-    for turn in turns:
-        role = "user" if turn.role == "candidate" else "assistant"
-        text = turn.text
-        if turn.kind == "notice":
-            text = f"_{text}_"
-        chat.append({"role": role, "content": text})
-    return chat
+    """Render transcript turns as Chatbot messages (summaries and the debrief as pointers to
+    their own panel)."""
+    return [chat_message(turn) for turn in turns]
 
 
 def ref_of(state: DrillState) -> Ref:
@@ -93,8 +87,18 @@ def start_drill(
         # The imported resume's bullets, for the claim check (agents.material.claims).
         resume_lines=MaterialStore(services.settings.data_dir).resume_lines(user_of(request)),
     )
-    state = services.interviewer.start(config, user=user_of(request))
+    state = begin_drill(services, config, user_of(request))
     return turns_to_chat(state.turns), ref_of(state)
+
+
+def begin_drill(
+    services: Services, config: DrillConfig, user: str, replaces: str | None = None
+) -> DrillState:
+    """Start a drill; `replaces` (the unfinished drill the user agreed to drop) is set aside."""
+    state = services.interviewer.start(config, user=user)
+    if replaces and services.sessions is not None:
+        abandon(services.sessions, replaces, user, time.time())
+    return state
 
 
 def resume_latest(services: Services, request: Any = None) -> tuple[list[ChatMessage], Ref | None]:
@@ -118,16 +122,17 @@ def send_answer(
     except SessionStoreError as e:  # the database is unreachable: say so, keep the typed answer
         yield [{"role": "assistant", "content": readable_error("load the drill", e)}], ref, text
         return
+    phrases = page_phrases()
     if state is None:
-        chat, new_ref = start_drill(services, "sde2", "loop", "coach", request=request)
-        state = load_drill(services, new_ref, user)
-        assert state is not None  # just created in the store
+        # No drill yet: say so and keep the text; never start one silently or grade a greeting.
+        yield [{"role": "assistant", "content": f"_{phrases.press_start}_"}], None, text or ""
+        return
     if not (text or "").strip():
-        hint = {"role": "assistant", "content": "_Type or record your answer first, then send._"}
+        hint = {"role": "assistant", "content": f"_{phrases.empty_answer}_"}
         yield [*turns_to_chat(state.turns), hint], ref_of(state), text or ""
         return
     if state.status == "done":
-        note = {"role": "assistant", "content": "_This drill is over. Start a new one above._"}
+        note = {"role": "assistant", "content": f"_{phrases.drill_over}_"}
         yield [*turns_to_chat(state.turns), note], ref_of(state), text
         return
     chat = [*turns_to_chat(state.turns), {"role": "user", "content": text}]
@@ -196,18 +201,16 @@ def timer_text(ref: Ref | None, now: float | None = None) -> str:
 
 
 def grade_card(services: Services, ref: Ref | None, request: Any = None) -> str:
-    """Coach mode: the latest answer's STAR(L) card with highlighted evidence (HTML)."""
+    """Coach mode: the current question's STAR(L) card with highlighted evidence (HTML)."""
+    return drill_panels(services, ref, request)[0]
+
+
+def drill_panels(services: Services, ref: Ref | None, request: Any = None) -> tuple[str, str]:
+    """(grade card HTML, Summary/Debrief Markdown) for the drill the page shows."""
     state = load_drill(services, ref, user_of(request)) if ref else None
     if state is None:
-        return ""
-    if state.config.mode != "coach":
-        return "<p class='card-note'>Interview mode: feedback is held until the debrief.</p>"
-    graded = [q for q in state.questions if q.grade is not None and q.answers]
-    if not graded:
-        return "<p class='card-note'>Your grade card appears after your first answer.</p>"
-    q = graded[-1]
-    assert q.grade is not None
-    return card_html(q.grade, " ".join(q.answers))
+        return "", panel_for(None)
+    return card_for(state), panel_for(state)
 
 
 def voice_answer(
@@ -227,8 +230,9 @@ def voice_answer(
     if not text:
         yield chat, ref, "", delivery
         return
-    for chat_now, ref_now, _box in send_answer(services, text, ref, request):
-        yield chat_now, ref_now, "", delivery
+    # The box keeps the transcript when it was not sent (e.g. no drill started yet).
+    for chat_now, ref_now, box in send_answer(services, text, ref, request):
+        yield chat_now, ref_now, box, delivery
 
 
 def speak_latest(services: Services, ref: Ref | None, enabled: bool, request: Any = None) -> Any:
@@ -242,114 +246,3 @@ def speak_latest(services: Services, ref: Ref | None, enabled: bool, request: An
         return None
     last = next((t for t in reversed(state.turns) if t.role == "interviewer"), None)
     return speak(services, last.text[:1200]) if last else None
-
-
-def _build_layout(lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
-    """The tab's components, by name (laid out inside the current Blocks)."""
-    c: dict[str, Any] = {}
-    with gr.Row():
-        c["role"] = gr.Dropdown(ROLE_CHOICES, value="sde2", label="Role")
-        c["round"] = gr.Dropdown(ROUND_CHOICES, value="loop", label="Round")
-        c["mode"] = gr.Dropdown(MODE_CHOICES, value="coach", label="Mode")
-        c["minutes"] = gr.Slider(5, 60, value=30, step=5, label="Length (minutes)")
-    c["lps"] = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
-    with gr.Row():
-        c["start"] = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
-        c["timer"] = gr.Markdown("Timer: not started", elem_id="drill-timer")
-    c["ref"] = gr.State(None)
-    with gr.Row():
-        with gr.Column(scale=3):
-            c["chat"] = gr.Chatbot(label="Interview", height=460, elem_id="drill-chat")
-            c["answer"] = gr.Textbox(
-                label="Your answer", lines=4, placeholder="Type your answer…", elem_id="answer-box"
-            )
-            with gr.Row():
-                c["send"] = gr.Button("Send", variant="primary", elem_id="send-answer")
-                c["repeat"] = gr.Button("Repeat question", elem_id="repeat-question")
-                c["skip"] = gr.Button("Skip question", elem_id="skip-question")
-                c["end"] = gr.Button("End and debrief", elem_id="end-drill")
-            with gr.Accordion("Answer by voice", open=True):
-                c["mic"] = gr.Audio(
-                    sources=["microphone", "upload"],
-                    type="filepath",
-                    label="Record your answer (it is transcribed and sent when you stop)",
-                    elem_id="answer-audio",
-                )
-                c["delivery"] = gr.Markdown(elem_id="delivery")
-                c["hear"] = gr.Checkbox(label="Hear the interviewer", value=False, elem_id="hear")
-                c["voice_out"] = gr.Audio(
-                    label="Interviewer", autoplay=True, interactive=False, elem_id="voice-out"
-                )
-        with gr.Column(scale=2):
-            c["card"] = gr.HTML(elem_id="grade-card-box")
-    c["tick"] = gr.Timer(1.0)
-    return c
-
-
-def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
-    """Build the Drill tab inside the current Blocks; returns components others wire to."""
-    c = _build_layout(lp_choices)
-
-    # Closures, not partials: Gradio injects gr.Request only into parameters annotated with it.
-    def _start(
-        role: str, rt: str, mode: str, lps: list[str], minutes: float, request: gr.Request
-    ) -> tuple[list[ChatMessage], Ref]:
-        return start_drill(services, role, rt, mode, lps, minutes, request)
-
-    def _send(
-        text: str, ref: Ref | None, request: gr.Request
-    ) -> Iterator[tuple[list[ChatMessage], Ref | None, str]]:
-        yield from send_answer(services, text, ref, request)
-
-    def _voice(
-        audio: str | None, ref: Ref | None, request: gr.Request
-    ) -> Iterator[tuple[list[ChatMessage], Ref | None, str, str]]:
-        yield from voice_answer(services, audio, ref, request)
-
-    def _skip(ref: Ref | None, request: gr.Request) -> tuple[list[ChatMessage], Ref | None]:
-        return skip_question(services, ref, request)
-
-    def _repeat(ref: Ref | None, request: gr.Request) -> tuple[list[ChatMessage], Ref | None]:
-        return repeat_question(services, ref, request)
-
-    def _end(ref: Ref | None, request: gr.Request) -> tuple[list[ChatMessage], Ref | None]:
-        return end_drill(services, ref, request)
-
-    def _card(ref: Ref | None, request: gr.Request) -> str:
-        return grade_card(services, ref, request)
-
-    def _speak(ref: Ref | None, enabled: bool, request: gr.Request) -> Any:
-        return speak_latest(services, ref, enabled, request)
-
-    def _resume(request: gr.Request) -> tuple[list[ChatMessage], Ref | None]:
-        return resume_latest(services, request)
-
-    chat, ref, answer, card = c["chat"], c["ref"], c["answer"], c["card"]
-    speak_args = (_speak, [ref, c["hear"]], [c["voice_out"]])
-    c["start"].click(
-        _start, [c["role"], c["round"], c["mode"], c["lps"], c["minutes"]], [chat, ref],
-        api_name="start_drill",
-    ).then(_card, [ref], [card]).then(*speak_args)  # fmt: skip
-    c["send"].click(_send, [answer, ref], [chat, ref, answer], api_name="send_answer").then(
-        _card, [ref], [card]
-    ).then(*speak_args)
-    answer.submit(_send, [answer, ref], [chat, ref, answer]).then(_card, [ref], [card]).then(
-        *speak_args
-    )
-    c["skip"].click(_skip, [ref], [chat, ref], api_name="skip")
-    c["repeat"].click(_repeat, [ref], [chat, ref], api_name="repeat").then(*speak_args)
-    c["end"].click(_end, [ref], [chat, ref], api_name="end")
-    for event in (c["mic"].stop_recording, c["mic"].upload):
-        event(_voice, [c["mic"], ref], [chat, ref, answer, c["delivery"]]).then(
-            _card, [ref], [card]
-        ).then(*speak_args)
-    c["tick"].tick(timer_text, [ref], [c["timer"]], show_progress="hidden")
-    return {
-        "chat": chat,
-        "ref": ref,
-        "mode": c["mode"],
-        "role": c["role"],
-        "card": card,
-        "timer": c["timer"],
-        "resume": (_resume, [], [chat, ref]),
-    }

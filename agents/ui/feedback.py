@@ -10,9 +10,11 @@ import gradio as gr
 
 from agents.drill.report import build_report
 from agents.drill.transcript import debrief_markdown
-from agents.drill.wording import mode_name, round_name, signal_name, status_name
+from agents.drill.wording import mode_name, round_name, signal_name
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
+from agents.ui.drill_view import status_label
+from agents.ui.page_phrases import page_phrases
 from agents.ui.report_pdf import progress_until, write_report_pdf
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ def session_choices(services: Services, request: Any = None) -> list[tuple[str, 
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))
         cfg = info.config
         signal = info.summary.get("signal")
-        shown = signal_name(signal) if signal else status_name(info.status)
+        shown = signal_name(signal) if signal else status_label(info)
         label = f"{when} · {round_name(cfg.get('round_type'))} · {mode_name(cfg.get('mode'))}"
         out.append((f"{label} · {shown}", info.id))
     return out
@@ -50,7 +52,9 @@ def feedback_view(
     if state is None:
         return "_No drills yet: start one in the Drill tab._", charts.lp_radar(None), \
             charts.star_completeness(None), trend  # fmt: skip
-    if state.debrief is None:
+    if state.debrief is None and state.abandoned_at:
+        text = f"_{page_phrases().feedback_abandoned}_"
+    elif state.debrief is None:
         text = "_This drill is still open: end it in the Drill tab to get its debrief._"
     else:
         text = debrief_markdown(state.debrief)

@@ -48,8 +48,11 @@ def highlight(answer: str, evidence: dict[str, list[str]]) -> str:
     return "".join(out)
 
 
-def card_html(g: Any, answer: str) -> str:
-    """The card for one graded answer (`g` is the grader's Grade)."""
+def card_html(
+    g: Any, answer: str, next_probe: str | None = None, notice: str | None = None
+) -> str:
+    """The card for one graded answer (`g` is the grader's Grade): `next_probe` is the probe the
+    interviewer actually asked (none once it moved on); `notice` goes first (e.g. a cut answer)."""
     evidence = {c: g.components[c].evidence for c in STAR if g.components[c].present}
     rows = "".join(
         f"<tr><td><span style='background:{MARK_COLORS[c]};padding:0 4px'>{c.title()}</span></td>"
@@ -60,11 +63,13 @@ def card_html(g: Any, answer: str) -> str:
     metrics = ", ".join(html.escape(m) for m in g.measurability.metrics) or "none stated"
     gaps = html.escape(gap_names(g.gaps)) or "none"
     who = html.escape(ownership_words(g.ownership.label, g.ownership.i_share))
+    top = f"<p class='card-notice' id='card-notice'>{html.escape(notice)}</p>" if notice else ""
+    probe = f"<p><b>Next probe</b>: {html.escape(next_probe)}</p>" if next_probe else ""
     return (
-        f"<div id='grade-card'><h4>Grade card — overall {g.overall}/5</h4>"
+        f"<div id='grade-card'>{top}<h4>Grade card — overall {g.overall}/5</h4>"
         f"<table>{rows}</table>"
         f"<p><b>Measurability</b> {g.measurability.level}/3 (metrics: {metrics}) · "
         f"<b>Ownership</b> {who} · <b>Gaps</b> {gaps}</p>"
-        f"<p><b>Next probe</b>: {html.escape(g.follow_up)}</p>"
+        f"{probe}"
         f"<div class='answer-evidence'>{highlight(answer, evidence)}</div></div>"
     )

@@ -14,8 +14,10 @@ import gradio as gr
 from pydantic import ValidationError
 
 from agents.lp.vocabulary import CORE_THEMES, LEVELS, ROLE_FAMILIES
-from agents.ui.common import ChatMessage, user_of
-from agents.ui.drill import Ref, ref_of, turns_to_chat
+from agents.ui.common import user_of
+from agents.ui.drill_guard import Outcome, request_drill
+from agents.ui.drill_tab import show
+from agents.ui.page_phrases import page_phrases
 from agents.validation import first_validation_error
 
 if TYPE_CHECKING:
@@ -130,13 +132,21 @@ def export_prompts(services: Services, prompts: list[dict[str, Any]], fmt: str) 
 
 
 def drill_these(
-    services: Services, prompts: list[dict[str, Any]], mode: str, request: Any = None
-) -> tuple[list[ChatMessage], Ref | None]:
-    """Start a drill that asks the generated prompts."""
+    services: Services,
+    prompts: list[dict[str, Any]],
+    mode: str,
+    request: Any = None,
+    ref: dict[str, Any] | None = None,
+) -> Outcome | None:
+    """Start a drill that asks the generated prompts (asking first when a drill is unfinished);
+    None when there are no prompts (e.g. after a reload): the Drill tab is left as it is."""
+    from agents.question_gen.export import load_prompts
+
     if not prompts:
-        return [], None
-    state = ui_drill(services, prompts, mode, user=user_of(request))
-    return turns_to_chat(state.turns), ref_of(state)
+        return None
+    chosen = "interview" if mode == "interview" else "coach"
+    config = drill_config(load_prompts(prompts), mode=chosen)
+    return request_drill(services, config, ref, request)
 
 
 def build_prompts_tab(
@@ -174,9 +184,12 @@ def build_prompts_tab(
         return generate_prompts(services, lps, level, family, themes, n, context, request)
 
     def _drill(
-        prompts: list[dict[str, Any]], mode: str, request: gr.Request
-    ) -> tuple[list[ChatMessage], Ref | None]:
-        return drill_these(services, prompts, mode, request)
+        prompts: list[dict[str, Any]], mode: str, ref: dict[str, Any] | None, request: gr.Request
+    ) -> tuple[Any, ...]:
+        outcome = drill_these(services, prompts, mode, request, ref)
+        if outcome is None:
+            return (*[gr.skip()] * 3, page_phrases().no_prompts, gr.skip())
+        return (*show(outcome), "", gr.Tabs(selected="drill"))
 
     def _export(prompts: list[dict[str, Any]], fmt: str) -> str | None:
         return export_prompts(services, prompts, fmt)
@@ -188,6 +201,7 @@ def build_prompts_tab(
         api_name="generate_prompts",
     )
     p_export.click(_export, [p_state, p_fmt], [p_file])
-    p_drill.click(_drill, [p_state, drill["mode"]], [drill["chat"], drill["ref"]]).then(
-        lambda: gr.Tabs(selected="drill"), None, [tabs]
-    )
+    inputs = [p_state, drill["mode"], drill["ref"]]
+    event = p_drill.click(_drill, inputs, [*drill["confirm"], p_notice, tabs])
+    for step in drill["after_start"]:
+        event = event.then(*step)

@@ -148,3 +148,12 @@ def test_a_spoken_answer_is_transcribed_and_graded(two_user_app: str, mic_page: 
     assert page.locator("#grade-card mark.ev-action").count() >= 1
     assert "wpm" in page.locator("#delivery").inner_text()
     screenshot(page, "voice")
+    # A typed answer next clears the spoken answer's delivery figures.
+    before = len(chat_texts(page))
+    page.locator("#answer-box textarea").fill("I rewrote the deploy script myself.")
+    page.locator("#send-answer").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#drill-chat .message').length >= n", arg=before + 2
+    )
+    page.wait_for_function("() => !document.querySelector('#delivery').innerText.includes('wpm')")
+    screenshot(page, "voice-then-typed")
