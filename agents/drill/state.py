@@ -171,6 +171,8 @@ class Debrief(BaseModel):
     suggested_stories: list[StorySuggestion]
     conduct: dict[str, int] = Field(default_factory=dict)
     story_reuse: list[dict[str, Any]] = Field(default_factory=list)
+    # Questions whose story did not answer them: {"index", "question", "missing_demand"}.
+    not_answered: list[dict[str, Any]] = Field(default_factory=list)
     reason: str = "completed"
 
 

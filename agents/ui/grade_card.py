@@ -57,8 +57,15 @@ def card_html(g: Any, answer: str) -> str:
     )
     metrics = ", ".join(html.escape(m) for m in g.measurability.metrics) or "none stated"
     gaps = ", ".join(html.escape(x) for x in g.gaps) or "none"
+    missing = getattr(g, "missing_demand", None)
+    off_topic = (
+        f"<p class='off-topic'><b>Off topic</b>: the question asked for "
+        f"{html.escape(missing.replace('_', ' '))}, and this story does not show it.</p>"
+        if missing
+        else ""
+    )
     return (
-        f"<div id='grade-card'><h4>Grade card — overall {g.overall}/5</h4>"
+        f"<div id='grade-card'><h4>Grade card — overall {g.overall}/5</h4>{off_topic}"
         f"<table>{rows}</table>"
         f"<p><b>Measurability</b> {g.measurability.level}/3 (metrics: {metrics}) · "
         f"<b>Ownership</b> {g.ownership.label.upper()} ({g.ownership.i_share:.0%} first-person "
