@@ -20,7 +20,13 @@ import numpy as np
 
 from agents.grading.demand_text import DemandTextModel, demand_text_features
 from agents.grading.learned import analyze
-from agents.grading.relevance import MODEL_FILE, SEED, RelevanceModel, relevance_features
+from agents.grading.relevance import (
+    MODEL_FILE,
+    SEED,
+    RelevanceModel,
+    is_story,
+    relevance_features,
+)
 from evals.corpus import CORPUS_DIR, Answer, load_corpus
 
 EXCLUDE = ("injection",)
@@ -41,7 +47,7 @@ class Example:
     demand: str | None
     off_topic: bool
     missing_demand: str | None
-    skipped: bool  # hypothetical or non-answer: the grader never checks relevance then
+    skipped: bool  # hypothetical, non-answer or too short: the grader never checks relevance
     overall: int
     asked: str | None  # the labelled demand of the question (to train the text model)
 
@@ -71,7 +77,8 @@ def examples(answers: Sequence[Answer]) -> list[Example]:
             id=a.id, voice=a.voice, story=a.story, text=a.answer, row=row, demand=demand,
             off_topic=bool(a.labels.get("off_topic")),
             missing_demand=a.labels.get("missing_demand"),
-            skipped=bool({"hypothetical", "non_answer"} & set(grade.flags)),
+            skipped=bool({"hypothetical", "non_answer"} & set(grade.flags))
+            or not is_story(a.answer),
             overall=grade.overall, asked=asked.get(a.id) or None,
         ))  # fmt: skip
     return out

@@ -33,6 +33,7 @@ from agents.lp.demands import (
     load_demand_examples,
     load_demands,
     question_demand_scores,
+    story_cue_count,
     story_demand_hits,
 )
 from agents.prompts import load_phrases
@@ -40,6 +41,8 @@ from agents.prompts import load_phrases
 SEED = 20261205
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "relevance.npz"
+# Replies shorter than this are not a whole story: the STAR(L) probes come first.
+MIN_STORY_WORDS = 40
 # A question's demand counts only when its score is clearly ahead (see `question_demand`).
 QUESTION_CUE_WEIGHT = 1.0
 _WORD = re.compile(r"[a-z]+")
@@ -113,6 +116,11 @@ def question_demand(question: str) -> tuple[str | None, float]:
     return best, round(min(1.0, (top - second) / top + 0.25 * min(top, 2.0)), 4)
 
 
+def is_story(answer: str) -> bool:
+    """Long enough to be a whole story (the relevance check reads only those)."""
+    return len(answer.split()) >= MIN_STORY_WORDS
+
+
 def relevance_features(
     question: str,
     answer: str,
@@ -129,7 +137,7 @@ def relevance_features(
     own = hits.get(demand, 0)
     others = max((v for k, v in hits.items() if k != demand), default=0)
     ar_text = " ".join(action_result)
-    ar_hits = story_demand_hits(ar_text).get(demand, 0) if ar_text else 0
+    ar_hits = story_cue_count(ar_text, demand) if ar_text else 0
     sentences = [bag(s) for s in re.split(r"(?<=[.!?])\s+", answer) if s.strip()]
     ar_bags = [bag(s) for s in action_result]
 
@@ -255,7 +263,10 @@ def relevance_of(
     action_result: Sequence[str],
     model: RelevanceModel | None = None,
 ) -> Relevance:
-    """Whether `answer` answers `question`; a question without a clear demand is never off topic."""
+    """Whether `answer` answers `question`; a question without a clear demand, or a reply too
+    short to be a story (a follow-up answer, a fragment), is never off topic."""
+    if not is_story(answer):
+        return Relevance(probability=0.0)
     m = model or load_relevance_model()
     row, demand = relevance_features(question, answer, action_result, m.text)
     if demand is None:
