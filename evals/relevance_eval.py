@@ -22,7 +22,7 @@ import numpy as np
 
 from agents.grading.relevance import OFF_TOPIC_CAP
 from evals.corpus import load_corpus
-from evals.train_relevance import Example, examples, fit_model, predict
+from evals.train_relevance import Example, examples, external_on_topic, fit_model, predict
 
 BINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.01)
 
@@ -47,11 +47,11 @@ class Scored:
         return min(self.example.overall, OFF_TOPIC_CAP) if self.flagged else self.example.overall
 
 
-def run(data: Sequence[Example]) -> list[Scored]:
+def run(data: Sequence[Example], external: Sequence[Example]) -> list[Scored]:
     """Every answer scored by a model trained without its voice."""
     out: list[Scored] = []
     for voice in sorted({e.voice for e in data}):
-        model = fit_model([e for e in data if e.voice != voice])
+        model = fit_model([e for e in data if e.voice != voice], external)
         held = [e for e in data if e.voice == voice]
         probs = predict(model, held)
         out += [
@@ -161,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")
     args = parser.parse_args(argv)
-    text = section(run(examples(load_corpus())), "python -m evals.relevance_eval --write")
+    rows = run(examples(load_corpus()), external_on_topic())
+    text = section(rows, "python -m evals.relevance_eval --write")
     print(text)
     if args.write:
         write_section(text)

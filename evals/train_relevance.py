@@ -138,7 +138,34 @@ def out_of_fold_rows(data: Sequence[Example]) -> np.ndarray:
     return rows
 
 
-def fit_model(data: Sequence[Example]) -> RelevanceModel:
+# Answers written for their question in another style (evals/data/grader: the grader's dataset,
+# short constructed and spoken stories): the flag may fire on at most this share of them.
+EXTERNAL_DIR = Path(__file__).resolve().parent / "data" / "grader"
+MAX_EXTERNAL_FLAGS = 0.05
+
+
+def external_on_topic(directory: Path = EXTERNAL_DIR) -> list[Example]:
+    """The grader dataset's answers as on-topic examples (its stories answer their questions)."""
+    out = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            rec = json.loads(line) if line.strip() else None
+            if not rec or not rec.get("question") or rec.get("labels", {}).get("injection"):
+                continue
+            grade = analyze(rec["answer"], rec["question"])
+            ar = [*grade.components["action"].evidence, *grade.components["result"].evidence]
+            row, demand = relevance_features(rec["question"], rec["answer"], ar)
+            out.append(Example(
+                id=f"{path.stem}:{rec['id']}", voice="external", story="", text=rec["answer"],
+                row=row, demand=demand, off_topic=False, missing_demand=None,
+                skipped=bool({"hypothetical", "non_answer"} & set(grade.flags))
+                or not is_story(rec["answer"]),
+                overall=grade.overall, asked=None,
+            ))  # fmt: skip
+    return out
+
+
+def fit_model(data: Sequence[Example], external: Sequence[Example] | None = None) -> RelevanceModel:
     """The full recipe on every usable example: text model, regression, threshold.
 
     The regression learns on out-of-fold text readings (stacking), and the threshold comes from
@@ -155,6 +182,13 @@ def fit_model(data: Sequence[Example]) -> RelevanceModel:
     model = RelevanceModel().fit(rows, gold)
     model.threshold = choose_threshold(oof, gold)
     model.text = fit_text(data)
+    outside = usable(external or [])
+    if outside:
+        # Out of the corpus's style the model flags more: the threshold also keeps false flags
+        # on answers written for their question elsewhere within MAX_EXTERNAL_FLAGS.
+        probs = np.sort(predict(model, outside))
+        cap = float(probs[int(np.ceil((1 - MAX_EXTERNAL_FLAGS) * len(probs))) - 1])
+        model.threshold = max(model.threshold, round(cap + 0.005, 3))
     return model
 
 
@@ -171,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Train on every voice and write the artefact."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.parse_args(argv)
-    model = fit_model(examples(load_corpus()))
+    model = fit_model(examples(load_corpus()), external_on_topic())
     digest = model.save(MODEL_FILE)
     print(f"wrote {MODEL_FILE} (threshold {model.threshold:.2f}, sha256 {digest[:12]}…)")
 

@@ -117,3 +117,13 @@ def test_scripted_drill_probes_once_and_flags_the_answer(tmp_path: Path) -> None
     probes = [t["text"] for t in turns if t["kind"] == "probe" and ask in t["text"]]
     assert len(probes) == 1  # said once, as an interviewer would
     assert "Not answered" in markdown.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_training_reproduces_the_shipped_model_bit_for_bit(tmp_path: Path) -> None:
+    from evals.corpus import load_corpus
+    from evals.train_relevance import examples, fit_model
+
+    out = tmp_path / "relevance.npz"
+    digest = fit_model(examples(load_corpus())).save(out)
+    assert digest == MODEL_FILE.with_suffix(".sha256").read_text("utf-8").strip()

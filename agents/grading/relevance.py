@@ -63,7 +63,6 @@ FEATURES: tuple[str, ...] = (
     "cue_lead",
     "statement_overlap",
     "statement_overlap_action_result",
-    "words",
     "text_log_p",
     "text_log_gap",
     "text_rank",
@@ -152,7 +151,6 @@ def relevance_features(
         (min(own, 4) - min(others, 4)) / 4,
         overlap(sentences),
         overlap(ar_bags),
-        min(len(answer.split()), 400) / 400,
         *demand_text_features(text_model, answer, demand),
     )
     return row, demand
