@@ -122,8 +122,8 @@ def test_scripted_drill_probes_once_and_flags_the_answer(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_training_reproduces_the_shipped_model_bit_for_bit(tmp_path: Path) -> None:
     from evals.corpus import load_corpus
-    from evals.train_relevance import examples, fit_model
+    from evals.train_relevance import examples, external_on_topic, fit_model
 
     out = tmp_path / "relevance.npz"
-    digest = fit_model(examples(load_corpus())).save(out)
+    digest = fit_model(examples(load_corpus()), external_on_topic()).save(out)
     assert digest == MODEL_FILE.with_suffix(".sha256").read_text("utf-8").strip()
