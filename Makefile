@@ -62,11 +62,14 @@ eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval
 	$(BIN)/python -m evals.grader_lovo --write
 	$(BIN)/python -m evals.material_eval --write
+	$(BIN)/python -m evals.relevance_eval --write
 
 # The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
-# writes agents/grading/models/sentence_roles.npz and its .sha256.
+# writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)
+# model over the grader's sentence roles: agents/grading/models/relevance.npz and its .sha256.
 train: install
 	$(BIN)/python -m evals.train_grader
+	$(BIN)/python -m evals.train_relevance
 
 bench: install server-deps
 	$(BIN)/python -m benchmarks.run

@@ -20,6 +20,9 @@ _PIECES = (
 )
 
 
+QUESTION = "Tell me about a time you dug into the data to find the root cause of a problem."
+
+
 def make_answer(words: int, seed: int) -> str:
     """A realistic answer of about `words` words."""
     rng = random.Random(seed)
@@ -46,8 +49,12 @@ def model_load() -> dict[str, Any]:
 
 def run(quick: bool = False) -> dict[str, Any]:
     """Median/p95 ms per answer and answers per second, on one core after warm-up."""
-    from agents.grading import analyze
+    from agents.grading import Grader
     from agents.textutil import clear_text_caches
+
+    # The product path (`barraiser grade`, the drill): the analyzer plus the off-topic check,
+    # asked with a question that carries a demand so the check runs in full.
+    grade = Grader(None).grade
 
     previous = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if previous:
@@ -62,14 +69,14 @@ def run(quick: bool = False) -> dict[str, Any]:
         for words in (50, 300, 1000):
             answers = [make_answer(words, i) for i in range(reps)]
             for a in answers[:5]:
-                analyze(a, "Tell me about a time you improved performance.")  # warm-up
+                grade(a, QUESTION)  # warm-up
             times = []
             for a in answers:
                 # Answers are built from a few pieces; a real answer's sentences are new text,
                 # so the per-sentence caches start empty for every answer.
                 clear_text_caches()
                 start = time.perf_counter()
-                analyze(a, "Tell me about a time you improved performance.")
+                grade(a, QUESTION)
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
             results[f"{words} words"] = {

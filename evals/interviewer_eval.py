@@ -77,14 +77,20 @@ class Clock:
 
 def expected_gaps(grade: Any) -> list[str]:
     """The documented policy order, re-implemented here: grader gaps, then a thin action's
-    "decision" after the action/ownership/result/measurability gaps."""
+    "decision" after the off-topic/action/ownership/result/measurability gaps."""
     gaps = list(grade.gaps)
     if "hypothetical" in gaps or "non_answer" in gaps:
         return gaps
     action = grade.components["action"]
     if action.present and action.strength <= 1:
         idx = 0
-        while idx < len(gaps) and gaps[idx] in ("action", "ownership", "result", "measurability"):
+        while idx < len(gaps) and gaps[idx] in (
+            "off_topic",
+            "action",
+            "ownership",
+            "result",
+            "measurability",
+        ):
             idx += 1
         gaps.insert(idx, "decision")
     return gaps

@@ -83,8 +83,21 @@ GAP_REPLIES = {
 }
 
 
+def demand_reply(question: str) -> str:
+    """What a strong candidate adds when told the story missed the question: the missing part,
+    in the demand's own example sentences (`demand_examples.yaml`)."""
+    from agents.grading.relevance import question_demand
+    from agents.lp.demands import load_demand_examples
+
+    demand, _ = question_demand(question)
+    said = load_demand_examples().statements.get(demand or "", ())
+    return " ".join(said[:3]) or GAP_REPLIES["learning"]
+
+
 def strong(ctx: Context) -> str:
     """Complete, quantified, first-person stories; specific answers to every follow-up."""
+    if ctx.kind == "probe" and ctx.gap == "off_topic":
+        return demand_reply(ctx.question)
     if ctx.kind == "probe" and ctx.gap:
         if ctx.gap.startswith("deep_dive"):
             return DEEP_DIVE_REPLIES.get(ctx.gap.split(":", 1)[1], DEEP_DIVE_REPLIES["lp"])

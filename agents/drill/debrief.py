@@ -29,6 +29,7 @@ from agents.drill.state import (
 )
 from agents.drill.story_checks import STORY_MATCH_SCORE
 from agents.grading.grade import COMPONENTS, Grade
+from agents.lp.demands import load_demands
 from agents.lp.roles import ROLE_LPS
 from agents.textutil import split_sentences
 
@@ -41,6 +42,7 @@ Asked = Sequence[tuple[int, QuestionRecord]]
 SIGNAL_RULE = debrief_phrases().signal_rule
 # How much each remaining gap costs; also the tie-break order of the improvements.
 _GAP_WEIGHT = {
+    "off_topic": 4.0,
     "hypothetical": 4.0,
     "non_answer": 4.0,
     "action": 2.0,
@@ -233,6 +235,9 @@ def _weak_questions(asked: Asked) -> list[tuple[int, QuestionRecord, str]]:
             weak.append((0, q, reasons.skipped))
         elif q.reused_from is not None:
             weak.append((score, q, reasons.reused))
+        elif q.grade is not None and q.grade.missing_demand in load_demands():
+            ask = load_demands()[q.grade.missing_demand].ask
+            weak.append((score, q, reasons.off_topic.format(ask=ask)))
         elif score < 3:
             weak.append((score, q, reasons.low_score.format(score=score)))
     weak.sort(key=lambda item: item[0])
@@ -349,5 +354,10 @@ def build_debrief(
             if q.reused_from is not None
         ],
         claim_notes=claim_notes(state),
+        not_answered=[
+            {"index": i, "question": q.question, "missing_demand": q.grade.missing_demand}
+            for i, q in asked
+            if q.grade is not None and q.grade.missing_demand
+        ],
         reason=reason,
     )

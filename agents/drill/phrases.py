@@ -265,6 +265,7 @@ class StoryReasons(_Strict):
     skipped: Text
     reused: Text
     low_score: Annotated[str, fills("score")]
+    off_topic: Annotated[str, fills("ask")]
     not_covered: Text
 
 
@@ -275,6 +276,8 @@ class DebriefMarkdown(_Strict):
     no_answers: Text
     overall: Annotated[str, fills("label", "mean", "count", "lowest")]
     rule: Annotated[str, fills("rule")]
+    not_answered_heading: Text
+    not_answered: Annotated[str, fills("number", "question", "ask")]
     per_lp_heading: Text
     per_lp_table: Options
     per_lp_row: Annotated[str, fills("name", "score", "questions")]

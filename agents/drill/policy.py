@@ -128,7 +128,13 @@ def policy_gaps(grade: Grade) -> list[str]:
     action = grade.components["action"]
     if action.present and action.strength <= 1:
         idx = 0
-        while idx < len(gaps) and gaps[idx] in ("action", "ownership", "result", "measurability"):
+        while idx < len(gaps) and gaps[idx] in (
+            "off_topic",
+            "action",
+            "ownership",
+            "result",
+            "measurability",
+        ):
             idx += 1
         gaps.insert(idx, "decision")
     return gaps

@@ -84,6 +84,10 @@ def template_probe(state: DrillState, q: QuestionRecord, gap: str) -> str | None
     rng = drill_rng(state, f"probe:{gap}")
     if gap == "consistency" and q.inconsistencies:
         return _consistency_probe(q, used)
+    if gap == "off_topic":
+        # The grader's redirect already names what the question asked for; said once.
+        probe = q.grade.follow_up if q.grade is not None else ""
+        return probe if probe and norm_probe(probe) not in used else None
     quote = quote_for(q, gap)
     candidates: list[str] = []
     if quote and gap in QUOTED_PROBES:
@@ -195,7 +199,10 @@ def ask_probe(
     if phrased is not None:
         core = spoken = phrased
         source = "llm"
-    elif not (gap.startswith("deep_dive") or gap == "consistency" or '"' in template):
+    elif not (
+        gap.startswith("deep_dive") or gap in ("consistency", "off_topic")
+        or '"' in template
+    ):
         # A short acknowledgement in front makes template probes sound less mechanical;
         # uniqueness is checked on the core so a new "Okay." never disguises a repeat.
         spoken = drill_rng(state, "ack").choice(_PHRASES.acknowledgements) + template

@@ -177,6 +177,8 @@ class Debrief(BaseModel):
     story_reuse: list[dict[str, Any]] = Field(default_factory=list)
     # "You said 40% here, your resume says 25%": contradicting figures and roles, quoted.
     claim_notes: list[str] = Field(default_factory=list)
+    # Questions whose story did not answer them: {"index", "question", "missing_demand"}.
+    not_answered: list[dict[str, Any]] = Field(default_factory=list)
     reason: str = "completed"
 
 

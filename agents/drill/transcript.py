@@ -21,6 +21,7 @@ from agents.drill.wording import (
     status_name,
 )
 from agents.grading.grade import COMPONENTS
+from agents.lp.demands import load_demands
 from agents.lp.principles import load_principles
 from agents.textutil import STRENGTH_CELLS
 
@@ -164,6 +165,21 @@ def _advice_lines(debrief: Debrief) -> list[str]:
     return lines
 
 
+def not_answered_lines(debrief: Debrief) -> list[str]:
+    """The questions whose story did not answer them, each with what it asked for."""
+    if not debrief.not_answered:
+        return []
+    md = debrief_phrases().markdown
+    demands = load_demands()
+    lines = ["", md.not_answered_heading, ""]
+    for item in debrief.not_answered:
+        demand = demands.get(str(item["missing_demand"]))
+        ask = demand.ask if demand else str(item["missing_demand"]).replace("_", " ")
+        number = int(item["index"]) + 1
+        lines.append(md.not_answered.format(number=number, question=item["question"], ask=ask))
+    return lines
+
+
 def debrief_markdown(debrief: Debrief) -> str:
     """The debrief as Markdown: signal, per-LP scores, heatmap, trends, improvements, stories."""
     md = debrief_phrases().markdown
@@ -179,6 +195,7 @@ def debrief_markdown(debrief: Debrief) -> str:
             lowest=debrief.lowest_score,
         )
     )
+    lines += not_answered_lines(debrief)
     lines += ["", md.rule.format(rule=debrief.rule), "", md.per_lp_heading, "", *md.per_lp_table]
     lines += [
         md.per_lp_row.format(name=s.name, score=s.score, questions=s.questions)

@@ -69,6 +69,8 @@ class Grade(BaseModel):
     gaps: list[str]
     follow_up: str
     flags: list[str] = Field(default_factory=list)
+    # The demand the question asked for and the answer lacks (set with the `off_topic` flag).
+    missing_demand: str | None = None
     backend: str = "offline"
     notice: str | None = None
 
@@ -92,6 +94,7 @@ class Grade(BaseModel):
                 "gaps": self.gaps,
                 "follow_up": self.follow_up,
                 "flags": self.flags,
+                "missing_demand": self.missing_demand,
             }
         )
         return out

@@ -9,6 +9,7 @@ from agents.grading.analyzer import offset_after_words
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
 from agents.grading.judge import Judgement, combine
 from agents.grading.learned import analyze
+from agents.grading.relevance import apply_relevance
 from agents.grading.structure import split_at_blocks, suspect_spans
 from agents.textutil import clean_text, split_sentences
 
@@ -27,11 +28,11 @@ class Grader:
     ) -> Grade:
         """Grade one answer; model failures fall back to the analyzer with a notice."""
         avoid = list(avoid_follow_ups)
+        # The relevance check runs on the final grade (offline or judged): it reads the
+        # action/result evidence and caps the overall (agents.grading.relevance).
         base = analyze(answer, question, avoid_follow_ups=avoid)
-        if self.llm is None or not self.llm.available:
-            return base
-        if "non_answer" in base.flags:
-            return base
+        if self.llm is None or not self.llm.available or "non_answer" in base.flags:
+            return apply_relevance(base, question, answer)
         from agents.llm import LLMBackendError
         from agents.prompts import render
 
@@ -47,5 +48,7 @@ class Grader:
         try:
             judgement = self.llm.structured(messages, Judgement)
         except LLMBackendError as e:
-            return base.model_copy(update={"notice": e.user_message + " Graded offline instead."})
-        return combine(base, judgement, story, f"{question}|{answer}", avoid)
+            notice = e.user_message + " Graded offline instead."
+            return apply_relevance(base, question, answer).model_copy(update={"notice": notice})
+        judged = combine(base, judgement, story, f"{question}|{answer}", avoid)
+        return apply_relevance(judged, question, answer)

@@ -73,6 +73,12 @@ def story_demand_hits(text: str) -> dict[str, int]:
     return {name: len(s.findall(text)) for name, (_, s) in _patterns().items()}
 
 
+def story_cue_count(text: str, demand: str) -> int:
+    """How many cue phrases of one demand the text uses (0 for an unknown demand)."""
+    found = _patterns().get(demand)
+    return len(found[1].findall(text)) if found else 0
+
+
 EXAMPLES_FILE = DEFAULT_DIR / "interview" / "demand_examples.yaml"
 
 

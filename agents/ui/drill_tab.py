@@ -59,7 +59,9 @@ def _build_layout(lp_choices: list[tuple[str, str]]) -> dict[str, Any]:
         c["round"] = gr.Dropdown(ROUND_CHOICES, value="loop", label="Round")
         c["mode"] = gr.Dropdown(MODE_CHOICES, value="coach", label="Mode")
         c["minutes"] = gr.Slider(5, 60, value=30, step=5, label="Length (minutes)")
-    c["lps"] = gr.Dropdown(lp_choices, multiselect=True, label="Target LPs (optional)")
+    c["lps"] = gr.Dropdown(
+        lp_choices, multiselect=True, label="Target LPs (optional)", elem_id="target-lps"
+    )
     with gr.Row():
         c["start"] = gr.Button("Start a new drill", variant="primary", elem_id="start-drill")
         c["timer"] = gr.Markdown("Timer: not started", elem_id="drill-timer")

@@ -65,8 +65,15 @@ def card_html(
     who = html.escape(ownership_words(g.ownership.label, g.ownership.i_share))
     top = f"<p class='card-notice' id='card-notice'>{html.escape(notice)}</p>" if notice else ""
     probe = f"<p><b>Next probe</b>: {html.escape(next_probe)}</p>" if next_probe else ""
+    missing = getattr(g, "missing_demand", None)
+    off_topic = (
+        f"<p class='off-topic'><b>Off topic</b>: the question asked for "
+        f"{html.escape(missing.replace('_', ' '))}, and this story does not show it.</p>"
+        if missing
+        else ""
+    )
     return (
-        f"<div id='grade-card'>{top}<h4>Grade card — overall {g.overall}/5</h4>"
+        f"<div id='grade-card'>{top}<h4>Grade card — overall {g.overall}/5</h4>{off_topic}"
         f"<table>{rows}</table>"
         f"<p><b>Measurability</b> {g.measurability.level}/3 (metrics: {metrics}) · "
         f"<b>Ownership</b> {who} · <b>Gaps</b> {gaps}</p>"

@@ -1,0 +1,323 @@
+"""Does this answer answer its question? The learned off-topic check of the grade.
+
+A behavioural question carries one demand (a disagreement, a failure, a person developed...;
+`leadership_principles/interview/demands.yaml`). A well-told story that lacks it does not answer
+the question, however complete its STAR(L). Here:
+- the question's demand is read from its cue phrases and its word overlap with the example
+  questions of each demand (`demand_examples.yaml`), cached per question;
+- the answer is read against that demand: cue phrases in the whole answer and in the sentences
+  the grader reads as action or result, and word overlap with the demand's example statements;
+- a logistic regression over those few features (`make train`, fixed seed, scikit-learn) gives
+  P(off topic); the artefact is a tiny `.npz` checked by SHA-256 at load, applied with numpy.
+Everything is lexical: no embedding runs per answer, so grading stays in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from agents.grading.demand_text import DemandTextModel, demand_text_features, stem
+from agents.grading.grade import Grade
+from agents.lp.demands import (
+    load_demand_examples,
+    load_demands,
+    question_demand_scores,
+    story_cue_count,
+    story_demand_hits,
+)
+from agents.prompts import load_phrases
+
+SEED = 20261205
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_FILE = MODEL_DIR / "relevance.npz"
+# Replies shorter than this are not a whole story: the STAR(L) probes come first.
+MIN_STORY_WORDS = 40
+# A question's demand counts only when its score is clearly ahead (see `question_demand`).
+QUESTION_CUE_WEIGHT = 1.0
+_WORD = re.compile(r"[a-z]+")
+# Words that carry no demand: function words and the frame every question shares.
+_STOP_WORDS = """
+a an the and or but so to of in on at for with from by as is was were be been being it its this
+that these those i me my we our us you your he she him her his they them their there had have has
+do did does done not no what when where who how why which time tell about describe give example
+situation one some any all can could would should will just then than very really also out up
+into over after before while
+"""
+QUESTION_STOP = frozenset(_STOP_WORDS.split())
+FEATURES: tuple[str, ...] = (
+    "question_confidence",
+    "cue_hits",
+    "any_cue",
+    "cue_in_action_result",
+    "cue_lead",
+    "statement_overlap",
+    "statement_overlap_action_result",
+    "text_log_p",
+    "text_log_gap",
+    "text_rank",
+)
+
+
+def bag(text: str) -> Counter[str]:
+    """Content-word stems of a text."""
+    return Counter(stem(w) for w in _WORD.findall(text.lower()) if w not in QUESTION_STOP)
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+@lru_cache(maxsize=1)
+def _examples() -> tuple[list[str], dict[str, list[Counter[str]]], dict[str, list[Counter[str]]]]:
+    """Demand names with the bags of their example questions and example statements."""
+    demands = load_demands()
+    ex = load_demand_examples()
+    names = list(demands)
+    questions = {
+        n: [bag(q) for q in (*ex.questions.get(n, ()), f"Tell me about {demands[n].ask}.")]
+        for n in names
+    }
+    statements = {n: [bag(s) for s in ex.statements.get(n, ())] for n in names}
+    return names, questions, statements
+
+
+@lru_cache(maxsize=512)
+def question_demand(question: str) -> tuple[str | None, float]:
+    """The demand a question asks for and a 0-1 confidence (its lead over the runner-up)."""
+    names, questions, _ = _examples()
+    if not question.strip():
+        return None, 0.0
+    cues = question_demand_scores(question)
+    qb = bag(question)
+    scores = {
+        n: QUESTION_CUE_WEIGHT * min(cues.get(n, 0), 2)
+        + max((_cosine(qb, e) for e in questions[n]), default=0.0)
+        for n in names
+    }
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top <= 0.0:
+        return None, 0.0
+    return best, round(min(1.0, (top - second) / top + 0.25 * min(top, 2.0)), 4)
+
+
+def is_story(answer: str) -> bool:
+    """Long enough to be a whole story (the relevance check reads only those)."""
+    return len(answer.split()) >= MIN_STORY_WORDS
+
+
+def relevance_features(
+    question: str,
+    answer: str,
+    action_result: Sequence[str],
+    text_model: DemandTextModel | None = None,
+) -> tuple[np.ndarray, str | None]:
+    """The feature row (order of FEATURES) and the question's demand; None when it asks none."""
+    demand, confidence = question_demand(question)
+    row = np.zeros(len(FEATURES), dtype=np.float64)
+    if demand is None:
+        return row, None
+    _, _, statements = _examples()
+    hits = story_demand_hits(answer)
+    own = hits.get(demand, 0)
+    others = max((v for k, v in hits.items() if k != demand), default=0)
+    ar_text = " ".join(action_result)
+    ar_hits = story_cue_count(ar_text, demand) if ar_text else 0
+    sentences = [bag(s) for s in re.split(r"(?<=[.!?])\s+", answer) if s.strip()]
+    ar_bags = [bag(s) for s in action_result]
+
+    def overlap(bags: Sequence[Counter[str]]) -> float:
+        return max((_cosine(b, e) for b in bags for e in statements[demand]), default=0.0)
+
+    row[:] = (
+        confidence,
+        min(own, 4) / 4,
+        1.0 if own else 0.0,
+        1.0 if ar_hits else 0.0,
+        (min(own, 4) - min(others, 4)) / 4,
+        overlap(sentences),
+        overlap(ar_bags),
+        *demand_text_features(text_model, answer, demand),
+    )
+    return row, demand
+
+
+class Relevance(BaseModel):
+    """The relevance reading of one answer: P(off topic), the demand asked, the verdict."""
+
+    probability: float
+    demand: str | None = None
+    off_topic: bool = False
+
+
+@dataclass
+class RelevanceModel:
+    """Standardised logistic regression over `relevance_features`; `fit` needs scikit-learn."""
+
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+    coef: np.ndarray | None = None
+    intercept: float = 0.0
+    threshold: float = 0.5
+    c: float = 1.0
+    text: DemandTextModel | None = None
+
+    def fit(self, rows: np.ndarray, labels: np.ndarray) -> RelevanceModel:
+        """Fit the standardisation and the regression (unweighted, so probabilities calibrate)."""
+        from sklearn.linear_model import LogisticRegression
+
+        self.mean = rows.mean(axis=0)
+        self.scale = rows.std(axis=0) + 1e-6
+        clf = LogisticRegression(C=self.c, max_iter=5000, random_state=SEED)
+        clf.fit((rows - self.mean) / self.scale, labels)
+        self.coef = clf.coef_[0].astype(np.float64)
+        self.intercept = float(clf.intercept_[0])
+        return self
+
+    def predict_proba(self, rows: np.ndarray) -> np.ndarray:
+        """P(off topic) per row."""
+        if self.coef is None or self.mean is None or self.scale is None:
+            raise RuntimeError("RelevanceModel is not fitted")
+        z = ((np.atleast_2d(rows) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path: Path = MODEL_FILE) -> str:
+        """Write the artefact and its SHA-256 file; return the hash."""
+        if self.coef is None:
+            raise RuntimeError("RelevanceModel is not fitted")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {
+            "mean": self.mean,
+            "scale": self.scale,
+            "coef": self.coef,
+            "intercept": np.float64(self.intercept),
+            "threshold": np.float64(self.threshold),
+            "features": np.array(FEATURES),
+        }
+        if self.text is not None and self.text.coef is not None:
+            arrays["text_names"] = np.array(self.text.names)
+            arrays["text_coef"] = self.text.coef.astype(np.float16)
+            arrays["text_intercept"] = self.text.intercept
+        with path.open("wb") as f:
+            np.savez_compressed(f, **arrays)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        path.with_suffix(".sha256").write_text(digest + "\n", "utf-8")
+        return digest
+
+
+class RelevanceModelError(RuntimeError):
+    """The shipped relevance model is missing, tampered with, or built for other features."""
+
+
+@lru_cache(maxsize=2)
+def load_relevance_model(path: Path = MODEL_FILE) -> RelevanceModel:
+    """Load the shipped artefact after checking its SHA-256 (no network, no scikit-learn)."""
+    sha_file = path.with_suffix(".sha256")
+    try:
+        data = path.read_bytes()
+        want = sha_file.read_text("utf-8").strip()
+    except OSError as e:
+        raise RelevanceModelError(f"relevance model missing at {path} ({e})") from e
+    got = hashlib.sha256(data).hexdigest()
+    if got != want:
+        raise RelevanceModelError(f"{path}: sha256 {got} does not match {sha_file} ({want})")
+    with np.load(path) as npz:
+        if tuple(str(f) for f in npz["features"]) != FEATURES:
+            raise RelevanceModelError(f"{path}: trained on other features; run `make train`")
+        text = None
+        if "text_coef" in npz.files:
+            text = DemandTextModel(
+                names=[str(n) for n in npz["text_names"]],
+                coef=npz["text_coef"].astype(np.float32),
+                intercept=npz["text_intercept"].astype(np.float32),
+            )
+        return RelevanceModel(
+            text=text,
+            mean=npz["mean"],
+            scale=npz["scale"],
+            coef=npz["coef"],
+            intercept=float(npz["intercept"]),
+            threshold=float(npz["threshold"]),
+        )
+
+
+def relevance_of(
+    question: str,
+    answer: str,
+    action_result: Sequence[str],
+    model: RelevanceModel | None = None,
+) -> Relevance:
+    """Whether `answer` answers `question`; a question without a clear demand, or a reply too
+    short to be a story (a follow-up answer, a fragment), is never off topic."""
+    if not is_story(answer):
+        return Relevance(probability=0.0)
+    m = model or load_relevance_model()
+    row, demand = relevance_features(question, answer, action_result, m.text)
+    if demand is None:
+        return Relevance(probability=0.0)
+    p = float(m.predict_proba(row)[0])
+    return Relevance(probability=round(p, 4), demand=demand, off_topic=p >= m.threshold)
+
+
+# The documented cap: an answer that does not answer its question scores at most this overall,
+# however complete its STAR(L) (README, "Relevance").
+OFF_TOPIC_CAP = 2
+
+
+class RelevancePhrases(BaseModel):
+    """What the interviewer says when an answer misses its question (`relevance.yaml`)."""
+
+    probes: list[str]
+    redirects: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def relevance_phrases() -> RelevancePhrases:
+    """The relevance probe phrasings, validated; every demand needs a redirect."""
+    phrases: RelevancePhrases = load_phrases("relevance", RelevancePhrases)
+    missing = set(load_demands()) - set(phrases.redirects)
+    if missing or not phrases.probes:
+        raise ValueError(f"prompts/phrases/relevance.yaml: no redirect for {sorted(missing)}")
+    return phrases
+
+
+def relevance_probe(demand: str, seed: str = "") -> str:
+    """The interviewer's redirect for a missed demand ("... but I asked about a time you ...")."""
+    phrases = relevance_phrases()
+    start = int(hashlib.sha1(seed.encode("utf-8")).hexdigest(), 16) % len(phrases.probes)
+    lead = phrases.probes[start].format(ask=load_demands()[demand].ask)
+    return f"{lead} {phrases.redirects[demand]}"
+
+
+def apply_relevance(grade: Grade, question: str, answer: str) -> Grade:
+    """The grade with the off-topic verdict applied: flag, missing demand, capped overall,
+    `off_topic` as the top gap and the redirect as the follow-up. Non-stories are left alone."""
+    if not question.strip() or {"hypothetical", "non_answer"} & set(grade.flags):
+        return grade
+    evidence = [*grade.components["action"].evidence, *grade.components["result"].evidence]
+    verdict = relevance_of(question, answer, evidence)
+    if not verdict.off_topic or verdict.demand is None:
+        return grade
+    return grade.model_copy(
+        update={
+            "flags": [*grade.flags, "off_topic"],
+            "missing_demand": verdict.demand,
+            "overall": min(grade.overall, OFF_TOPIC_CAP),
+            "gaps": ["off_topic", *grade.gaps],
+            "follow_up": relevance_probe(verdict.demand, f"{question}|{answer}"),
+        }
+    )
