@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from agents.cli import drill, grade, ui
+from agents.cli import drill, grade, ui, voice
 from agents.cli.common import CLIError, settings_from_args
 from agents.config import load_settings
 
@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_parser(sub)
     grade.add_parser(sub)
     drill.add_parser(sub)
+    voice.add_parser(sub)
     _add_prompts_parser(sub)
     _add_stories_parser(sub)
     return parser
