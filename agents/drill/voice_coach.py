@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -68,11 +68,12 @@ class Cues(_Strict):
 
     closing: list[str] = Field(min_length=1)
     hesitation: list[str] = Field(min_length=1)
+    commands: dict[Literal["repeat", "skip", "end"], str]
 
-    @field_validator("closing", "hesitation")
+    @field_validator("closing", "hesitation", "commands")
     @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
+    def _compiles(cls, patterns: list[str] | dict[str, str]) -> list[str] | dict[str, str]:
+        for p in patterns.values() if isinstance(patterns, dict) else patterns:
             try:
                 re.compile(p)
             except re.error as e:
@@ -207,3 +208,11 @@ def answer_tail(text: str) -> str:
     if last in ("situation", "task", "action"):
         return "mid_story"
     return "unknown"
+
+
+def spoken_command(text: str) -> str | None:
+    """`repeat`, `skip` or `end` when the whole utterance is that command, else None."""
+    for name, pattern in voice_phrases().cues.commands.items():
+        if re.search(pattern, text.strip(), re.IGNORECASE):
+            return name
+    return None

@@ -60,7 +60,8 @@ class Event(BaseModel):
     at: float
     start: float = 0.0  # segment / turn: where its speech starts (audio seconds)
     end: float = 0.0  # segment / turn: where its speech ends
-    audio: list[float] | None = None  # segment: the samples (with 0.15 s of padding)
+    audio_start: float = 0.0  # segment: where its samples (padded by 0.15 s) start
+    audio: list[float] | None = None  # segment: the samples
 
     def samples(self) -> np.ndarray:
         """The segment's samples as float32."""
@@ -185,7 +186,14 @@ class EndOfTurn:
         b = min(self.now, self.speech_end + 0.15)
         i, j = round((a - self._audio_start) / FRAME_S), round((b - self._audio_start) / FRAME_S)
         audio = np.concatenate(self._audio[i:j]) if j > i else np.zeros(0, dtype=np.float32)
-        event = Event(kind="segment", at=self.now, start=a, end=b, audio=audio.tolist())
+        event = Event(
+            kind="segment",
+            at=self.now,
+            start=self.segment_from,
+            end=self.speech_end,
+            audio_start=a,
+            audio=audio.tolist(),
+        )
         self.segment_from = None
         return event
 
