@@ -36,7 +36,7 @@ class EndpointSettings(BaseModel):
     hesitation_s: float = 6.0
     no_speech_s: float = 12.0
     segment_pause_s: float = 0.3
-    min_speech_s: float = 0.4
+    min_speech_s: float = 0.25  # "Let's end." is about 0.4 s of voiced frames
     onset_frames: int = 3
     vad_level: int = 2
     floor_window_s: float = 1.5
