@@ -42,6 +42,7 @@ class VoiceSession:
     speaking_until: float = 0.0  # wall clock when the current playback ends
     mode: str = "listening"
     barge_ins: int = 0
+    interrupted: bool = False  # the current answer began while the interviewer was speaking
     log: list[str] = field(default_factory=list)  # what happened, for the page and tests
 
 
@@ -89,7 +90,10 @@ def _act(services: Services, state: DrillState, vs: VoiceSession, heard: Heard) 
         vs.log.append(f"command: {heard.command}")
         getattr(services.interviewer, COMMANDS[heard.command])(state)
         return
-    extra = {"voice": heard.spoken.summary()} if heard.spoken is not None else None
+    extra: dict[str, Any] = {"voice": heard.spoken.summary()} if heard.spoken else {}
+    if vs.interrupted:
+        extra["barge_in"] = True
+        vs.interrupted = False
     vs.log.append(f"answer: {heard.text}")
     for _ in services.interviewer.respond_stream(state, heard.text, extra):
         pass
@@ -131,6 +135,7 @@ def on_chunk(
     for heard in vs.listener.feed(rate, samples):
         if heard.kind == "speech_start" and vs.mode == "speaking":
             vs.barge_ins += 1
+            vs.interrupted = True
             vs.mode = "listening"
             vs.log.append("barge-in")
             audio = None  # stops the playback
