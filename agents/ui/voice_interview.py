@@ -11,7 +11,8 @@ the playback. With voice off or no microphone, the tab is the ordinary text dril
 from __future__ import annotations
 
 import logging
-import time
+import queue
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,15 +36,39 @@ COMMANDS = {"repeat": "repeat", "skip": "skip", "end": "end"}
 
 @dataclass
 class VoiceSession:
-    """One page's voice interview: its listener, what it said, and whether it is speaking."""
+    """One page's voice interview: its listener, what it said, and whether it is speaking.
+
+    Chunks are queued and processed by a worker thread, so the stream handler returns at once
+    and Gradio never drops a chunk while Whisper or the speech engine is busy.
+    """
 
     listener: Listener
     spoken_upto: int = 0  # interviewer turns before this index have been spoken (or skipped)
-    speaking_until: float = 0.0  # wall clock when the current playback ends
+    speaking_until: float = 0.0  # audio time when the current playback ends
     mode: str = "listening"
     barge_ins: int = 0
     interrupted: bool = False  # the current answer began while the interviewer was speaking
     log: list[str] = field(default_factory=list)  # what happened, for the page and tests
+    captions: list[str] = field(default_factory=list)
+    outbox: dict[str, Any] = field(default_factory=dict)  # chat / caption / audio to show next
+    inbox: queue.Queue[Any] = field(default_factory=queue.Queue)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    worker: threading.Thread | None = None
+
+    def post(self, **outputs: Any) -> None:
+        """Leave outputs for the next stream reply (the latest value of each wins)."""
+        with self.lock:
+            self.outbox.update(outputs)
+
+    def take(self) -> dict[str, Any]:
+        """The outputs left since the last reply."""
+        with self.lock:
+            out, self.outbox = self.outbox, {}
+        return out
+
+    def wait(self) -> None:
+        """Block until every queued chunk is processed (tests, benchmarks)."""
+        self.inbox.join()
 
 
 def _chat(state: DrillState) -> list[ChatMessage]:
@@ -70,7 +95,7 @@ def _say(services: Services, vs: VoiceSession, text: str) -> Any:
     if audio is None:
         return None
     rate, samples = audio
-    vs.speaking_until = time.time() + samples.size / rate
+    vs.speaking_until = vs.listener.now + samples.size / rate
     vs.mode = "speaking"
     vs.listener.reset()
     vs.log.append(f"said: {text}")
@@ -107,6 +132,49 @@ def new_session(services: Services) -> VoiceSession | None:
     return VoiceSession(Listener(stt, endpoint_settings(services.settings)))
 
 
+def _process(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request: Any) -> None:
+    """One chunk through the listener; what to show is left in the session's outbox."""
+    words = voice_phrases().interview
+    state = _drill(services, ref, request)
+    if state is None:
+        return
+    if vs.mode == "speaking" and vs.listener.now >= vs.speaking_until:
+        vs.mode = "listening"
+    rate, samples = chunk
+    for heard in vs.listener.feed(rate, samples):
+        if heard.kind == "speech_start" and vs.mode == "speaking":
+            vs.barge_ins += 1
+            vs.interrupted = True
+            vs.mode = "listening"
+            vs.log.append("barge-in")
+            vs.post(audio=None)  # stops the playback
+        elif heard.kind == "caption":
+            vs.captions.append(heard.text)
+            vs.post(caption=heard.text)
+        elif heard.kind == "not_caught":
+            vs.post(caption="", audio=_say(services, vs, words.not_caught))
+        elif heard.kind in ("answer", "command") and state.status != "done":
+            vs.captions.append(heard.text)
+            vs.post(caption=heard.text)
+            _act(services, state, vs, heard)
+            vs.post(chat=_chat(state))
+    text = _new_interviewer_text(state, vs)
+    if text:
+        vs.post(audio=_say(services, vs, text), chat=_chat(state))
+
+
+def _work(services: Services, vs: VoiceSession) -> None:
+    """The session's worker: process queued chunks in order, for as long as the page lives."""
+    while True:
+        chunk, ref, request = vs.inbox.get()
+        try:
+            _process(services, vs, chunk, ref, request)
+        except Exception as e:  # the page must keep listening; the log keeps the cause
+            log.warning("voice chunk failed", exc_info=e)
+        finally:
+            vs.inbox.task_done()
+
+
 def on_chunk(
     services: Services,
     chunk: tuple[int, np.ndarray] | None,
@@ -117,43 +185,35 @@ def on_chunk(
 ) -> tuple[Any, Any, Any, Any, VoiceSession | None]:
     """One microphone chunk -> (chat, caption, state label, interviewer audio, session).
 
-    Outputs that did not change are `gr.skip()`, so the page is not redrawn twice a second.
+    The chunk is queued for the session's worker; the reply carries whatever the worker left
+    since the last chunk. Outputs that did not change are `gr.skip()`.
     """
     words = voice_phrases().interview
     if not enabled or chunk is None:
         return gr.skip(), gr.skip(), words.idle, gr.skip(), vs
     vs = vs or new_session(services)
-    state = _drill(services, ref, request)
-    if vs is None or state is None:
+    if vs is None or not ref:
         return gr.skip(), gr.skip(), words.idle, gr.skip(), vs
-    if vs.mode == "speaking" and time.time() >= vs.speaking_until:
-        vs.mode = "listening"
-    chat: Any = gr.skip()
-    caption: Any = gr.skip()
-    audio: Any = gr.skip()
-    rate, samples = chunk
-    for heard in vs.listener.feed(rate, samples):
-        if heard.kind == "speech_start" and vs.mode == "speaking":
-            vs.barge_ins += 1
-            vs.interrupted = True
-            vs.mode = "listening"
-            vs.log.append("barge-in")
-            audio = None  # stops the playback
-        elif heard.kind == "caption":
-            caption = heard.text
-        elif heard.kind == "not_caught":
-            caption = ""
-            audio = _say(services, vs, words.not_caught)
-        elif heard.kind in ("answer", "command") and state.status != "done":
-            caption = heard.text
-            _act(services, state, vs, heard)
-            chat = _chat(state)
-    text = _new_interviewer_text(state, vs)
-    if text:
-        audio = _say(services, vs, text)
-        chat = _chat(state)
+    if vs.worker is None:
+        vs.worker = threading.Thread(target=_work, args=(services, vs), daemon=True)
+        vs.worker.start()
+    vs.inbox.put((chunk, ref, _Who(user_of(request))))
+    out = vs.take()
     label = {"speaking": words.speaking, "listening": words.listening}.get(vs.mode, words.idle)
-    return chat, caption, label, audio, vs
+    return (
+        out.get("chat", gr.skip()),
+        out.get("caption", gr.skip()),
+        label,
+        out["audio"] if "audio" in out else gr.skip(),
+        vs,
+    )
+
+
+@dataclass
+class _Who:
+    """The user a queued chunk belongs to (the request object does not outlive the event)."""
+
+    username: str
 
 
 def mount_voice_interview(services: Services, chat: Any, ref: Any) -> dict[str, Any]:
