@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from agents.services import Services
 
 log = logging.getLogger(__name__)
-STREAM_EVERY_S = 0.5
+STREAM_EVERY_S = 1.0
 SPOKEN_KINDS = ("greeting", "question", "probe", "clarification", "notice")
 COMMANDS = {"repeat": "repeat", "skip": "skip", "end": "end"}
 
@@ -175,25 +175,37 @@ def _work(services: Services, vs: VoiceSession) -> None:
             vs.inbox.task_done()
 
 
+def session_for(services: Services, key: str) -> VoiceSession | None:
+    """The page's voice session, kept on the server by the page's session key (a gr.State
+    would be copied on every chunk, and a live thread and model cannot be)."""
+    sessions: dict[str, VoiceSession] = services.extras.setdefault("voice_sessions", {})  # type: ignore[assignment]
+    if key not in sessions:
+        vs = new_session(services)
+        if vs is None:
+            return None
+        sessions[key] = vs
+    return sessions[key]
+
+
 def on_chunk(
     services: Services,
     chunk: tuple[int, np.ndarray] | None,
-    vs: VoiceSession | None,
+    key: str,
     ref: dict[str, Any] | None,
     enabled: bool,
     request: Any = None,
-) -> tuple[Any, Any, Any, Any, VoiceSession | None]:
-    """One microphone chunk -> (chat, caption, state label, interviewer audio, session).
+) -> tuple[Any, Any, Any, Any]:
+    """One microphone chunk -> (chat, caption, state label, interviewer audio).
 
-    The chunk is queued for the session's worker; the reply carries whatever the worker left
+    The chunk is queued for the page's worker; the reply carries whatever the worker left
     since the last chunk. Outputs that did not change are `gr.skip()`.
     """
     words = voice_phrases().interview
-    if not enabled or chunk is None:
-        return gr.skip(), gr.skip(), words.idle, gr.skip(), vs
-    vs = vs or new_session(services)
-    if vs is None or not ref:
-        return gr.skip(), gr.skip(), words.idle, gr.skip(), vs
+    if not enabled or chunk is None or not ref:
+        return gr.skip(), gr.skip(), words.idle, gr.skip()
+    vs = session_for(services, key)
+    if vs is None:
+        return gr.skip(), gr.skip(), words.idle, gr.skip()
     if vs.worker is None:
         vs.worker = threading.Thread(target=_work, args=(services, vs), daemon=True)
         vs.worker.start()
@@ -205,7 +217,6 @@ def on_chunk(
         out.get("caption", gr.skip()),
         label,
         out["audio"] if "audio" in out else gr.skip(),
-        vs,
     )
 
 
@@ -219,7 +230,9 @@ class _Who:
 def mount_voice_interview(services: Services, chat: Any, ref: Any) -> dict[str, Any]:
     """Add the voice interview controls to the Drill tab and wire the microphone stream."""
     words = voice_phrases().interview
-    with gr.Accordion("Voice interview (hands-free)", open=False, elem_id="voice-interview"):
+    # Open: a microphone mounted inside a closed accordion streams 0.1 s chunks whatever
+    # stream_every says (Gradio 6.31), and under load most of them are lost.
+    with gr.Accordion("Voice interview (hands-free)", open=True, elem_id="voice-interview"):
         enabled = gr.Checkbox(
             label="Voice interview: speak your answers; the interviewer answers aloud",
             value=False,
@@ -237,21 +250,20 @@ def mount_voice_interview(services: Services, chat: Any, ref: Any) -> dict[str, 
         out = gr.Audio(
             label="Interviewer", autoplay=True, interactive=False, elem_id="voice-interview-out"
         )
-        session = gr.State(None)
 
     def _chunk(
         chunk: tuple[int, np.ndarray] | None,
-        vs: VoiceSession | None,
         drill_ref: dict[str, Any] | None,
         on: bool,
         request: gr.Request,
-    ) -> tuple[Any, Any, Any, Any, VoiceSession | None]:
-        return on_chunk(services, chunk, vs, drill_ref, on, request)
+    ) -> tuple[Any, Any, Any, Any]:
+        key = f"{user_of(request)}:{getattr(request, 'session_hash', '')}"
+        return on_chunk(services, chunk, key, drill_ref, on, request)
 
     mic.stream(
         _chunk,
-        [mic, session, ref, enabled],
-        [chat, caption, state_label, out, session],
+        [mic, ref, enabled],
+        [chat, caption, state_label, out],
         stream_every=STREAM_EVERY_S,
         time_limit=3600,
         show_progress="hidden",

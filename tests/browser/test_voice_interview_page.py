@@ -90,7 +90,6 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
     )
     page.locator("#start-drill").click()
     page.locator("#drill-chat .message").nth(1).wait_for()
-    page.locator("#voice-interview").get_by_text("Voice interview (hands-free)").first.click()
     page.locator("#voice-interview-on input").check()
     page.locator("#voice-mic button.record-button").click()
     _chat_has(page, "missing database index", timeout=150_000)  # answer 1, spoken
