@@ -43,6 +43,8 @@ def test_the_coach_says_where_the_time_went_in_plain_words() -> None:
     assert "no result" in coach_line(no_result)
     good = {"situation": 15.0, "task": 5.0, "action": 60.0, "result": 25.0, "learning": 10.0}
     assert "good balance" in coach_line(good)
+    only_result = {"situation": 0.0, "task": 0.0, "action": 0.0, "result": 3.0, "learning": 2.0}
+    assert "none of it on what you did" in coach_line(only_result)
     bar = timeline_bar(star)
     assert len(bar) == 40 and bar.startswith("S" * 19) and bar.count("A") == 8
     assert timeline_bar({}) == "·" * 40

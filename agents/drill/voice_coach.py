@@ -38,6 +38,7 @@ class CoachPhrases(_Strict):
 
     flip: Annotated[str, _Times]
     no_result: Annotated[str, _Times]
+    no_action: Annotated[str, _Times]
     short_result: Annotated[str, _Times]
     balanced: Annotated[str, _Times]
 
@@ -115,6 +116,8 @@ def coach_line(star: Mapping[str, float]) -> str:
         return words.flip.format(**values)
     if star.get("result", 0.0) <= 0.0:
         return words.no_result.format(**values)
+    if star.get("action", 0.0) <= 0.0:
+        return words.no_action.format(**values)
     if star.get("result", 0.0) < 0.1 * total:
         return words.short_result.format(**values)
     return words.balanced.format(**values)
