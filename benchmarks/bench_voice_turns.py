@@ -3,12 +3,12 @@
 24 synthetic spoken answers (8 scripted STAR(L) answers, Piper voice, each plain, with a 1-2 s
 thinking pause after the situation, and with a 2-3 s pause after the first action) stream through
 the real `Listener` (WebRTC VAD, Whisper tiny.en per segment, the grader's sentence roles) in
-1 s chunks, as the page streams them. Audio arrives in real time; compute is measured.
+0.5 s chunks, as the page streams them. Audio arrives in real time; compute is measured.
 
 - (a) decision -> first audible interviewer word: the drill's reply (grading, probe) + Piper
   synthesis of its first sentence + the silence before the first voiced sample.
 - (b) end of speech -> first audible word: the end-of-turn allowance (from how the answer
-  sounds), or the last segment's transcription if slower, rounded up to the next 1 s chunk,
+  sounds), or the last segment's transcription if slower, rounded up to the next 0.5 s chunk,
   plus (a).
 - (c) false end of turn: an end decided during a thinking pause (answers with pauses only).
 The trade-off curve re-decides the same recorded pauses under fixed silences and under the
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-CHUNK_S = 1.0  # the page streams 1 s chunks (agents.ui.voice_interview.STREAM_EVERY_S)
+CHUNK_S = 0.5  # the page streams 0.5 s chunks (agents.ui.voice_interview.STREAM_EVERY_S)
 SEGMENT_PAUSE_S = 0.3
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from agents.services import Services
 
 log = logging.getLogger(__name__)
-STREAM_EVERY_S = 1.0
+STREAM_EVERY_S = 0.5
 SPOKEN_KINDS = ("greeting", "question", "probe", "clarification", "notice")
 COMMANDS = {"repeat": "repeat", "skip": "skip", "end": "end"}
 
