@@ -92,6 +92,14 @@ class Settings(BaseSettings):
     voice_tts: Literal["auto", "piper", "espeak", "openai", "off"] = "auto"
     voice_max_seconds: float = Field(default=360.0, gt=0, le=3600)
     voice_threads: int = Field(default=0, ge=0)
+    # Hands-free voice interview: seconds of silence that end the candidate's turn. The base
+    # pause; a shorter one when the answer sounds finished (a result or lesson just ended, or
+    # "so, yeah"); longer ones mid-story and after "let me think"; then "I didn't catch that".
+    voice_end_pause_s: float = Field(default=1.5, ge=0.3, le=10)
+    voice_end_finished_s: float = Field(default=0.7, ge=0.2, le=10)
+    voice_end_mid_story_s: float = Field(default=3.3, ge=0.3, le=15)
+    voice_end_hesitation_s: float = Field(default=6.0, ge=0.5, le=30)
+    voice_no_speech_s: float = Field(default=12.0, ge=2, le=120)
     openai_stt_model: str = "whisper-1"
     openai_tts_model: str = "tts-1"
     openai_tts_voice: str = "alloy"

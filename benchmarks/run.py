@@ -45,6 +45,7 @@ EXPECTED: dict[str, str] = {
     "llm_overhead": "time to first token vs the raw server (#10)",
     "scale": "retrieval, cold start and concurrency growth (#10)",
     "voice": "offline speech to text and text to speech (#7)",
+    "voice_turns": "hands-free turn taking and STAR seconds (#19)",
     "load": "50 concurrent candidates, long profile (#9)",
     "sessions_db": "session store: SQLite vs PostgreSQL (#20)",
 }

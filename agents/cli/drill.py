@@ -29,6 +29,9 @@ def add_parser(sub: Any) -> None:
     drill.add_argument("--lp", action="append", help="target LP slug (repeatable)")
     drill.add_argument("--seed", type=int, default=None)
     drill.add_argument("--answers", help='scripted answers: JSONL lines {"text": ...}')
+    drill.add_argument(
+        "--audio-answers", metavar="DIR", help="spoken answers: one WAV per turn, in name order"
+    )
     drill.add_argument("--transcript", help="write the transcript as JSON here")
     drill.add_argument("--markdown", help="write the transcript and debrief as Markdown here")
     drill.add_argument("--pdf", help="write the shareable report (with charts) as a PDF here")
@@ -67,7 +70,10 @@ def cmd_drill(args: argparse.Namespace) -> int:
         _print_turn(turn.text, args, who=turn.role)
     if not args.quiet:
         print(f"\n(session {state.id}; type /skip, /repeat, /clarify, /pause or /end)", flush=True)
-    _converse(services.interviewer, state, args)
+    if args.audio_answers:
+        _converse_spoken(services, state, args)
+    else:
+        _converse(services.interviewer, state, args)
     _write_outputs(state, args)
     if args.pdf:
         from agents.cli.report_writer import write_report
@@ -118,6 +124,34 @@ def _converse(interviewer: Any, state: Any, args: argparse.Namespace) -> None:
         _stream_reply(interviewer, state, text, args)
 
 
+def _converse_spoken(services: Services, state: Any, args: argparse.Namespace) -> None:
+    """Answer turn by turn from recordings: each is transcribed, timed and sent as a reply."""
+    from agents.ui.voice import measure_spoken
+    from agents.voice import VoiceError
+
+    stt = services.speech_to_text()
+    if stt is None:
+        raise CLIError("speech to text is turned off (BARRAISER_VOICE_STT=off)")
+    folder = Path(args.audio_answers)
+    if not folder.is_dir():
+        raise CLIError(f"audio answers folder not found: {folder}")
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".wav")
+    if not files:
+        raise CLIError(f"no .wav files in {folder}")
+    for path in files:
+        if state.status == "done" or state.current is None:
+            break
+        try:
+            spoken = measure_spoken(stt, str(path))
+        except VoiceError as e:
+            raise CLIError(f"{path.name}: {e}") from e
+        _print_turn(spoken.transcript, args, who="candidate")
+        _stream_reply(services.interviewer, state, spoken.transcript, args, spoken.summary())
+    if state.status != "done":
+        for turn in services.interviewer.end(state, by_candidate=False):
+            _print_turn(turn.text, args)
+
+
 def _next_answer(answers: Iterator[str] | None) -> str | None:
     """The next scripted answer, else a line typed at the prompt; None when there is none."""
     if answers is not None:
@@ -128,10 +162,17 @@ def _next_answer(answers: Iterator[str] | None) -> str | None:
         return None
 
 
-def _stream_reply(interviewer: Any, state: Any, text: str, args: argparse.Namespace) -> None:
+def _stream_reply(
+    interviewer: Any,
+    state: Any,
+    text: str,
+    args: argparse.Namespace,
+    voice: dict[str, Any] | None = None,
+) -> None:
     """Print the interviewer's reply as it streams (a discarded stream is retried offline)."""
     streamed = False
-    for event in interviewer.respond_stream(state, text):
+    extra = {"voice": voice} if voice else None
+    for event in interviewer.respond_stream(state, text, extra):
         if args.quiet:
             continue
         if event.type == "delta":

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from agents.cli import db, drill, grade, report, resume, transcript, ui
+from agents.cli import db, drill, grade, report, resume, transcript, ui, voice
 from agents.cli.common import CLIError, settings_from_args
 from agents.config import load_settings
 
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_parser(sub)
     drill.add_parser(sub)
     report.add_parser(sub)
+    voice.add_parser(sub)
     _add_prompts_parser(sub)
     _add_stories_parser(sub)
     db.add_parser(sub)

@@ -31,6 +31,7 @@ from agents.drill.probes import ask_probe, deep_dive, template_probe
 from agents.drill.state import DrillState, QuestionRecord, StreamEvent, Turn, drill_rng
 from agents.drill.story_checks import check_story, stored_story_for, suggest_story
 from agents.drill.transcript import debrief_markdown
+from agents.drill.voice_coach import state_timeline
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
 from agents.grading.grader import Grader
 from agents.grading.learned import analyze
@@ -98,7 +99,8 @@ def finish(ctx: DrillContext, state: DrillState, reason: str) -> None:
     lookup = partial(stored_story_for, ctx.stories)
     state.debrief = build_debrief(state, ctx.principles, reason, lookup)
     meta = {"debrief": state.debrief.model_dump(mode="json")}
-    say(ctx, state, "debrief", debrief_markdown(state.debrief), meta=meta)
+    text = debrief_markdown(state.debrief) + state_timeline(state)
+    say(ctx, state, "debrief", text, meta=meta)
 
 
 def move_on(ctx: DrillContext, state: DrillState, q: QuestionRecord) -> None:

@@ -135,15 +135,19 @@ class Interviewer:
                 turns = event.turns
         return turns
 
-    def respond_stream(self, state: DrillState, text: str) -> Iterator[StreamEvent]:
-        """Like `respond`, but yields text deltas while the LLM phrases a turn, then the turns."""
+    def respond_stream(
+        self, state: DrillState, text: str, extra: dict[str, Any] | None = None
+    ) -> Iterator[StreamEvent]:
+        """Like `respond`, but yields text deltas while the LLM phrases a turn, then the turns.
+
+        `extra` is stored on the candidate's turn meta (e.g. a spoken answer's timings)."""
         before = len(state.turns)
         if state.status == "done" or state.current is None:
             say(self, state, "notice", interviewer_phrases().notices.finished)
             self._commit(state, before)
             yield from self._emit(state, before)
             return
-        self.receive(state, text)
+        self.receive(state, text, extra=extra)
         yield from self._reply_events(state, before)
 
     def _emit(self, state: DrillState, before: int) -> Iterator[StreamEvent]:
@@ -152,7 +156,13 @@ class Interviewer:
             yield StreamEvent(type="turn", turn=turn)
         yield StreamEvent(type="done", turns=new)
 
-    def receive(self, state: DrillState, text: str, intake: Intake | None = None) -> Turn:
+    def receive(
+        self,
+        state: DrillState,
+        text: str,
+        intake: Intake | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Turn:
         """Record the candidate's reply and commit it before any work is done on it.
 
         Public so a test can stop a drill here, as a process killed mid-reply would.
@@ -177,6 +187,7 @@ class Interviewer:
             meta["story"] = intake.story
         if cut_from is not None:
             meta["truncated_from"] = cut_from
+        meta.update(extra or {})
         kind = "control" if intake.kind == "control" else "answer"
         turn = Turn(
             role="candidate", kind=kind, text=text, lp=current.lp, at=self.clock(), meta=meta

@@ -11,6 +11,7 @@ from typing import Any
 from agents.drill.debrief import build_debrief
 from agents.drill.phrases import debrief_phrases, transcript_phrases
 from agents.drill.state import Debrief, DrillState, Trends, Turn
+from agents.drill.voice_coach import state_timeline
 from agents.drill.wording import (
     direction_name,
     lp_name,
@@ -53,6 +54,7 @@ def transcript_json(state: DrillState) -> dict[str, Any]:
                 "text": t.text,
                 "lp": t.lp,
                 "grade": t.grade,
+                **({"voice": t.meta["voice"]} if "voice" in t.meta else {}),
             }
             for t in state.turns
         ],
@@ -87,7 +89,8 @@ def transcript_markdown(state: DrillState) -> str:
         kind = f"{t.kind.replace('_', ' ')}{', ' + lp_name(t.lp) if t.lp else ''}"
         lines += [words.turn.format(who=who, kind=kind, text=t.text), ""]
     if state.debrief is not None:
-        lines += [words.debrief_heading, "", debrief_markdown(state.debrief)]
+        debrief = debrief_markdown(state.debrief) + state_timeline(state)
+        lines += [words.debrief_heading, "", debrief]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -213,4 +216,4 @@ def debrief_markdown(debrief: Debrief) -> str:
 def debrief_text(state: DrillState) -> str:
     """The end-of-drill summary as Markdown (computed now if the drill has not finished)."""
     debrief = state.debrief or build_debrief(state, load_principles())
-    return debrief_markdown(debrief)
+    return debrief_markdown(debrief) + state_timeline(state)

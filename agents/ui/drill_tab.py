@@ -221,6 +221,9 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
         )
     chat.change(None, None, None, js=FOLLOW_CHAT_JS, show_progress="hidden")
     c["tick"].tick(timer_text, [ref], [c["timer"]], show_progress="hidden")
+    from agents.ui.voice_interview import mount_voice_interview  # hands-free mode (issue 19)
+
+    mount_voice_interview(services, chat, ref)
     return {
         "chat": chat,
         "ref": ref,

@@ -10,6 +10,7 @@ import gradio as gr
 
 from agents.drill.report import build_report
 from agents.drill.transcript import debrief_markdown
+from agents.drill.voice_coach import state_timeline
 from agents.drill.wording import mode_name, round_name, signal_name
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
@@ -57,7 +58,7 @@ def feedback_view(
     elif state.debrief is None:
         text = "_This drill is still open: end it in the Drill tab to get its debrief._"
     else:
-        text = debrief_markdown(state.debrief)
+        text = debrief_markdown(state.debrief) + state_timeline(state)
     return text, charts.lp_radar(state.debrief), charts.star_completeness(state.debrief), trend
 
 

@@ -40,9 +40,12 @@ class PiperTTS:
 
     name = "piper en_US-joe-medium"
 
-    def __init__(self) -> None:
+    def __init__(self, *, varied: bool = True) -> None:
+        """`varied=False` turns Piper's sampling noise off: the same text, the same samples
+        (tests and benchmarks need speech whose timings repeat)."""
         self._voice: Any = None
         self._lock = threading.Lock()
+        self._varied = varied
 
     def _load(self) -> Any:
         with self._lock:
@@ -61,7 +64,12 @@ class PiperTTS:
             raise VoiceError("There is nothing to say.")
         voice = self._load()
         try:
-            chunks = [c.audio_int16_array for c in voice.synthesize(text)]
+            config = None
+            if not self._varied:
+                from piper.config import SynthesisConfig
+
+                config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+            chunks = [c.audio_int16_array for c in voice.synthesize(text, syn_config=config)]
         except Exception as e:
             raise VoiceError(f"Speech synthesis failed: {e}") from e
         audio = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
