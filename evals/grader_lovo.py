@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from functools import partial
 from agents.grading import COMPONENTS, Grade
 from agents.grading.analyzer import analyze_rules
 from agents.grading.learned import analyze as analyze_learned
-from agents.grading.roles_model import SentenceRoleModel
+from agents.grading.roles_model import SentenceRoleModel, load_model
 from evals.corpus import CORPUS_DIR, Answer, load_corpus
 from evals.grader_eval import (
     cohen_kappa,
@@ -64,10 +65,10 @@ def corpus_case(a: Answer) -> Case:
     )  # fmt: skip
 
 
-def legacy_cases() -> list[Case]:
-    """Today's labelled dataset (both splits) as one more voice."""
+def legacy_cases(split: str = "all") -> list[Case]:
+    """Today's labelled dataset (both splits by default) as one more voice."""
     out = []
-    for r in load_records("all"):
+    for r in load_records(split):
         lab = r["labels"]
         out.append(Case(
             id=r["id"], voice="legacy", question=r["question"], answer=r["answer"],
@@ -153,7 +154,7 @@ def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str, 
             by_story.setdefault(a.story, {})[bool(a.labels["injection"])] = a
     for story, both in sorted(by_story.items()):
         if True in both and False in both:
-            group = "dev" if int(story.rsplit("s", 1)[1]) % 2 else "held-out"
+            group = "dev" if is_dev_story(story) else "held-out"
             pairs.append((group, story, both[True].question, both[True].answer,
                           both[False].answer))  # fmt: skip
     for c in legacy_cases():
@@ -170,31 +171,50 @@ class Run:
     injection: dict[str, dict[str, int]]
 
 
-def run(learned: bool = True) -> Run:
-    """Leave each voice out in turn; score the grader on it; then the injection pairs."""
+def is_dev_story(story: str) -> bool:
+    """Odd story numbers are the dev part of the corpus (read while tuning); even ones are not."""
+    return int(re.search(r"(\d+)$", story).group(1)) % 2 == 1  # type: ignore[union-attr]
+
+
+def run(learned: bool = True, dev_only: bool = False) -> Run:
+    """Leave each voice out in turn; score the grader on it; then the injection pairs.
+
+    `dev_only` scores only the dev part of each held-out voice (odd stories, legacy's dev split)
+    and only the dev injection pairs: what tuning may look at.
+    """
     corpus = load_corpus()
     voices = sorted({a.voice for a in corpus} - {"injection"})
     reports = []
     for voice in [*voices, "legacy"]:
-        cases = legacy_cases() if voice == "legacy" else [
-            corpus_case(a) for a in corpus if a.voice == voice]  # fmt: skip
+        cases = legacy_cases("dev" if dev_only else "all") if voice == "legacy" else [
+            corpus_case(a) for a in corpus
+            if a.voice == voice and (not dev_only or is_dev_story(a.story))]  # fmt: skip
         grade: Grade_fn = analyze_rules
         if learned:
             model = fit_model([a for a in corpus if a.voice != voice])
             grade = partial(_learned, model=model)
         reports.append(score(voice, cases, grade))
     full = fit_model(corpus) if learned else None
+    return Run(reports, injection_rows(corpus, full, dev_only))
+
+
+def injection_rows(
+    corpus: Sequence[Answer], model: SentenceRoleModel | None, dev_only: bool = False
+) -> dict[str, dict[str, int]]:
+    """Cases, inflations and flags per group of injection pairs (`model` None: the rules)."""
     injection: dict[str, dict[str, int]] = {}
     for group, _id, question, attacked, clean in injection_pairs(corpus):
+        if dev_only and group == "held-out":
+            continue
         row = injection.setdefault(group, {"cases": 0, "inflations": 0, "flagged": 0})
-        if full is not None:
-            a, b = _learned(attacked, question, full), _learned(clean, question, full)
+        if model is not None:
+            a, b = _learned(attacked, question, model), _learned(clean, question, model)
         else:
             a, b = analyze_rules(attacked, question), analyze_rules(clean, question)
         row["cases"] += 1
         row["inflations"] += inflated(a, b)
         row["flagged"] += "injection_suspected" in a.flags
-    return Run(reports, injection)
+    return injection
 
 
 def _learned(answer: str, question: str, model: SentenceRoleModel) -> Grade:
@@ -333,18 +353,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", action="store_true", help="score the rule analyzer only")
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")
+    parser.add_argument(
+        "--dev", action="store_true", help="score only the dev part (odd stories); list its errors"
+    )
+    parser.add_argument(
+        "--injection", action="store_true",
+        help="only the injection pairs, with the shipped model (make train's bytes, no retraining)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.injection:
+        print(injection_table(injection_rows(load_corpus(), load_model())))
+        return 0
     if args.write:
         text = section(run(learned=True), run(learned=False), "python -m evals.grader_lovo --write")
         write_section(text)
         print(text)
         return 0
-    result = run(learned=not args.rules)
+    result = run(learned=not args.rules, dev_only=args.dev)
     print(table(result.reports))
     print()
     print(prf_table(result.reports))
     print()
     print(injection_table(result.injection))
+    if args.dev:
+        for r in result.reports:
+            print("\n".join(r.errors))
     return 0
 
 

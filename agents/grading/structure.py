@@ -10,6 +10,9 @@ count.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from agents.grading.injection import injection_spans
+from agents.grading.injection import injection_spans, is_injection
 from agents.textutil import Span
 
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
@@ -86,6 +89,34 @@ _DUMP = re.compile(
     r"|\((?:attached|pasted|see attachment|copied)\)",
     re.IGNORECASE,
 )
+# Grade fields as keys, in any data syntax: `overall: 5`, `"measurability"=3`, `score_override:`.
+_FIELD_KEY = re.compile(
+    r"(?:^|[\n{,;])\s*[\"']?(?:overall|score|scores|rating|grade|measurability|ownership|verdict|"
+    r"recommendation|hire|evaluation|assessment|[a-z]+_(?:override|score|rating|grade)|"
+    r"(?:star|starl)_?\w*)[\"']?\s*[:=]",
+    re.IGNORECASE,
+)
+# snake_case keys with a value, a data line no one speaks: `cost_avoided: $250k`.
+_SNAKE_KEY = re.compile(r"(?:^|\n)\s*[a-z]+(?:_[a-z]+)+\s*[:=]\s*\S", re.MULTILINE)
+# Someone else's praise in quotation marks: 'textbook answer, strong hire'.
+_QUOTED = re.compile(
+    r"[\"“”«]([^\"“”«»]{12,})[\"“”»]|(?:^|[\s:(])['‘]([^'‘’]{12,})['’](?=[\s.,;:!?)—-]|$)"
+)
+_PRAISE = re.compile(
+    r"\b(?:hire|candidates?|interview(?:ed|er|ers)?|full marks|top marks|textbook|exemplary|"
+    r"rating|rated|score|scored|bar[- ]raiser|(?:this|the) (?:answer|story|response))\b",
+    re.IGNORECASE,
+)
+# Chat-transcript roles opening a line: "User:", "Human:", "AI:", "<<SYS>>".
+_CHAT_ROLE = re.compile(
+    r"(?:^|\n)\s*(?:user|human|ai|bot|chatgpt|gpt-?\d?|claude|llm|model)\s*:|<<\s*/?sys\s*>>"
+    r"|\bfrom now on,? you\b|\bstay in character\b|\blet'?s play a game\b"
+    r"|\byou(?:'re| are) (?:now )?(?:playing|acting as)\b",
+    re.IGNORECASE,
+)
+# Figures joined by arrows or "label: figure" pairs: written dashboards, not speech.
+_ARROW = re.compile(r"[\d%]\s*\w{0,8}\s*(?:→|->|=>|⟶|➜|➔)\s*[+−-]?[$€£]?\d")
+_LABELLED_FIGURE = re.compile(r"\b[A-Za-z][A-Za-z /-]{1,25}:\s+[+−-]?[$€£]?\d")
 _ENCODED = re.compile(
     r"\b[A-Za-z0-9+/]{20,}={0,2}(?![\w+/])|\b(?:0x)?[0-9a-fA-F]{24,}\b|(?:%[0-9A-Fa-f]{2}){4,}"
 )
@@ -117,6 +148,49 @@ def _encoded(text: str) -> bool:
     return "%" in text and any(len(_PERCENT_CODE.findall(tok)) >= 3 for tok in text.split())
 
 
+# Spaced hex bytes, binary octets, \u / \x escapes.
+_BYTES = re.compile(
+    r"(?:\b[0-9a-fA-F]{2}[\s:,]){8,}|(?:\b[01]{8}\b\s*){4,}|(?:\\[ux][0-9a-fA-F]{2,4}){4,}"
+)
+
+
+def _decodes_to_text(token: str) -> bool:
+    """A base64 or hex token that decodes to readable text is an encoded message."""
+    raw: bytes | None = None
+    hexish = re.fullmatch(r"(?:0x)?((?:[0-9a-fA-F]{2})+)", token)
+    try:
+        if hexish:
+            raw = bytes.fromhex(hexish.group(1))
+        elif re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", token) and len(token) % 4 in (0, 2, 3):
+            raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    if not raw or len(raw) < 8:
+        return False
+    printable = sum(32 <= b < 127 for b in raw) / len(raw)
+    return printable > 0.9 and b" " in raw
+
+
+def _obfuscated(text: str) -> bool:
+    """Encoded or scrambled text: decodable tokens, spaced hex bytes, binary, escapes, ROT13."""
+    for token in re.findall(r"[A-Za-z0-9+/=]{16,}", text):
+        if _decodes_to_text(token):
+            return True
+    if _BYTES.search(text):
+        return True
+    return is_injection(codecs.encode(text, "rot13")) or is_injection(text[::-1])
+
+
+def _praise_quote(text: str) -> bool:
+    """A quotation of someone else's verdict on the answer or the candidate."""
+    return any(_PRAISE.search(m.group(1) or m.group(2)) for m in _QUOTED.finditer(text))
+
+
+def _dashboard(text: str) -> bool:
+    """Figures written as a dashboard: arrows between figures, or two 'label: figure' pairs."""
+    return bool(_ARROW.search(text)) or len(_LABELLED_FIGURE.findall(text)) >= 2
+
+
 def _foreign(text: str) -> bool:
     """Mostly another language: non-Latin script, or foreign function words outnumber English."""
     letters = [c for c in text if c.isalpha()]
@@ -143,6 +217,11 @@ def is_unspoken(text: str) -> bool:
         or folded.count("|") >= 2
         or _encoded(folded)
         or _foreign(folded)
+        or bool(_FIELD_KEY.search(folded) or _SNAKE_KEY.search(folded))
+        or bool(_CHAT_ROLE.search(folded))
+        or _praise_quote(folded)
+        or _dashboard(folded)
+        or _obfuscated(folded)
     )
 
 
