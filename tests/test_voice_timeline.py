@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from agents.cli.main import main
 from agents.config import Settings
@@ -126,9 +127,10 @@ def test_a_whole_drill_from_audio_files(tmp_path: Path) -> None:
     for n, index in enumerate((0, 2)):
         write_wav(folder / f"{n:02d}.wav", 16000, to_int16(spoken(index).audio))
     (folder / "notes.txt").write_text("not audio")  # ignored: only .wav files, in name order
-    out, md = tmp_path / "t.json", tmp_path / "t.md"
+    out, md, pdf = tmp_path / "t.json", tmp_path / "t.md", tmp_path / "t.pdf"
     args = ["drill", "--audio-answers", str(folder), "--seed", "3", "--minutes", "10"]
-    assert main([*args, "--transcript", str(out), "--markdown", str(md), "--quiet"]) == 0
+    extra = ["--transcript", str(out), "--markdown", str(md), "--pdf", str(pdf), "--quiet"]
+    assert main([*args, *extra]) == 0
     turns = json.loads(out.read_text())["turns"]
     said = [t for t in turns if t["role"] == "candidate"]
     assert len(said) == 2 and "checkout" in said[0]["text"].lower()
@@ -136,6 +138,9 @@ def test_a_whole_drill_from_audio_files(tmp_path: Path) -> None:
     assert turns[-1]["kind"] == "debrief"
     text = md.read_text()
     assert "Where the seconds went" in text and text.count("wpm") == 2
+    # The shareable report carries the timeline too.
+    report = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Where the seconds went" in " ".join(report.split())
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["drill", "--audio-answers", str(empty), "--quiet"]) == 2

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from agents.drill.phrases import Text, debrief_phrases, fills
 from agents.drill.state import Debrief, DrillState, Mode, Role, RoundType, TurnKind
 from agents.drill.transcript import debrief_markdown
+from agents.drill.voice_coach import state_timeline
 from agents.lp.principles import load_principles
 from agents.prompts import load_phrases
 
@@ -186,6 +187,8 @@ def build_report(state: DrillState) -> Report:
         ),
         "",
         *_debrief_lines(state.debrief),
+        *state_timeline(state).strip().splitlines(),  # spoken answers: where the seconds went
+        "",
         *_transcript_lines(state),
     ]
     markdown = plain_text(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n")
