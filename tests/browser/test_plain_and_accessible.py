@@ -116,7 +116,7 @@ def drilled(browser: Any, app_url: str, tmp_path_factory: pytest.TempPathFactory
     page.wait_for_function(
         "() => document.querySelector('#drill-timer').innerText.includes('finished')"
     )
-    page.locator("#drill-chat table").first.wait_for()
+    page.locator("#drill-summary table").first.wait_for()  # the debrief has its own panel
 
     stories = tmp_path_factory.mktemp("stories") / "stories.md"
     stories.write_text(STORIES_MD, "utf-8")
@@ -210,13 +210,14 @@ def test_debrief_tables_never_break_a_word(drilled: Any) -> None:
       return out;
     }"""
     open_tab(page, "Drill")
-    page.locator("#drill-chat table").first.scroll_into_view_if_needed()
-    in_chat = page.evaluate(broken_js, "#drill-chat th, #drill-chat td")
-    screenshot(page, "debrief-table-in-chat")
+    page.locator("#drill-summary table").first.scroll_into_view_if_needed()
+    in_chat = page.evaluate(broken_js, "#drill-summary th, #drill-summary td")
+    screenshot(page, "debrief-table-in-panel")
     open_tab(page, "Feedback")
     page.locator("#feedback-debrief table").first.wait_for()
     in_feedback = page.evaluate(broken_js, "#feedback-debrief th, #feedback-debrief td")
-    assert page.locator("#drill-chat th").count() or page.locator("#feedback-debrief th").count()
+    assert page.locator("#drill-summary th").count()
+    assert page.locator("#feedback-debrief th").count()
     assert not in_chat and not in_feedback, (in_chat, in_feedback)
     text = page.locator("#feedback-debrief").inner_text()
     assert "at least 4.0" in text, text
