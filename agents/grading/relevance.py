@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from agents.grading.artefact import read_verified, write_digest
 from agents.grading.demand_text import DemandTextModel, demand_text_features, stem
 from agents.grading.grade import Grade
 from agents.lp.demands import (
@@ -214,9 +215,7 @@ class RelevanceModel:
             arrays["text_intercept"] = self.text.intercept
         with path.open("wb") as f:
             np.savez_compressed(f, **arrays)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        path.with_suffix(".sha256").write_text(digest + "\n", "utf-8")
-        return digest
+        return write_digest(path)
 
 
 class RelevanceModelError(RuntimeError):
@@ -226,15 +225,7 @@ class RelevanceModelError(RuntimeError):
 @lru_cache(maxsize=2)
 def load_relevance_model(path: Path = MODEL_FILE) -> RelevanceModel:
     """Load the shipped artefact after checking its SHA-256 (no network, no scikit-learn)."""
-    sha_file = path.with_suffix(".sha256")
-    try:
-        data = path.read_bytes()
-        want = sha_file.read_text("utf-8").strip()
-    except OSError as e:
-        raise RelevanceModelError(f"relevance model missing at {path} ({e})") from e
-    got = hashlib.sha256(data).hexdigest()
-    if got != want:
-        raise RelevanceModelError(f"{path}: sha256 {got} does not match {sha_file} ({want})")
+    read_verified(path, "relevance model", RelevanceModelError)
     with np.load(path) as npz:
         if tuple(str(f) for f in npz["features"]) != FEATURES:
             raise RelevanceModelError(f"{path}: trained on other features; run `make train`")

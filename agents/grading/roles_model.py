@@ -11,7 +11,6 @@ whose SHA-256 is checked at load.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 import zlib
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from agents.grading.analyzer import classify_sentence
+from agents.grading.artefact import read_verified, write_digest
 from agents.grading.grade import COMPONENTS
 from agents.textutil import find_metrics
 
@@ -265,9 +265,7 @@ class SentenceRoleModel:
                 intercept2=self.intercept2,
                 thresholds=np.asarray(self.thresholds, dtype=np.float32),
             )
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        path.with_suffix(".sha256").write_text(digest + "\n", "utf-8")
-        return digest
+        return write_digest(path)
 
 
 class ModelIntegrityError(RuntimeError):
@@ -277,15 +275,7 @@ class ModelIntegrityError(RuntimeError):
 @lru_cache(maxsize=2)
 def load_model(path: Path = MODEL_FILE) -> SentenceRoleModel:
     """Load the shipped artefact after checking its SHA-256 (no network, no scikit-learn)."""
-    sha_file = path.with_suffix(".sha256")
-    try:
-        data = path.read_bytes()
-        want = sha_file.read_text("utf-8").strip()
-    except OSError as e:
-        raise ModelIntegrityError(f"sentence-role model missing at {path} ({e})") from e
-    got = hashlib.sha256(data).hexdigest()
-    if got != want:
-        raise ModelIntegrityError(f"{path}: sha256 {got} does not match {sha_file} ({want})")
+    read_verified(path, "sentence-role model", ModelIntegrityError)
     with np.load(path) as npz:
         return SentenceRoleModel(
             coef=npz["coef"].astype(np.float32),
