@@ -141,9 +141,16 @@ def drilled(browser: Any, app_url: str, tmp_path_factory: pytest.TempPathFactory
 
 
 def _settled(page: Any) -> None:
-    """Wait until no component shows Gradio's loading state (it dims the content)."""
+    """Wait until no component shows Gradio's loading state and its fade back has ended.
+
+    Gradio dims a refreshing component and fades it back in with a CSS transition; an audit
+    taken mid-fade measures a half-transparent grey, which is not what a reader sees.
+    """
     page.wait_for_timeout(200)
     page.wait_for_function("() => !document.querySelector('.pending, .generating, .eta-bar')")
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')"
+    )
 
 
 def _tab_text(page: Any, tab: str) -> str:
