@@ -49,10 +49,15 @@ llama-server: install build-deps
 run: install
 	$(BIN)/python app.py
 
+# The browser suite runs apart, on two workers, one test module per worker at a time: its tests
+# wait on pages and on real-time microphone audio far more than they compute.
+BROWSER_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
+
 test: install system-deps llama-server
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q --durations=25
+	$(BIN)/python -m pytest -q -m "not browser" --durations=25
+	$(BIN)/python -m pytest -q -m browser $(BROWSER_WORKERS) --durations=10
 
 lint: install
 	$(BIN)/ruff check .

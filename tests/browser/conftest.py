@@ -11,6 +11,28 @@ import pytest
 
 from .browser_support import BROWSER_ARGS, CHROMIUM, MIC_ARGS, VOICE_WAV, app_server
 
+# The modules that run longest (real-time microphone audio) go first, so that with two workers
+# (`make test` runs `-n 2 --dist loadfile --no-loadscope-reorder`) the short ones fill in
+# beside them.
+LONGEST_FIRST = (
+    "test_voice_interview_page.py",
+    "test_stories_and_users.py",
+    "test_plain_and_accessible.py",
+    "test_drill_ux.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Order browser modules longest first (a stable sort keeps each module's own order)."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    slots = [i for i, item in enumerate(items) if item.path.parent.name == "browser"]
+    for i, item in zip(slots, sorted((items[i] for i in slots), key=rank), strict=True):
+        items[i] = item
+
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

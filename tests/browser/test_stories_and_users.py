@@ -4,12 +4,13 @@ each other's data."""
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .browser_support import app_server, chat_texts, login, open_tab, screenshot
+from .browser_support import VOICE_WAV, app_server, chat_texts, login, open_tab, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -134,7 +135,8 @@ def test_a_spoken_answer_is_transcribed_and_graded(two_user_app: str, mic_page: 
     page.locator("#drill-chat .message").nth(1).wait_for()
     audio = page.locator("#answer-audio")
     audio.locator("button.record-button").click()
-    page.wait_for_timeout(24_000)  # the fixture answer is 22 s long
+    with wave.open(str(VOICE_WAV)) as w:  # the microphone plays the whole fixture answer once
+        page.wait_for_timeout(1000 * w.getnframes() / w.getframerate() + 1500)
     audio.locator("button.stop-button").first.click()
     page.locator("#delivery").get_by_text("Delivery").wait_for(timeout=90_000)
     page.wait_for_function(
