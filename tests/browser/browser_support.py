@@ -86,6 +86,36 @@ def open_tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
+# Two answers to an opening question about a reliability problem: one in the group voice with no
+# result, one that owns the action and measures the result.
+WE_ANSWER = (
+    "Last year our checkout service kept timing out during big sales. We looked into it "
+    "together and we changed a few things, and it went fine in the end."
+)
+STRONG = (
+    "I was responsible for checkout reliability. I profiled the service myself, I found an N+1 "
+    "query and I rewrote it as one batched query. Checkout latency went from 2.1 seconds to 400 "
+    "milliseconds and cart abandonment fell 12 percent in the next sale. I learned to load test "
+    "before every peak."
+)
+N_MESSAGES = "n => document.querySelectorAll('#drill-chat .message').length >= n"
+
+
+def start_drill(page: Any) -> str:
+    """Press Start (nothing unfinished) and return the first question once it shows."""
+    page.locator("#start-drill").click()
+    page.locator("#drill-chat .message").nth(1).wait_for()
+    return chat_texts(page)[-1]
+
+
+def send_answer(page: Any, text: str) -> None:
+    """Type and send an answer; return once it and at least one interviewer turn show."""
+    before = len(chat_texts(page))
+    page.locator("#answer-box textarea").fill(text)
+    page.locator("#send-answer").click()
+    page.wait_for_function(N_MESSAGES, arg=before + 2)
+
+
 def chat_texts(page: Any) -> list[str]:
     """The visible chat messages, in order."""
     return page.locator("#drill-chat .message").all_inner_texts()

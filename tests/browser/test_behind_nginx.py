@@ -9,7 +9,7 @@ import pytest
 
 from agents.drill.sessions import SessionStore
 
-from .browser_support import chat_texts
+from .browser_support import chat_texts, send_answer, start_drill
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,14 +21,8 @@ ANSWER = (
 
 def test_a_drill_in_the_browser_through_nginx(nginx_stack: Any, page: Any) -> None:
     page.goto(nginx_stack.nginx.url)
-    page.locator("#start-drill").click()
-    page.locator("#drill-chat .message").nth(1).wait_for()
-    before = len(chat_texts(page))
-    page.locator("#answer-box textarea").fill(ANSWER)
-    page.locator("#send-answer").click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('#drill-chat .message').length >= n", arg=before + 2
-    )
+    start_drill(page)
+    send_answer(page, ANSWER)
     assert any(ANSWER[:50] in t for t in chat_texts(page))
     # The page's queue requests went through nginx to one app process, which committed the turn
     # to PostgreSQL.

@@ -8,30 +8,9 @@ from typing import Any
 
 import pytest
 
-from .browser_support import chat_texts, open_tab, screenshot
+from .browser_support import STRONG, WE_ANSWER, chat_texts, open_tab, screenshot, send_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-WE_ANSWER = (
-    "Last year our checkout service kept timing out during big sales. We looked into it "
-    "together and we changed a few things, and it went fine in the end."
-)
-STRONG = (
-    "I was responsible for checkout reliability. I profiled the service myself, I found an N+1 "
-    "query and I rewrote it as one batched query. Checkout latency went from 2.1 seconds to 400 "
-    "milliseconds and cart abandonment fell 12 percent in the next sale. I learned to load test "
-    "before every peak."
-)
-
-
-def _send(page: Any, text: str) -> None:
-    before = len(chat_texts(page))
-    page.locator("#answer-box textarea").fill(text)
-    page.locator("#send-answer").click()
-    # Our answer plus at least one interviewer turn.
-    page.wait_for_function(
-        "n => document.querySelectorAll('#drill-chat .message').length >= n", arg=before + 2
-    )
 
 
 def test_a_typed_drill_from_question_to_debrief(app_url: str, page: Any) -> None:
@@ -47,7 +26,7 @@ def test_a_typed_drill_from_question_to_debrief(app_url: str, page: Any) -> None
         "() => document.querySelector('#drill-timer').innerText.includes(' of 30:00')"
     )
 
-    _send(page, WE_ANSWER)
+    send_answer(page, WE_ANSWER)
     texts = chat_texts(page)
     assert any(WE_ANSWER[:40] in t for t in texts[-4:])
     # The probe goes after what the answer lacks: the candidate's own actions.
@@ -58,7 +37,7 @@ def test_a_typed_drill_from_question_to_debrief(app_url: str, page: Any) -> None
     # Evidence is highlighted inside the candidate's own words.
     assert page.locator("#grade-card mark").count() >= 1
 
-    _send(page, STRONG)
+    send_answer(page, STRONG)
     # The card is re-graded over the whole exchange: the result now shows, marked in the answer.
     page.wait_for_function(
         "() => [...document.querySelectorAll('#grade-card mark.ev-result')]"
@@ -103,7 +82,7 @@ def test_a_reload_resumes_the_unfinished_drill(app_url: str, page: Any) -> None:
     page.goto(app_url)
     page.locator("#start-drill").click()
     page.locator("#drill-chat .message").nth(1).wait_for()
-    _send(page, WE_ANSWER)
+    send_answer(page, WE_ANSWER)
     page.reload()
     page.wait_for_function(
         "() => [...document.querySelectorAll('#drill-chat .message')]"

@@ -15,23 +15,23 @@ import pytest
 
 from agents.ui.page_phrases import page_phrases
 
-from .browser_support import app_server, chat_texts, login, open_tab, screenshot
+from .browser_support import (
+    N_MESSAGES,
+    STRONG,
+    WE_ANSWER,
+    app_server,
+    chat_texts,
+    login,
+    open_tab,
+    screenshot,
+    send_answer,
+    start_drill,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 USERS = ("skipper", "carder", "starter", "reader", "longer", "keys")
-WE_ANSWER = (
-    "Last year our checkout service kept timing out during big sales. We looked into it "
-    "together and we changed a few things, and it went fine in the end."
-)
-STRONG = (
-    "I was responsible for checkout reliability. I profiled the service myself, I found an N+1 "
-    "query and I rewrote it as one batched query. Checkout latency went from 2.1 seconds to 400 "
-    "milliseconds and cart abandonment fell 12 percent in the next sale. I learned to load test "
-    "before every peak."
-)
 PHRASES = page_phrases()
-N_MESSAGES = "n => document.querySelectorAll('#drill-chat .message').length >= n"
 AT_BOTTOM = (
     "() => { const el = document.querySelector('#drill-chat .bubble-wrap');"
     " return el.scrollTop + el.clientHeight >= el.scrollHeight - 4; }"
@@ -50,28 +50,14 @@ def _sign_in(page: Any, url: str, user: str) -> None:
     login(page, url, user, f"{user}-pw")
 
 
-def _start(page: Any) -> str:
-    """Start a drill (nothing unfinished) and return the first question."""
-    page.locator("#start-drill").click()
-    page.locator("#drill-chat .message").nth(1).wait_for()
-    return chat_texts(page)[-1]
-
-
-def _send(page: Any, text: str) -> None:
-    before = len(chat_texts(page))
-    page.locator("#answer-box textarea").fill(text)
-    page.locator("#send-answer").click()
-    page.wait_for_function(N_MESSAGES, arg=before + 2)
-
-
 def _wait_text(page: Any, selector: str, text: str) -> None:
     page.locator(selector).get_by_text(text, exact=False).first.wait_for()
 
 
 def test_an_answered_question_then_skipped_is_scored_on_its_answer(ux_app: str, page: Any) -> None:
     _sign_in(page, ux_app, "skipper")
-    question = _start(page)
-    _send(page, WE_ANSWER)  # answered; the interviewer probes
+    question = start_drill(page)
+    send_answer(page, WE_ANSWER)  # answered; the interviewer probes
     assert chat_texts(page)[-1].strip().endswith("?")
     before = len(chat_texts(page))
     page.locator("#skip-question").click()  # skip the follow-up, not the question
@@ -87,15 +73,15 @@ def test_an_answered_question_then_skipped_is_scored_on_its_answer(ux_app: str, 
 
 def test_the_grade_card_follows_the_chat_and_survives_a_reload(ux_app: str, page: Any) -> None:
     _sign_in(page, ux_app, "carder")
-    _start(page)
-    _send(page, WE_ANSWER)
+    start_drill(page)
+    send_answer(page, WE_ANSWER)
     probe_line = page.locator("#grade-card p", has_text="Next probe").inner_text()
     probe = probe_line.split(":", 1)[1].strip()
     assert probe and probe in chat_texts(page)[-1]
     page.locator("#skip-question").click()  # the next question starts: the card starts afresh
     _wait_text(page, "#grade-card-box", PHRASES.card_new_question)
     assert "Grade card" not in page.locator("#grade-card-box").inner_text()
-    _send(page, STRONG)
+    send_answer(page, STRONG)
     page.locator("#grade-card").wait_for()
     for _ in range(2):
         page.reload()
@@ -117,8 +103,8 @@ def test_send_before_start_and_replacing_an_unfinished_drill_ask_first(
     assert "not started" in page.locator("#drill-timer").inner_text()
     screenshot(page, "ux-send-before-start")
 
-    _start(page)
-    _send(page, WE_ANSWER)
+    start_drill(page)
+    send_answer(page, WE_ANSWER)
     before = chat_texts(page)
     page.locator("#start-drill").click()
     page.locator("#replace-confirm").get_by_text("unfinished drill").wait_for()
@@ -156,12 +142,12 @@ def test_summaries_and_debrief_have_their_own_panel_and_the_chat_follows(
     ux_app: str, page: Any
 ) -> None:
     _sign_in(page, ux_app, "reader")
-    _start(page)
-    _send(page, WE_ANSWER)
+    start_drill(page)
+    send_answer(page, WE_ANSWER)
     # Every message is its own bubble: the next question is never appended to another one.
     rows = page.locator("#drill-chat .message-row").count()
     assert rows == page.locator("#drill-chat .message").count()
-    _send(page, f"{STRONG} {STRONG}")  # enough text to scroll well past the pane
+    send_answer(page, f"{STRONG} {STRONG}")  # enough text to scroll well past the pane
     pane = page.locator("#drill-chat .bubble-wrap")
     assert pane.evaluate("el => el.scrollHeight - el.clientHeight") > 300
     page.wait_for_function(AT_BOTTOM)
@@ -183,8 +169,8 @@ def test_summaries_and_debrief_have_their_own_panel_and_the_chat_follows(
 
 def test_a_very_long_answer_is_not_echoed_into_the_card(ux_app: str, page: Any) -> None:
     _sign_in(page, ux_app, "longer")
-    _start(page)
-    _send(page, (" ".join([STRONG] * 80))[:20_000])
+    start_drill(page)
+    send_answer(page, (" ".join([STRONG] * 80))[:20_000])
     notice = page.locator("#card-notice")
     notice.wait_for()
     assert "1,500 words" in notice.inner_text()

@@ -19,7 +19,7 @@ import pytest
 
 from agents.lp.principles import load_principles
 
-from .browser_support import chat_texts, open_tab, screenshot
+from .browser_support import chat_texts, open_tab, screenshot, send_answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -86,15 +86,6 @@ def emoji_in(text: str) -> list[str]:
     return sorted(out)
 
 
-def _send(page: Any, text: str) -> None:
-    before = len(chat_texts(page))
-    page.locator("#answer-box textarea").fill(text)
-    page.locator("#send-answer").click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('#drill-chat .message').length >= n", arg=before + 2
-    )
-
-
 @pytest.fixture(scope="module")
 def drilled(browser: Any, app_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One page with a finished coach-mode drill on one LP, stories imported, prompts made."""
@@ -110,8 +101,8 @@ def drilled(browser: Any, app_url: str, tmp_path_factory: pytest.TempPathFactory
     page.keyboard.press("Escape")
     page.locator("#start-drill").click()
     page.locator("#drill-chat .message").nth(1).wait_for()
-    _send(page, WE_ANSWER)
-    _send(page, STRONG)
+    send_answer(page, WE_ANSWER)
+    send_answer(page, STRONG)
     page.locator("#end-drill").click()
     page.wait_for_function(
         "() => document.querySelector('#drill-timer').innerText.includes('finished')"
@@ -148,9 +139,7 @@ def _settled(page: Any) -> None:
     """
     page.wait_for_timeout(200)
     page.wait_for_function("() => !document.querySelector('.pending, .generating, .eta-bar')")
-    page.wait_for_function(
-        "() => document.getAnimations().every(a => a.playState !== 'running')"
-    )
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
 
 
 def _tab_text(page: Any, tab: str) -> str:

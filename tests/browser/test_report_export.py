@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from report_text import first_difference, image_count, markdown_text, pdf_text
 
-from .browser_support import chat_texts, open_tab, screenshot
+from .browser_support import open_tab, screenshot, send_answer, start_drill
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,14 +38,8 @@ def _export(page: Any, fmt: str, tmp_path: Path) -> Path:
 
 def test_feedback_export_is_a_shareable_pdf(app_url: str, page: Any, tmp_path: Path) -> None:
     page.goto(app_url)
-    page.locator("#start-drill").click()
-    page.locator("#drill-chat .message").nth(1).wait_for()
-    before = len(chat_texts(page))
-    page.locator("#answer-box textarea").fill(ANSWER)
-    page.locator("#send-answer").click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('#drill-chat .message').length >= n", arg=before + 2
-    )
+    start_drill(page)
+    send_answer(page, ANSWER)
     page.locator("#end-drill").click()
     page.wait_for_function(
         "() => document.querySelector('#drill-timer').innerText.includes('finished')"
