@@ -121,6 +121,20 @@ def chat_texts(page: Any) -> list[str]:
     return page.locator("#drill-chat .message").all_inner_texts()
 
 
+# The users of the shared signed-in app (conftest `signed_in_app`); each test signs in as its own
+# user, so tests never see each other's drills or stories. The password is "<user>-pw".
+SIGNED_IN_USERS = (
+    *("alice", "bob", "carol"),  # test_stories_and_users
+    *("skipper", "carder", "starter", "reader", "longer", "keys"),  # test_drill_ux
+    *("typist", "reloader", "seeker", "reporter", "auditor"),
+)
+
+
+def sign_in(page: Any, url: str, user: str) -> None:
+    """Sign in to the shared signed-in app as one of SIGNED_IN_USERS."""
+    login(page, url, user, f"{user}-pw")
+
+
 def login(page: Any, url: str, user: str, password: str) -> None:
     """Sign in through Gradio's login form."""
     page.goto(url)

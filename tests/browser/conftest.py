@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from .browser_support import BROWSER_ARGS, CHROMIUM, MIC_ARGS, VOICE_WAV, app_server
+from .browser_support import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    MIC_ARGS,
+    SIGNED_IN_USERS,
+    VOICE_WAV,
+    app_server,
+)
 
 # The modules that run longest (real-time microphone audio) go first, so that with two workers
 # (`make test` runs `-n 2 --dist loadfile --no-loadscope-reorder`) the short ones fill in
@@ -38,6 +45,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One offline app without login (the user is `local`) for the module's tests."""
     with app_server(tmp_path_factory.mktemp("browser-app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def signed_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One app with Gradio login for the whole run (per xdist worker); a test signs in as its own
+    user (`browser_support.sign_in`). Starting the app costs seconds of CPU, so modules share it."""
+    auth = ",".join(f"{u}:{u}-pw" for u in SIGNED_IN_USERS)
+    with app_server(tmp_path_factory.mktemp("signed-in-app"), BARRAISER_AUTH=auth) as url:
         yield url
 
 

@@ -8,13 +8,21 @@ from typing import Any
 
 import pytest
 
-from .browser_support import STRONG, WE_ANSWER, chat_texts, open_tab, screenshot, send_answer
+from .browser_support import (
+    STRONG,
+    WE_ANSWER,
+    chat_texts,
+    open_tab,
+    screenshot,
+    send_answer,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_a_typed_drill_from_question_to_debrief(app_url: str, page: Any) -> None:
-    page.goto(app_url)
+def test_a_typed_drill_from_question_to_debrief(signed_in_app: str, page: Any) -> None:
+    sign_in(page, signed_in_app, "typist")
     page.locator("#start-drill").wait_for()
     clicked = time.perf_counter()
     page.locator("#start-drill").click()
@@ -78,8 +86,8 @@ def test_a_typed_drill_from_question_to_debrief(app_url: str, page: Any) -> None
     screenshot(page, "stories-empty")
 
 
-def test_a_reload_resumes_the_unfinished_drill(app_url: str, page: Any) -> None:
-    page.goto(app_url)
+def test_a_reload_resumes_the_unfinished_drill(signed_in_app: str, page: Any) -> None:
+    sign_in(page, signed_in_app, "reloader")
     page.locator("#start-drill").click()
     page.locator("#drill-chat .message").nth(1).wait_for()
     send_answer(page, WE_ANSWER)

@@ -8,7 +8,6 @@ tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,18 +18,16 @@ from .browser_support import (
     N_MESSAGES,
     STRONG,
     WE_ANSWER,
-    app_server,
     chat_texts,
-    login,
     open_tab,
     screenshot,
     send_answer,
+    sign_in,
     start_drill,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-USERS = ("skipper", "carder", "starter", "reader", "longer", "keys")
 PHRASES = page_phrases()
 AT_BOTTOM = (
     "() => { const el = document.querySelector('#drill-chat .bubble-wrap');"
@@ -38,24 +35,14 @@ AT_BOTTOM = (
 )
 
 
-@pytest.fixture(scope="module")
-def ux_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One app with a user per test (Gradio login)."""
-    auth = ",".join(f"{u}:{u}-pw" for u in USERS)
-    with app_server(tmp_path_factory.mktemp("ux-app"), BARRAISER_AUTH=auth) as url:
-        yield url
-
-
-def _sign_in(page: Any, url: str, user: str) -> None:
-    login(page, url, user, f"{user}-pw")
-
-
 def _wait_text(page: Any, selector: str, text: str) -> None:
     page.locator(selector).get_by_text(text, exact=False).first.wait_for()
 
 
-def test_an_answered_question_then_skipped_is_scored_on_its_answer(ux_app: str, page: Any) -> None:
-    _sign_in(page, ux_app, "skipper")
+def test_an_answered_question_then_skipped_is_scored_on_its_answer(
+    signed_in_app: str, page: Any
+) -> None:
+    sign_in(page, signed_in_app, "skipper")
     question = start_drill(page)
     send_answer(page, WE_ANSWER)  # answered; the interviewer probes
     assert chat_texts(page)[-1].strip().endswith("?")
@@ -71,8 +58,10 @@ def test_an_answered_question_then_skipped_is_scored_on_its_answer(ux_app: str, 
     assert question.strip() in debrief
 
 
-def test_the_grade_card_follows_the_chat_and_survives_a_reload(ux_app: str, page: Any) -> None:
-    _sign_in(page, ux_app, "carder")
+def test_the_grade_card_follows_the_chat_and_survives_a_reload(
+    signed_in_app: str, page: Any
+) -> None:
+    sign_in(page, signed_in_app, "carder")
     start_drill(page)
     send_answer(page, WE_ANSWER)
     probe_line = page.locator("#grade-card p", has_text="Next probe").inner_text()
@@ -93,9 +82,9 @@ def test_the_grade_card_follows_the_chat_and_survives_a_reload(ux_app: str, page
 
 
 def test_send_before_start_and_replacing_an_unfinished_drill_ask_first(
-    ux_app: str, page: Any
+    signed_in_app: str, page: Any
 ) -> None:
-    _sign_in(page, ux_app, "starter")
+    sign_in(page, signed_in_app, "starter")
     page.locator("#answer-box textarea").fill("Hi, I'm ready.")
     page.locator("#send-answer").click()
     _wait_text(page, "#drill-chat", "No drill is running yet")
@@ -139,9 +128,9 @@ def test_send_before_start_and_replacing_an_unfinished_drill_ask_first(
 
 
 def test_summaries_and_debrief_have_their_own_panel_and_the_chat_follows(
-    ux_app: str, page: Any
+    signed_in_app: str, page: Any
 ) -> None:
-    _sign_in(page, ux_app, "reader")
+    sign_in(page, signed_in_app, "reader")
     start_drill(page)
     send_answer(page, WE_ANSWER)
     # Every message is its own bubble: the next question is never appended to another one.
@@ -167,8 +156,8 @@ def test_summaries_and_debrief_have_their_own_panel_and_the_chat_follows(
     screenshot(page, "ux-debrief-panel")
 
 
-def test_a_very_long_answer_is_not_echoed_into_the_card(ux_app: str, page: Any) -> None:
-    _sign_in(page, ux_app, "longer")
+def test_a_very_long_answer_is_not_echoed_into_the_card(signed_in_app: str, page: Any) -> None:
+    sign_in(page, signed_in_app, "longer")
     start_drill(page)
     send_answer(page, (" ".join([STRONG] * 80))[:20_000])
     notice = page.locator("#card-notice")
@@ -190,8 +179,8 @@ def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"{selector} is not reachable with Tab")
 
 
-def test_a_whole_drill_by_keyboard_only(ux_app: str, page: Any) -> None:
-    _sign_in(page, ux_app, "keys")
+def test_a_whole_drill_by_keyboard_only(signed_in_app: str, page: Any) -> None:
+    sign_in(page, signed_in_app, "keys")
     page.locator("body").focus()
     _tab_to(page, "#start-drill")
     page.keyboard.press("Enter")

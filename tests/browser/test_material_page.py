@@ -10,7 +10,7 @@ import pytest
 
 from evals.material_files import load_resumes, render_pdf
 
-from .browser_support import chat_texts, open_tab, screenshot
+from .browser_support import chat_texts, open_tab, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,12 +25,12 @@ def _field(page: Any, elem_id: str) -> Any:
 
 
 def test_resume_seed_story_and_practice_for_this_job(
-    app_url: str, page: Any, tmp_path: Path
+    signed_in_app: str, page: Any, tmp_path: Path
 ) -> None:
     resume = next(r for r in load_resumes("dev") if r.name == "dev_01_backend")
     pdf = tmp_path / "priya-raman.pdf"
     pdf.write_bytes(render_pdf(resume))
-    page.goto(app_url)
+    sign_in(page, signed_in_app, "seeker")
     open_tab(page, "Stories")
     page.locator("#resume-upload input[type=file]").set_input_files(str(pdf))
     page.locator("#resume-notice").get_by_text("story seed").wait_for(timeout=90_000)

@@ -19,7 +19,7 @@ import pytest
 
 from agents.lp.principles import load_principles
 
-from .browser_support import chat_texts, open_tab, screenshot, send_answer
+from .browser_support import chat_texts, open_tab, screenshot, send_answer, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -87,12 +87,14 @@ def emoji_in(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def drilled(browser: Any, app_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def drilled(
+    browser: Any, signed_in_app: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     """One page with a finished coach-mode drill on one LP, stories imported, prompts made."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    page.goto(app_url)
+    sign_in(page, signed_in_app, "auditor")
     page.locator("#start-drill").wait_for()
     lps = page.get_by_label("Target LPs (optional)")
     lps.click()

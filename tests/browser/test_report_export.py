@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from report_text import first_difference, image_count, markdown_text, pdf_text
 
-from .browser_support import open_tab, screenshot, send_answer, start_drill
+from .browser_support import open_tab, screenshot, send_answer, sign_in, start_drill
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,8 +36,8 @@ def _export(page: Any, fmt: str, tmp_path: Path) -> Path:
     return out
 
 
-def test_feedback_export_is_a_shareable_pdf(app_url: str, page: Any, tmp_path: Path) -> None:
-    page.goto(app_url)
+def test_feedback_export_is_a_shareable_pdf(signed_in_app: str, page: Any, tmp_path: Path) -> None:
+    sign_in(page, signed_in_app, "reporter")
     start_drill(page)
     send_answer(page, ANSWER)
     page.locator("#end-drill").click()

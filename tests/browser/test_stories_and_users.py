@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .browser_support import VOICE_WAV, app_server, chat_texts, login, open_tab, screenshot
+from .browser_support import VOICE_WAV, chat_texts, login, open_tab, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,15 +33,6 @@ Our team moved twelve billing services to the cloud. We planned waves and it wen
 """
 
 
-@pytest.fixture(scope="module")
-def two_user_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with app_server(
-        tmp_path_factory.mktemp("users-app"),
-        BARRAISER_AUTH="alice:alice-pw,bob:bob-pw,carol:carol-pw",
-    ) as url:
-        yield url
-
-
 def _import(page: Any, path: Path) -> None:
     open_tab(page, "Stories")
     page.locator("#stories-upload input[type=file]").set_input_files(str(path))
@@ -49,12 +40,12 @@ def _import(page: Any, path: Path) -> None:
 
 
 def test_story_import_coverage_and_coaching(
-    two_user_app: str, new_page: Any, tmp_path: Path
+    signed_in_app: str, new_page: Any, tmp_path: Path
 ) -> None:
     stories = tmp_path / "stories.md"
     stories.write_text(STORIES_MD, "utf-8")
     page = new_page()
-    login(page, two_user_app, "alice", "alice-pw")
+    login(page, signed_in_app, "alice", "alice-pw")
     _import(page, stories)
     assert "Imported 3 stories" in page.locator("#stories-notice").inner_text()
     table = page.locator("#stories-table")
@@ -81,7 +72,7 @@ def test_story_import_coverage_and_coaching(
 
     # Bob, in his own browser context, sees none of it.
     bob = new_page()
-    login(bob, two_user_app, "bob", "bob-pw")
+    login(bob, signed_in_app, "bob", "bob-pw")
     open_tab(bob, "Stories")
     bob.locator("#stories-table").wait_for()
     bob.locator("#find-question textarea, #find-question input").first.fill("performance")
@@ -90,11 +81,11 @@ def test_story_import_coverage_and_coaching(
     assert "Wombatcorp" not in bob.content()
 
 
-def test_two_users_never_see_each_others_drills(two_user_app: str, new_page: Any) -> None:
+def test_two_users_never_see_each_others_drills(signed_in_app: str, new_page: Any) -> None:
     pages = {}
     for user in ("alice", "bob"):
         pg = new_page()
-        login(pg, two_user_app, user, f"{user}-pw")
+        login(pg, signed_in_app, user, f"{user}-pw")
         pg.locator("#start-drill").click()
         pg.locator("#drill-chat .message").nth(1).wait_for()
         pages[user] = pg
@@ -127,10 +118,10 @@ def test_two_users_never_see_each_others_drills(two_user_app: str, new_page: Any
     screenshot(pages["alice"], "two-users-alice")
 
 
-def test_a_spoken_answer_is_transcribed_and_graded(two_user_app: str, mic_page: Any) -> None:
+def test_a_spoken_answer_is_transcribed_and_graded(signed_in_app: str, mic_page: Any) -> None:
     page = mic_page
     # A third user, so neither drill above is resumed here.
-    login(page, two_user_app, "carol", "carol-pw")
+    login(page, signed_in_app, "carol", "carol-pw")
     page.locator("#start-drill").click()
     page.locator("#drill-chat .message").nth(1).wait_for()
     audio = page.locator("#answer-audio")
