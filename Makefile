@@ -56,8 +56,10 @@ BROWSER_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
 test: install system-deps llama-server
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q -m "not browser" --durations=25
-	$(BIN)/python -m pytest -q -m browser $(BROWSER_WORKERS) --durations=10
+	@# Both parts always run; the target fails if either does.
+	$(BIN)/python -m pytest -q -m "not browser" --durations=25; a=$$?; \
+	$(BIN)/python -m pytest -q -m browser $(BROWSER_WORKERS) --durations=10; b=$$?; \
+	exit $$(( a || b ))
 
 lint: install
 	$(BIN)/ruff check .
