@@ -8,6 +8,7 @@ import pytest
 
 from agents.drill.state import DrillConfig
 from agents.drill.voice_coach import voice_phrases
+from agents.ui.charts_voice import spoken_trend_rows
 from agents.ui.voice_interview import VoiceSession, on_chunk, session_for
 from agents.voice.audio import to_int16
 from evals.spoken_answers import silence, speak, spoken
@@ -77,3 +78,17 @@ def test_voice_off_is_the_text_drill(services) -> None:
     out = on_chunk(services, (16000, np.zeros(CHUNK, dtype=np.int16)), "page-3", None, False)
     assert out[2] == voice_phrases().interview.idle
     assert "voice_sessions" not in services.extras  # nothing was started
+
+
+def test_spoken_answers_reach_the_feedback_trend(services) -> None:
+    state = services.interviewer.start(DrillConfig(seed=4, minutes=30), user="local")
+    star = {"situation": 12.0, "task": 4.0, "action": 20.5, "result": 6.0, "learning": 0.0}
+    voice = {"duration_s": 43.0, "wpm": 142.4, "fillers": {"um": 2, "like": 1},
+             "pauses": [[3.0, 2.1]], "star_seconds": star}  # fmt: skip
+    answer = "I added an index to the orders table myself and errors fell from 4% to 0.5%."
+    for _ in services.interviewer.respond_stream(state, answer, {"voice": voice}):
+        pass
+    point = next(p for p in services.sessions.progress("local") if p.session_id == state.id)
+    assert point.spoken == [{"star_seconds": star, "wpm": 142.4, "fillers": 3, "pauses": 1}]
+    rows = spoken_trend_rows([point])
+    assert len(rows) == 1 and rows[0].seconds["action"] == 20.5 and rows[0].fillers == 3
