@@ -71,7 +71,7 @@ def spoken_trend(points: Sequence[ProgressPoint]) -> Figure:
         ax.text(0.5, 0.5, EMPTY, ha="center", va="center", fontsize=10, color="#555", wrap=True)
         return fig
     x = list(range(1, len(rows) + 1))
-    fig, (top, low) = plt.subplots(2, 1, figsize=(6, 5.2), sharex=True,
+    fig, (top, low) = plt.subplots(2, 1, figsize=(6.5, 5.2), sharex=True, layout="constrained",
                                    gridspec_kw={"height_ratios": [3, 2]})  # fmt: skip
     bottom = [0.0] * len(rows)
     for part in PARTS:
@@ -79,7 +79,7 @@ def spoken_trend(points: Sequence[ProgressPoint]) -> Figure:
         top.bar(x, values, bottom=bottom, color=COLORS[part], label=PART_NAMES[part])
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     top.set_ylabel("seconds", fontsize=8)
-    top.set_title("Where the seconds of your spoken answers went", fontsize=10)
+    top.set_title("Where the seconds of your spoken answers went", fontsize=10, loc="left")
     top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     low.plot(x, [r.wpm for r in rows], marker="o", color="#444", label="words per minute")
     low.set_ylabel("words per minute", fontsize=8)
@@ -92,8 +92,7 @@ def spoken_trend(points: Sequence[ProgressPoint]) -> Figure:
     counts.set_ylim(0, max(5, *(r.fillers for r in rows), *(r.long_pauses for r in rows)) + 1)
     lines = low.get_lines() + counts.get_lines()
     low.legend(lines, [str(line.get_label()) for line in lines], fontsize=7, loc="upper left",
-               bbox_to_anchor=(1.12, 1.0), frameon=False)  # fmt: skip
+               bbox_to_anchor=(1.15, 1.0), frameon=False)  # fmt: skip
     low.set_xticks(x, [r.label for r in rows], fontsize=7)
     low.set_xlim(0.4, len(rows) + 0.6)
-    fig.tight_layout()
     return fig

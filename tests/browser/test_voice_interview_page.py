@@ -13,10 +13,11 @@ import pytest
 
 from agents.config import Settings
 from agents.drill.sessions import SessionStore
+from agents.drill.voice_coach import voice_phrases
 from agents.voice.audio import to_int16, write_wav
 from evals.spoken_answers import answers, silence, speak
 
-from .browser_support import BROWSER_ARGS, CHROMIUM, app_server, chat_texts, screenshot
+from .browser_support import BROWSER_ARGS, CHROMIUM, app_server, chat_texts, open_tab, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RATE = 48_000  # what Chromium's fake capture plays without resampling
@@ -87,6 +88,10 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
         "window.__played = 0; const play = HTMLMediaElement.prototype.play;"
         "HTMLMediaElement.prototype.play = function () { window.__played += 1;"
         " return play.apply(this, arguments); };"
+        # Every state the voice panel showed (listening, thinking, speaking), polled.
+        "window.__states = new Set(); setInterval(() => { const s ="
+        " document.querySelector('#voice-state'); if (s) window.__states.add(s.innerText.trim());"
+        " }, 100);"
     )
     page.goto(url)
     page.locator("#start-drill").click()
@@ -103,6 +108,13 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
     screenshot(page, "voice-interview-debrief")
     assert page.evaluate("() => window.__played") >= 1  # the interviewer was heard
     assert any("missing database index" in t.lower() for t in chat_texts(page))
+    states = page.evaluate("() => [...window.__states]")
+    words = voice_phrases().interview
+    for label in (words.listening, words.thinking, words.speaking):  # while it graded: thinking
+        assert label in states, states
+    open_tab(page, "Feedback")  # the spoken answers on the trend across sessions
+    page.locator("#voice-trend img").wait_for()
+    screenshot(page, "voice-interview-feedback-trend")
 
     store = SessionStore(Settings(_env_file=None, data_dir=data_dir).db_path)
     state = store.load(store.list("local")[0].id, "local")
