@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import numpy as np
 
+from agents.drill.sessions import SessionStoreError
 from agents.drill.voice_coach import voice_phrases
 from agents.ui.common import ChatMessage, user_of
 from agents.ui.voice import speak
@@ -156,7 +157,12 @@ def _apply_retimed(services: Services, state: DrillState, vs: VoiceSession, wait
             state.turns[seq].meta["voice"] = timings
             changed.append(seq)
     if changed and services.sessions is not None:
-        services.sessions.save_turns(state, min(changed))
+        try:
+            services.sessions.save_turns(state, min(changed))
+        except SessionStoreError as e:  # saved elsewhere meanwhile: retry on the next chunk
+            log.warning("could not save the re-timed answers yet", exc_info=e)
+            with vs.lock:
+                vs.retimed = done + vs.retimed
 
 
 def _act(services: Services, state: DrillState, vs: VoiceSession, heard: Heard) -> None:
