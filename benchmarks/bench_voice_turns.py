@@ -11,6 +11,8 @@ the real `Listener` (WebRTC VAD, Whisper tiny.en per segment, the grader's sente
   sounds), or the last segment's transcription if slower, rounded up to the next 0.5 s chunk,
   plus (a).
 - (c) false end of turn: an end decided during a thinking pause (answers with pauses only).
+- STAR seconds: the answer's one Whisper pass over its whole audio (what the drill keeps; run
+  after the reply is out) against the known timings; also the live draft from the segments.
 The trade-off curve re-decides the same recorded pauses under fixed silences and under the
 tail-aware rule, so every row sees the same audio and transcripts.
 """
@@ -98,7 +100,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     """Turn-taking latency, false cuts, the trade-off curve, RTF and STAR seconds accuracy."""
     from agents.config import Settings
     from agents.services import build_services
-    from agents.ui.voice_turns import endpoint_settings
+    from agents.ui.voice_turns import endpoint_settings, retime
     from evals.spoken_answers import PARTS, answers, spoken
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,7 +112,9 @@ def run(quick: bool = False) -> dict[str, Any]:
         default = endpoint_settings(settings)
         records = []
         audio_s = compute_s = 0.0
-        errors: list[float] = []
+        errors: list[float] = []  # the timings the drill keeps: one pass over the whole answer
+        live_errors: list[float] = []  # the first draft, from the streamed segments
+        retime_s: list[float] = []
         for index, thinking in _turns(2 if quick else len(answers())):
             answer = spoken(index, thinking)
             segments, heard, seconds = _listen(stt, answer.audio)
@@ -118,13 +122,17 @@ def run(quick: bool = False) -> dict[str, Any]:
             compute_s += seconds
             a = _first_word(services, index, heard.text)
             records.append((segments, bool(thinking), a))
-            if heard.spoken is not None:
-                known = answer.star_seconds
-                errors += [
-                    abs(heard.spoken.star_seconds[p] - known[p]) / known[p]
-                    for p in PARTS
-                    if known[p] > 0
-                ]
+            started = time.perf_counter()
+            final = retime(stt, heard)
+            retime_s.append(time.perf_counter() - started)
+            known = answer.star_seconds
+            for measured, out in ((final, errors), (heard.spoken, live_errors)):
+                if measured is not None:
+                    out += [
+                        abs(measured.star_seconds[p] - known[p]) / known[p]
+                        for p in PARTS
+                        if known[p] > 0
+                    ]
 
     def evaluate(allow: Any) -> tuple[float, float, float]:
         cuts = [_decide(s, allow)[0] for s, paused, _ in records if paused]
@@ -157,6 +165,10 @@ def run(quick: bool = False) -> dict[str, Any]:
         "star_seconds_error_median_pct": round(100 * statistics.median(errors), 1),
         "star_seconds_error_max_pct": round(100 * max(errors), 1),
         "star_seconds_parts_within_10pct": f"{sum(e <= 0.1 for e in errors)}/{len(errors)}",
+        "star_seconds_live_draft_within_10pct": (
+            f"{sum(e <= 0.1 for e in live_errors)}/{len(live_errors)}"
+        ),
+        "whole_answer_pass_p50_s": round(_pct(retime_s, 0.5), 2),
         "tables": [
             {
                 "title": "End of turn: pause policy vs false cuts vs latency (same 24 turns)",
@@ -168,7 +180,10 @@ def run(quick: bool = False) -> dict[str, Any]:
             "targets: (a) p50 < 0.6 s; (b) p50 < 1.5 s, p95 < 2.5 s; (c) <= 5%; STAR seconds "
             "within 10% of the known timings",
             "the transcription RTF counts every per-segment Whisper call during streaming",
-            "STAR seconds: live path (segment transcripts joined), against the known timings "
-            "of the synthetic answers; the onset-snapping window was chosen on these answers",
+            "STAR seconds: the timings the drill keeps, from one Whisper pass over each whole "
+            "answer's audio after the reply is out (off the critical path; its compute is "
+            "whole_answer_pass_p50_s); the live draft joins the streamed segments' words",
+            "these answers are the dev set the onset-snapping window was chosen on; the held-out "
+            "figure (other voices and speeds) comes from python -m evals.voice_timing_eval",
         ],
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import yaml
@@ -52,19 +52,39 @@ def answers() -> list[dict[str, Any]]:
     return list(yaml.safe_load(DATA.read_text("utf-8"))["answers"])
 
 
-@lru_cache(maxsize=1)
-def _tts() -> Any:
+class Voice(NamedTuple):
+    """A synthetic speaker: `piper` (the joe voice; `pace` is its length scale) or `espeak`
+    (`name` an espeak-ng voice; `pace` words per minute). None everywhere: the default."""
+
+    engine: str
+    name: str = ""
+    pace: float | None = None
+
+    @property
+    def label(self) -> str:
+        """How the voice is named in the results."""
+        if self.engine == "piper":
+            return f"Piper joe, length scale {self.pace or 1.0:g}"
+        return f"espeak-ng {self.name}, {self.pace:g} words a minute"
+
+
+@lru_cache(maxsize=16)
+def _tts(voice: Voice | None = None) -> Any:
     from agents.voice.engines import piper_available
     from agents.voice.tts import EspeakTTS, PiperTTS
 
+    if voice is not None and voice.engine == "espeak":
+        return EspeakTTS(voice=voice.name, rate=round(voice.pace or 165))
+    if voice is not None:
+        return PiperTTS(varied=False, length_scale=voice.pace)
     # Piper without sampling noise: the same sentence always gives the same samples.
     return PiperTTS(varied=False) if piper_available() else EspeakTTS()
 
 
-@lru_cache(maxsize=512)
-def sentence_audio(text: str) -> np.ndarray:
+@lru_cache(maxsize=2048)
+def sentence_audio(text: str, voice: Voice | None = None) -> np.ndarray:
     """One sentence spoken, at 16 kHz, trimmed to its voiced samples."""
-    rate, samples = _tts().synthesize(text)
+    rate, samples = _tts(voice).synthesize(text)
     audio, _, _ = load_audio((rate, samples), 600.0)
     voiced = np.flatnonzero(np.abs(audio) > VOICED)
     return audio[voiced[0] : voiced[-1] + 1] if voiced.size else audio
@@ -82,6 +102,7 @@ def speak(
     thinking: dict[int, float] | None = None,
     lead_s: float = 0.5,
     tail_s: float = 4.0,
+    voice: Voice | None = None,
 ) -> SpokenAnswer:
     """Speak (part, sentence) pairs; `thinking` maps a sentence index to a pause after it."""
     thinking = thinking or {}
@@ -91,7 +112,7 @@ def speak(
     pauses: list[tuple[float, float]] = []
     end = t
     for i, (_, text) in enumerate(sentences):
-        clip = sentence_audio(text)
+        clip = sentence_audio(text, voice)
         onsets.append(t)
         chunks.append(clip)
         t += clip.size / SAMPLE_RATE
@@ -114,8 +135,10 @@ def speak(
     )
 
 
-def spoken(index: int, thinking: dict[int, float] | None = None) -> SpokenAnswer:
-    """Scripted answer `index`, spoken."""
+def spoken(
+    index: int, thinking: dict[int, float] | None = None, voice: Voice | None = None
+) -> SpokenAnswer:
+    """Scripted answer `index`, spoken (by `voice`, else the default speaker)."""
     record = answers()[index]
     pairs = [(str(p), str(s)) for p, s in record["sentences"]]
-    return speak(pairs, record["question"], thinking=thinking)
+    return speak(pairs, record["question"], thinking=thinking, voice=voice)

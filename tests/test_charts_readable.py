@@ -11,7 +11,7 @@ import pytest
 from agents.drill.sessions import ProgressPoint
 from agents.lp.principles import load_principles
 from agents.stories.coverage import Coverage
-from agents.ui import charts
+from agents.ui import charts, charts_voice
 
 PRINCIPLES = load_principles()
 NAMES = {slug: p.name for slug, p in PRINCIPLES.items()}
@@ -88,3 +88,33 @@ def test_fewer_than_three_lps_draw_bars(count: int) -> None:
 def test_three_lps_keep_the_radar() -> None:
     fig = charts.lp_radar(_debrief(["have-backbone", "ownership", "dive-deep"]))
     assert fig.axes[0].name == "polar"
+
+
+def _spoken(action: float, wpm: float, fillers: int) -> dict:
+    star = {"situation": 20.0, "task": 5.0, "action": action, "result": 10.0, "learning": 0.0}
+    return {"star_seconds": star, "wpm": wpm, "fillers": fillers, "pauses": 1}
+
+
+def test_spoken_answers_trend_rows_and_plain_words() -> None:
+    day = 1_764_900_000.0
+    first = _point(0, day).model_copy(update={"spoken": [_spoken(30.0, 141.6, 3)]})
+    typed = _point(1, day + 3600)  # a typed drill adds nothing to this chart
+    second = _point(2, day + 7200).model_copy(
+        update={"spoken": [_spoken(45.0, 150.0, 0), _spoken(50.04, 162.0, 1)]}
+    )
+    rows = charts_voice.spoken_trend_rows([first, typed, second])
+    assert [r.label.split("\n")[1] for r in rows] == ["answer 1", "answer 1", "answer 2"]
+    assert rows[0].label != rows[1].label  # sessions told apart by date and time
+    assert [r.seconds["action"] for r in rows] == [30.0, 45.0, 50.0]
+    assert [r.wpm for r in rows] == [142, 150, 162] and [r.fillers for r in rows] == [3, 0, 1]
+    assert all(r.long_pauses == 1 and r.seconds["learning"] == 0.0 for r in rows)
+    fig = charts_voice.spoken_trend([first, typed, second])
+    top, low = fig.axes[0], fig.axes[1]
+    heights = [p.get_height() for p in top.patches]
+    assert heights[6:9] == [30.0, 45.0, 50.0]  # the "what you did" layer of the stacked bars
+    legend = [t.get_text() for ax in (top, low) for t in ax.get_legend().get_texts()]
+    assert "what you did" in legend and "words per minute" in legend and "long pauses" in legend
+    words = legend + [ax.get_ylabel() for ax in fig.axes] + [top.get_title()]
+    assert not any("_" in w or ">=" in w or "wpm" in w for w in words), words
+    empty = charts_voice.spoken_trend([typed])
+    assert "voice interview" in empty.axes[0].texts[0].get_text()

@@ -69,8 +69,9 @@ def test_feedback_view_and_exports(services) -> None:
     _answer(services, "I rewrote the deploy script myself and failures fell from 9% to 2%.", ref,
             ALICE)  # fmt: skip
     ui_drill.end_drill(services, ref, ALICE)
-    text, radar, star, trend = ui_feedback.feedback_view(services, None, ALICE)
+    text, radar, star, trend, spoken = ui_feedback.feedback_view(services, None, ALICE)
     assert "Debrief" in text and radar is not None and star is not None and trend is not None
+    assert spoken is not None  # no spoken answers yet: a figure that says where they will appear
     for fmt, suffix in (("markdown", ".md"), ("pdf", ".pdf")):
         path, notice = ui_feedback.export_debrief(services, ref["id"], fmt, ALICE)
         assert path and path.endswith(suffix) and Path(path).stat().st_size > 200, notice

@@ -144,3 +144,13 @@ def test_a_whole_drill_from_audio_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["drill", "--audio-answers", str(empty), "--quiet"]) == 2
+
+
+def test_the_timing_eval_chooses_on_dev_voices_only() -> None:
+    from agents.voice.timeline import SNAP
+    from evals.voice_timing_eval import grid, split
+
+    voices = split()
+    assert voices["dev"] and len(voices["held_out"]) >= 4
+    assert not set(voices["dev"]) & set(voices["held_out"])  # no voice and speed in both
+    assert SNAP in grid()  # the shipped window is one of the windows the dev set chose from

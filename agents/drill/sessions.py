@@ -88,6 +88,7 @@ class ProgressPoint(BaseModel):
     measurability: float | None
     ownership: float | None
     signal: str | None
+    spoken: list[dict[str, Any]] = []  # per spoken answer: star_seconds, wpm, fillers, pauses
 
 
 class SessionStore:
@@ -369,6 +370,7 @@ class SessionStore:
                     measurability=summary.get("measurability"),
                     ownership=summary.get("ownership"),
                     signal=summary.get("signal"),
+                    spoken=summary.get("spoken", []),
                 )
             )
         return out

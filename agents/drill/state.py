@@ -251,11 +251,29 @@ def reached(q: QuestionRecord) -> bool:
     return q.skipped or q.replies > 0
 
 
+def spoken_summary(state: DrillState) -> list[dict[str, Any]]:
+    """Per spoken answer: seconds per STAR(L) part, words per minute, fillers, long pauses."""
+    out = []
+    for t in state.turns:
+        voice = t.meta.get("voice") if t.role == "candidate" else None
+        if isinstance(voice, dict):
+            out.append({
+                "star_seconds": dict(voice.get("star_seconds") or {}),
+                "wpm": float(voice.get("wpm") or 0.0),
+                "fillers": sum((voice.get("fillers") or {}).values()),
+                "pauses": len(voice.get("pauses") or []),
+            })  # fmt: skip
+    return out
+
+
 def summarize(state: DrillState) -> dict[str, Any]:
-    """Per-session numbers: mean overall, measurability level and first-person share."""
+    """Per-session numbers: mean overall, measurability level and first-person share (and the
+    delivery of spoken answers, when there were any)."""
     graded = [q for q in state.questions if q.grade is not None and q.answers and not q.skipped]
     scores = [question_score(q) for q in state.questions if reached(q)]
+    spoken = spoken_summary(state)
     return {
+        **({"spoken": spoken} if spoken else {}),
         "answered": len(graded),
         "overall": round(statistics.fmean(scores), 2) if scores else None,
         "measurability": (

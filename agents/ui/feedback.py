@@ -12,7 +12,7 @@ from agents.drill.report import build_report
 from agents.drill.transcript import debrief_markdown
 from agents.drill.voice_coach import state_timeline
 from agents.drill.wording import mode_name, round_name, signal_name
-from agents.ui import charts
+from agents.ui import charts, charts_voice
 from agents.ui.common import readable_error, user_of
 from agents.ui.drill_view import status_label
 from agents.ui.page_phrases import page_phrases
@@ -39,27 +39,31 @@ def session_choices(services: Services, request: Any = None) -> list[tuple[str, 
 
 def feedback_view(
     services: Services, session_id: str | None, request: Any = None
-) -> tuple[str, Any, Any, Any]:
-    """(debrief Markdown, LP radar, STAR(L) heatmap, trend across sessions) for one session."""
+) -> tuple[str, Any, Any, Any, Any]:
+    """(debrief Markdown, LP radar, STAR(L) heatmap, trend across sessions, spoken answers
+    across sessions) for one session."""
     user = user_of(request)
     store = services.sessions
     if store is None:
-        return "No session store is configured.", None, None, None
-    trend = charts.progress_trend(store.progress(user))
+        return "No session store is configured.", None, None, None, None
+    progress = store.progress(user)
+    trend = charts.progress_trend(progress)
+    spoken = charts_voice.spoken_trend(progress)
     if not session_id:
         choices = session_choices(services, request)
         session_id = choices[0][1] if choices else None
     state = store.load(session_id, user) if session_id else None
     if state is None:
         return "_No drills yet: start one in the Drill tab._", charts.lp_radar(None), \
-            charts.star_completeness(None), trend  # fmt: skip
+            charts.star_completeness(None), trend, spoken  # fmt: skip
     if state.debrief is None and state.abandoned_at:
         text = f"_{page_phrases().feedback_abandoned}_"
     elif state.debrief is None:
         text = "_This drill is still open: end it in the Drill tab to get its debrief._"
     else:
         text = debrief_markdown(state.debrief) + state_timeline(state)
-    return text, charts.lp_radar(state.debrief), charts.star_completeness(state.debrief), trend
+    radar, star = charts.lp_radar(state.debrief), charts.star_completeness(state.debrief)
+    return text, radar, star, trend, spoken
 
 
 def export_debrief(
@@ -97,6 +101,10 @@ def build_feedback_tab(services: Services) -> dict[str, Any]:
         radar = gr.Plot(label="LP scores", elem_id="lp-radar")
         star = gr.Plot(label="STAR(L) per answer", elem_id="star-heatmap")
     trend = gr.Plot(label="Measurability and ownership across sessions", elem_id="trend")
+    voice_trend = gr.Plot(
+        label="Spoken answers across sessions: seconds per part, pace, fillers, pauses",
+        elem_id="voice-trend",
+    )
     with gr.Row():
         fmt = gr.Radio(
             [("Markdown", "markdown"), ("PDF", "pdf")],
@@ -108,21 +116,20 @@ def build_feedback_tab(services: Services) -> dict[str, Any]:
     notice = gr.Markdown(elem_id="feedback-notice")
     file = gr.File(label="Download", interactive=False, elem_id="feedback-file")
 
-    def _refresh(current: str | None, request: gr.Request) -> tuple[Any, str, Any, Any, Any]:
+    def _refresh(current: str | None, request: gr.Request) -> tuple[Any, ...]:
         choices = session_choices(services, request)
         ids = [c[1] for c in choices]
         chosen = current if current in ids else (ids[0] if ids else None)
-        text, r, s, t = feedback_view(services, chosen, request)
-        return gr.Dropdown(choices=choices, value=chosen), text, r, s, t
+        return gr.Dropdown(choices=choices, value=chosen), *feedback_view(services, chosen, request)
 
-    def _view(chosen: str | None, request: gr.Request) -> tuple[str, Any, Any, Any]:
+    def _view(chosen: str | None, request: gr.Request) -> tuple[str, Any, Any, Any, Any]:
         return feedback_view(services, chosen, request)
 
     def _export(chosen: str | None, fmt: str, request: gr.Request) -> tuple[str | None, str]:
         return export_debrief(services, chosen, fmt, request)
 
-    outputs = [session, debrief, radar, star, trend]
+    outputs = [session, debrief, radar, star, trend, voice_trend]
     refresh.click(_refresh, [session], outputs)
-    session.input(_view, [session], [debrief, radar, star, trend])
+    session.input(_view, [session], [debrief, radar, star, trend, voice_trend])
     export.click(_export, [session, fmt], [file, notice])
     return {"refresh": (_refresh, [session], outputs)}

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import numpy as np
 
+from agents.drill.sessions import SessionStoreError
 from agents.drill.voice_coach import voice_phrases
 from agents.ui.common import ChatMessage, user_of
 from agents.ui.voice import speak
-from agents.ui.voice_turns import Heard, Listener, endpoint_settings
+from agents.ui.voice_turns import Heard, Listener, endpoint_settings, retime
 
 if TYPE_CHECKING:
     from agents.drill.state import DrillState
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 STREAM_EVERY_S = 0.5
 SPOKEN_KINDS = ("greeting", "question", "probe", "clarification", "notice")
 COMMANDS = {"repeat": "repeat", "skip": "skip", "end": "end"}
+RETIME_WAIT_S = 60.0  # how long "let's end" waits for the last answer's one-pass timings
 
 
 @dataclass
@@ -54,6 +56,21 @@ class VoiceSession:
     inbox: queue.Queue[Any] = field(default_factory=queue.Queue)
     lock: threading.Lock = field(default_factory=threading.Lock)
     worker: threading.Thread | None = None
+    states: list[str] = field(default_factory=list)  # states not shown yet, oldest first
+    pending: list[tuple[int, Heard]] = field(default_factory=list)  # answers to re-time
+    retimers: list[threading.Thread] = field(default_factory=list)
+    retimed: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (turn seq, timings)
+
+    def set_mode(self, mode: str) -> None:
+        """Change state; every state is shown on at least one reply, however short it was."""
+        self.mode = mode
+        with self.lock:
+            self.states.append(mode)
+
+    def shown_mode(self) -> str:
+        """The state the next reply shows: the oldest one not shown yet, else the current one."""
+        with self.lock:
+            return self.states.pop(0) if self.states else self.mode
 
     def post(self, **outputs: Any) -> None:
         """Leave outputs for the next stream reply (the latest value of each wins)."""
@@ -96,7 +113,7 @@ def _say(services: Services, vs: VoiceSession, text: str) -> Any:
         return None
     rate, samples = audio
     vs.speaking_until = vs.listener.now + samples.size / rate
-    vs.mode = "speaking"
+    vs.set_mode("speaking")
     vs.listener.reset()
     vs.log.append(f"said: {text}")
     return audio
@@ -109,10 +126,51 @@ def _new_interviewer_text(state: DrillState, vs: VoiceSession) -> str:
     return " ".join(t.text for t in new if t.role == "interviewer" and t.kind in SPOKEN_KINDS)
 
 
+def _retime_job(vs: VoiceSession, seq: int, heard: Heard) -> None:
+    """One recogniser pass over a whole answer (a thread of its own, after the reply is out)."""
+    spoken = retime(vs.listener.stt, heard)
+    if spoken is not None:
+        with vs.lock:
+            vs.retimed.append((seq, spoken.summary()))
+
+
+def _start_retiming(vs: VoiceSession) -> None:
+    """Re-time the answers just sent, now that the interviewer's reply is on its way."""
+    pending, vs.pending = vs.pending, []
+    for seq, heard in pending:
+        job = threading.Thread(target=_retime_job, args=(vs, seq, heard), daemon=True)
+        vs.retimers.append(job)
+        job.start()
+
+
+def _apply_retimed(services: Services, state: DrillState, vs: VoiceSession, wait: bool) -> None:
+    """Put finished one-pass timings on their answer turns (only the worker saves the drill)."""
+    if wait:
+        for job in vs.retimers:
+            job.join(RETIME_WAIT_S)
+    vs.retimers = [j for j in vs.retimers if j.is_alive()]
+    with vs.lock:
+        done, vs.retimed = vs.retimed, []
+    changed: list[int] = []
+    for seq, timings in done:
+        if seq < len(state.turns) and state.turns[seq].role == "candidate":
+            state.turns[seq].meta["voice"] = timings
+            changed.append(seq)
+    if changed and services.sessions is not None:
+        try:
+            services.sessions.save_turns(state, min(changed))
+        except SessionStoreError as e:  # saved elsewhere meanwhile: retry on the next chunk
+            log.warning("could not save the re-timed answers yet", exc_info=e)
+            with vs.lock:
+                vs.retimed = done + vs.retimed
+
+
 def _act(services: Services, state: DrillState, vs: VoiceSession, heard: Heard) -> None:
     """Send a finished answer or run a spoken command on the drill."""
     if heard.kind == "command" and heard.command in COMMANDS:
         vs.log.append(f"command: {heard.command}")
+        if heard.command == "end":  # the debrief gets the whole-answer timings
+            _apply_retimed(services, state, vs, wait=True)
         getattr(services.interviewer, COMMANDS[heard.command])(state)
         return
     extra: dict[str, Any] = {"voice": heard.spoken.summary()} if heard.spoken else {}
@@ -120,8 +178,13 @@ def _act(services: Services, state: DrillState, vs: VoiceSession, heard: Heard) 
         extra["barge_in"] = True
         vs.interrupted = False
     vs.log.append(f"answer: {heard.text}")
+    before = len(state.turns)
     for _ in services.interviewer.respond_stream(state, heard.text, extra):
         pass
+    seq = next((i for i in range(before, len(state.turns)) if state.turns[i].role == "candidate"),
+               None)  # fmt: skip
+    if seq is not None and heard.audio is not None:
+        vs.pending.append((seq, heard))
 
 
 def new_session(services: Services) -> VoiceSession | None:
@@ -138,14 +201,15 @@ def _process(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request
     state = _drill(services, ref, request)
     if state is None:
         return
+    _apply_retimed(services, state, vs, wait=False)
     if vs.mode == "speaking" and vs.listener.now >= vs.speaking_until:
-        vs.mode = "listening"
+        vs.set_mode("listening")
     rate, samples = chunk
     for heard in vs.listener.feed(rate, samples):
         if heard.kind == "speech_start" and vs.mode == "speaking":
             vs.barge_ins += 1
             vs.interrupted = True
-            vs.mode = "listening"
+            vs.set_mode("listening")
             vs.log.append("barge-in")
             vs.post(audio=None)  # stops the playback
         elif heard.kind == "caption":
@@ -155,12 +219,16 @@ def _process(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request
             vs.post(caption="", audio=_say(services, vs, words.not_caught))
         elif heard.kind in ("answer", "command") and state.status != "done":
             vs.captions.append(heard.text)
+            vs.set_mode("thinking")  # grading and choosing the reply
             vs.post(caption=heard.text)
             _act(services, state, vs, heard)
             vs.post(chat=_chat(state))
     text = _new_interviewer_text(state, vs)
     if text:
         vs.post(audio=_say(services, vs, text), chat=_chat(state))
+    if vs.mode == "thinking":  # nothing was spoken (no speech engine): listen again
+        vs.set_mode("listening")
+    _start_retiming(vs)
 
 
 def _work(services: Services, vs: VoiceSession) -> None:
@@ -211,7 +279,8 @@ def on_chunk(
         vs.worker.start()
     vs.inbox.put((chunk, ref, _Who(user_of(request))))
     out = vs.take()
-    label = {"speaking": words.speaking, "listening": words.listening}.get(vs.mode, words.idle)
+    labels = {"speaking": words.speaking, "listening": words.listening, "thinking": words.thinking}
+    label = labels.get(vs.shown_mode(), words.idle)
     return (
         out.get("chat", gr.skip()),
         out.get("caption", gr.skip()),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from agents.drill.voice_coach import answer_tail, sentence_roles, spoken_command
+from agents.ui.voice import measure_spoken
 from agents.voice import VoiceError, delivery_of
 from agents.voice.audio import SAMPLE_RATE, load_audio
 from agents.voice.endpoint import EndOfTurn, EndpointSettings, Event, Tail
@@ -38,8 +39,9 @@ class Heard:
     kind: HeardKind
     text: str = ""
     command: str | None = None
-    spoken: SpokenAnswer | None = None
+    spoken: SpokenAnswer | None = None  # live timings (segment words), replaced by `retime`
     at: float = 0.0  # audio seconds when it was decided
+    audio: np.ndarray | None = None  # the whole answer (16 kHz), for the one-pass timings
 
 
 @dataclass
@@ -156,7 +158,21 @@ class Listener:
         except ValueError as e:  # timing is a bonus: the answer itself must still go through
             log.warning("could not time the spoken answer", exc_info=e)
             spoken = None
-        return Heard("answer", text=text, spoken=spoken, at=event.at)
+        return Heard("answer", text=text, spoken=spoken, at=event.at, audio=audio)
+
+
+def retime(stt: SpeechToText, heard: Heard) -> SpokenAnswer | None:
+    """The answer's timings from one recogniser pass over its whole audio (off the critical
+    path): segment-by-segment words drift at the cuts, and a sentence split across two segments
+    can get another role, so the live timings are only a first draft. The live ones stay when
+    the pass fails."""
+    if heard.audio is None or not heard.audio.size:
+        return heard.spoken
+    try:
+        return measure_spoken(stt, (SAMPLE_RATE, heard.audio))
+    except (VoiceError, ValueError) as e:  # keep the draft; the log keeps the cause
+        log.warning("could not re-time the spoken answer", exc_info=e)
+        return heard.spoken
 
 
 def join_segments(texts: list[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -19,9 +20,18 @@ from agents.voice.stt import Transcript, Word
 
 PARTS = ("situation", "task", "action", "result", "learning")
 STEP_S = 0.01  # voicing frames
-SNAP_BACK_S = 0.5  # how far a sentence start may move back to the voice onset
-SNAP_AHEAD_S = 0.5  # ...and ahead
-GAP_S = 0.15  # the silence that must precede a voice onset to snap to it
+
+
+class Snap(NamedTuple):
+    """How sentence starts move to voice onsets (and the answer's end to a voice offset)."""
+
+    back: float  # how far a sentence start may move back to the voice onset
+    ahead: float  # ...and ahead
+    gap: float  # the silence that must precede a voice onset to snap to it
+
+
+# Chosen on the dev set only (Piper joe at normal speed) by `python -m evals.voice_timing_eval`.
+SNAP = Snap(back=0.5, ahead=0.5, gap=0.15)
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
@@ -72,14 +82,14 @@ def voicing(audio: np.ndarray) -> np.ndarray:
     return rms > max(0.005, 3 * floor)
 
 
-def snap_start(start: float, voiced: np.ndarray | None) -> float:
+def snap_start(start: float, voiced: np.ndarray | None, snap: Snap = SNAP) -> float:
     """Move a sentence start to the nearest voice onset after a pause (Whisper often puts a
     word's start inside the silence before it, or a little late)."""
     if voiced is None or not voiced.size:
         return start
-    lo = max(0, int((start - SNAP_BACK_S) / STEP_S))
-    hi = min(voiced.size - 1, int((start + SNAP_AHEAD_S) / STEP_S))
-    gap = int(GAP_S / STEP_S)
+    lo = max(0, int((start - snap.back) / STEP_S))
+    hi = min(voiced.size - 1, int((start + snap.ahead) / STEP_S))
+    gap = int(snap.gap / STEP_S)
     best: int | None = None
     for i in range(max(lo, 1), hi + 1):
         quiet_before = not voiced[max(0, i - gap) : i].any() or i - gap < 0
@@ -92,13 +102,13 @@ def snap_start(start: float, voiced: np.ndarray | None) -> float:
     return start if best is None else best * STEP_S
 
 
-def snap_end(end: float, voiced: np.ndarray | None) -> float:
+def snap_end(end: float, voiced: np.ndarray | None, snap: Snap = SNAP) -> float:
     """Move the answer's end to the nearest voice offset followed by a pause."""
     if voiced is None or not voiced.size:
         return end
-    lo = max(0, int((end - SNAP_AHEAD_S) / STEP_S))
-    hi = min(voiced.size - 1, int((end + SNAP_AHEAD_S) / STEP_S))
-    gap = int(GAP_S / STEP_S)
+    lo = max(0, int((end - snap.ahead) / STEP_S))
+    hi = min(voiced.size - 1, int((end + snap.ahead) / STEP_S))
+    gap = int(snap.gap / STEP_S)
     offsets = [i for i in range(lo, hi + 1) if voiced[i] and not voiced[i + 1 : i + 1 + gap].any()]
     best = min(offsets, key=lambda i: abs((i + 1) * STEP_S - end), default=None)
     return end if best is None else (best + 1) * STEP_S
@@ -109,6 +119,7 @@ def sentence_spans(
     sentences: Sequence[str],
     duration_s: float,
     voiced: np.ndarray | None = None,
+    snap: Snap = SNAP,
 ) -> list[tuple[float, float]]:
     """The (start, end) seconds of each sentence, consuming the recogniser's words in order.
 
@@ -125,10 +136,10 @@ def sentence_spans(
             starts.append(None)
             continue
         first, last = owner[cursor], owner[min(cursor + n, len(owner)) - 1]
-        starts.append(snap_start(words[first].start, voiced))
+        starts.append(snap_start(words[first].start, voiced, snap))
         last_end = words[last].end
         cursor += n
-    last_end = snap_end(last_end, voiced)
+    last_end = snap_end(last_end, voiced, snap)
     spans: list[tuple[float, float]] = []
     for i, start in enumerate(starts):
         if start is None:
@@ -155,11 +166,13 @@ def timed_sentences(
     transcript: Transcript,
     roles: Sequence[tuple[str, str | None]],
     audio: np.ndarray | None = None,
+    snap: Snap = SNAP,
 ) -> list[TimedSentence]:
     """Each (sentence, role) pair with its time span in the recording (`audio`: the 16 kHz
     samples, to put sentence starts on voice onsets)."""
     voiced = voicing(audio) if audio is not None else None
-    spans = sentence_spans(transcript.words, [s for s, _ in roles], transcript.duration_s, voiced)
+    texts = [s for s, _ in roles]
+    spans = sentence_spans(transcript.words, texts, transcript.duration_s, voiced, snap)
     parts = _parts([r if r in PARTS else None for _, r in roles])
     return [
         TimedSentence(text=text, part=part, start=round(a, 2), end=round(b, 2))

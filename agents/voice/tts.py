@@ -40,12 +40,14 @@ class PiperTTS:
 
     name = "piper en_US-joe-medium"
 
-    def __init__(self, *, varied: bool = True) -> None:
+    def __init__(self, *, varied: bool = True, length_scale: float | None = None) -> None:
         """`varied=False` turns Piper's sampling noise off: the same text, the same samples
-        (tests and benchmarks need speech whose timings repeat)."""
+        (tests and benchmarks need speech whose timings repeat); `length_scale` above 1 speaks
+        slower, below 1 faster (None: the voice's own pace)."""
         self._voice: Any = None
         self._lock = threading.Lock()
         self._varied = varied
+        self._length_scale = length_scale
 
     def _load(self) -> Any:
         with self._lock:
@@ -65,10 +67,11 @@ class PiperTTS:
         voice = self._load()
         try:
             config = None
-            if not self._varied:
+            if not self._varied or self._length_scale is not None:
                 from piper.config import SynthesisConfig
 
-                config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+                quiet = {} if self._varied else {"noise_scale": 0.0, "noise_w_scale": 0.0}
+                config = SynthesisConfig(length_scale=self._length_scale, **quiet)
             chunks = [c.audio_int16_array for c in voice.synthesize(text, syn_config=config)]
         except Exception as e:
             raise VoiceError(f"Speech synthesis failed: {e}") from e
@@ -81,8 +84,9 @@ class EspeakTTS:
 
     name = "espeak-ng"
 
-    def __init__(self, binary: str = "espeak-ng") -> None:
+    def __init__(self, binary: str = "espeak-ng", voice: str = "en-us", rate: int = 165) -> None:
         self._binary = binary
+        self._args = ["-v", voice, "-s", str(rate)]  # rate: words per minute
 
     def synthesize(self, text: str) -> tuple[int, np.ndarray]:
         """Speak `text` via `espeak-ng --stdout`."""
@@ -90,7 +94,7 @@ class EspeakTTS:
             raise VoiceError("There is nothing to say.")
         try:
             out = subprocess.run(
-                [self._binary, "--stdout", "-v", "en-us", "-s", "165", "--", text],
+                [self._binary, "--stdout", *self._args, "--", text],
                 capture_output=True,
                 timeout=60,
                 check=True,

@@ -13,17 +13,19 @@ import pytest
 
 from agents.config import Settings
 from agents.drill.sessions import SessionStore
+from agents.drill.voice_coach import voice_phrases
 from agents.voice.audio import to_int16, write_wav
 from evals.spoken_answers import answers, silence, speak
 
-from .browser_support import BROWSER_ARGS, CHROMIUM, app_server, chat_texts, screenshot
+from .browser_support import BROWSER_ARGS, CHROMIUM, app_server, chat_texts, open_tab, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RATE = 48_000  # what Chromium's fake capture plays without resampling
 
 
-def _script() -> np.ndarray:
-    """The candidate's side of the drill, as the microphone hears it from the record click."""
+def _script() -> tuple[np.ndarray, list[dict[str, float]]]:
+    """The candidate's side of the drill, as the microphone hears it from the record click, and
+    the known seconds per STAR(L) part of its two answers."""
     story = [(str(p), str(s)) for p, s in answers()[0]["sentences"]]
     no_result = [x for x in story if x[0] not in ("result", "learning")]
     the_result = [x for x in story if x[0] in ("result", "learning")]
@@ -33,9 +35,10 @@ def _script() -> np.ndarray:
         speak(the_result, lead_s=0.0, tail_s=6.0).audio,
         speak([("none", "Let's end.")], lead_s=0.0, tail_s=120.0).audio,
     ]
+    known = [speak(no_result).star_seconds, speak(the_result).star_seconds]
     audio = np.concatenate(parts)
     n = round(audio.size * RATE / 16000)
-    return np.interp(np.linspace(0, audio.size - 1, n), np.arange(audio.size), audio)
+    return np.interp(np.linspace(0, audio.size - 1, n), np.arange(audio.size), audio), known
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,7 @@ def voice_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
 
 @pytest.fixture(scope="module")
 def talking_page(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    wav = write_wav(tmp_path_factory.mktemp("mic") / "drill.wav", RATE, to_int16(_script()))
+    wav = write_wav(tmp_path_factory.mktemp("mic") / "drill.wav", RATE, to_int16(_script()[0]))
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM,
         args=[
@@ -87,6 +90,10 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
         "window.__played = 0; const play = HTMLMediaElement.prototype.play;"
         "HTMLMediaElement.prototype.play = function () { window.__played += 1;"
         " return play.apply(this, arguments); };"
+        # Every state the voice panel showed (listening, thinking, speaking), polled.
+        "window.__states = new Set(); setInterval(() => { const s ="
+        " document.querySelector('#voice-state'); if (s) window.__states.add(s.innerText.trim());"
+        " }, 100);"
     )
     page.goto(url)
     page.locator("#start-drill").click()
@@ -103,6 +110,13 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
     screenshot(page, "voice-interview-debrief")
     assert page.evaluate("() => window.__played") >= 1  # the interviewer was heard
     assert any("missing database index" in t.lower() for t in chat_texts(page))
+    states = page.evaluate("() => [...window.__states]")
+    words = voice_phrases().interview
+    for label in (words.listening, words.thinking, words.speaking):  # while it graded: thinking
+        assert label in states, states
+    open_tab(page, "Feedback")  # the spoken answers on the trend across sessions
+    page.locator("#voice-trend img").wait_for()
+    screenshot(page, "voice-interview-feedback-trend")
 
     store = SessionStore(Settings(_env_file=None, data_dir=data_dir).db_path)
     state = store.load(store.list("local")[0].id, "local")
@@ -110,6 +124,10 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
     said = [t for t in state.turns if t.role == "candidate"]
     answers_ = [t for t in said if t.kind == "answer"]
     assert len(answers_) == 2 and all("voice" in t.meta for t in answers_)
+    # The timeline keeps one recogniser pass over each whole answer, not the streamed segments.
+    for turn, known in zip(answers_, _script()[1], strict=True):
+        star = turn.meta["voice"]["star_seconds"]
+        assert star == pytest.approx(known, rel=0.10, abs=0.05), (star, known)
     assert answers_[0].meta.get("barge_in") is True  # talked over the opening
     probe = state.turns[state.turns.index(answers_[0]) + 1]
     assert probe.kind == "probe", probe
