@@ -17,6 +17,9 @@ from conftest import REPO, child_env, free_port, stop_process, wait_for_port
 CHROMIUM = "/usr/bin/chromium"
 VOICE_WAV = REPO / "tests" / "fixtures" / "voice_answer.wav"
 SHOTS = REPO / "test-artifacts" / "screenshots"
+# How long a page action may wait. Generous: two workers share two cores with their apps and
+# browsers, and a wait that ends early costs nothing.
+PAGE_TIMEOUT_MS = 60_000
 BROWSER_ARGS = [
     "--no-sandbox",
     "--headless",

@@ -13,6 +13,7 @@ from .browser_support import (
     BROWSER_ARGS,
     CHROMIUM,
     MIC_ARGS,
+    PAGE_TIMEOUT_MS,
     SIGNED_IN_USERS,
     VOICE_WAV,
     app_server,
@@ -89,7 +90,7 @@ def mic_browser(playwright: Any) -> Iterator[Any]:
 def _new_page(browser: Any, **options: Any) -> tuple[Any, Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(PAGE_TIMEOUT_MS)
     return context, pg
 
 

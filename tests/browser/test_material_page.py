@@ -39,7 +39,7 @@ def test_resume_seed_story_and_practice_for_this_job(
 
     # The first seed fills the guided form; each part gets the grader's live feedback.
     title = _field(page, "seed-title")
-    page.wait_for_function("el => el.value.length > 0", arg=title.element_handle(), timeout=30_000)
+    page.wait_for_function("el => el.value.length > 0", arg=title.element_handle())
     assert "checkout" in title.input_value().lower()
     _field(page, "seed-situation").fill(
         "Last year our checkout at Northwind timed out during every big sale and we lost orders."
@@ -53,7 +53,7 @@ def test_resume_seed_story_and_practice_for_this_job(
     # Every part filled in: the live feedback ends up reading all five.
     page.locator("#seed-feedback").get_by_text(
         "Told: situation, task, action, result, learning"
-    ).wait_for(timeout=30_000)
+    ).wait_for()
     screenshot(page, "resume-seed-form")
     page.locator("#seed-save").click()
     page.locator("#seed-saved").get_by_text("Saved").wait_for(timeout=60_000)

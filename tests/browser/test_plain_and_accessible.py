@@ -19,7 +19,7 @@ import pytest
 
 from agents.lp.principles import load_principles
 
-from .browser_support import chat_texts, open_tab, screenshot, send_answer, sign_in
+from .browser_support import PAGE_TIMEOUT_MS, chat_texts, open_tab, screenshot, send_answer, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -93,7 +93,7 @@ def drilled(
     """One page with a finished coach-mode drill on one LP, stories imported, prompts made."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     sign_in(page, signed_in_app, "auditor")
     page.locator("#start-drill").wait_for()
     lps = page.get_by_label("Target LPs (optional)")

@@ -17,7 +17,15 @@ from agents.drill.voice_coach import voice_phrases
 from agents.voice.audio import to_int16, write_wav
 from evals.spoken_answers import answers, silence, speak
 
-from .browser_support import BROWSER_ARGS, CHROMIUM, app_server, chat_texts, open_tab, screenshot
+from .browser_support import (
+    BROWSER_ARGS,
+    CHROMIUM,
+    PAGE_TIMEOUT_MS,
+    app_server,
+    chat_texts,
+    open_tab,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RATE = 48_000  # what Chromium's fake capture plays without resampling
@@ -65,7 +73,7 @@ def talking_page(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> I
         viewport={"width": 1280, "height": 1400}, permissions=["microphone"]
     )
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
     yield page
     context.close()
     browser.close()
