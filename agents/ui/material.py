@@ -173,9 +173,10 @@ def build_resume_panel(services: Services) -> dict[str, Any]:
     c["seed"].change(_pick, [c["seed"]], [c["title"], c["lps"], *parts]).then(
         _feedback, parts, [c["feedback"]]
     )
-    for box in parts:
-        box.change(_feedback, parts, [c["feedback"]], trigger_mode="always_last",
-                  show_progress="hidden")  # fmt: skip
+    # One listener for all five boxes: with one listener per box, replies could land out of
+    # order on a busy server and an older reading would overwrite the newest.
+    gr.on([box.change for box in parts], _feedback, parts, [c["feedback"]],
+          trigger_mode="always_last", concurrency_limit=1, show_progress="hidden")  # fmt: skip
     c["save"].click(_save, [c["title"], c["lps"], *parts], [c["saved"]])
     return c
 
