@@ -2,7 +2,8 @@
 
 Reads every voice of `evals/data/corpus/` (not the injection slice), computes
 `relevance_features` for each answer exactly as the grader does at run time (the question's
-demand from its text, action/result sentences from the shipped grader), fits `RelevanceModel`,
+demand from its text, action/result sentences from the shipped grader, MiniLM vectors of the
+question and the answer), fits the per-demand embedding model and `RelevanceModel`,
 and picks the flag threshold from out-of-fold predictions grouped by voice: the highest recall
 whose false-flag rate stays within MAX_FALSE_FLAGS. Writes `agents/grading/models/relevance.npz`
 and its SHA-256. Same corpus and seed, same bytes.
@@ -18,12 +19,15 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.grading.demand_text import DemandTextModel, demand_text_features
+from agents.embeddings import get_embedding_function
+from agents.grading.demand_embed import DemandEmbedModel, example_questions
 from agents.grading.learned import analyze
 from agents.grading.relevance import (
+    EMBED_COLUMNS,
     MODEL_FILE,
     SEED,
     RelevanceModel,
+    embed_features,
     is_story,
     relevance_features,
 )
@@ -43,13 +47,26 @@ class Example:
     voice: str
     story: str
     text: str
-    row: np.ndarray  # lexical features; the text-model columns are filled per model
+    question: str
+    row: np.ndarray  # lexical features; the embedding columns are filled per model
     demand: str | None
     off_topic: bool
     missing_demand: str | None
     skipped: bool  # hypothetical, non-answer or too short: the grader never checks relevance
     overall: int
-    asked: str | None  # the labelled demand of the question (to train the text model)
+    asked: str | None  # the labelled demand of the question (to train the embedding model)
+    vectors: tuple[np.ndarray, np.ndarray] | None = None  # MiniLM: question, answer
+
+
+def with_vectors(data: list[Example]) -> list[Example]:
+    """Fill every example's question and answer vectors (one batched pass of MiniLM)."""
+    ef = get_embedding_function()
+    questions = sorted({e.question for e in data})
+    qv = dict(zip(questions, ef.embed(questions), strict=True))
+    av = ef.embed([e.text for e in data])
+    for e, v in zip(data, av, strict=True):
+        e.vectors = (qv[e.question], v)
+    return data
 
 
 def asked_demands(directory: Path = CORPUS_DIR) -> dict[str, str]:
@@ -74,14 +91,15 @@ def examples(answers: Sequence[Answer]) -> list[Example]:
         ar = [*grade.components["action"].evidence, *grade.components["result"].evidence]
         row, demand = relevance_features(a.question, a.answer, ar)
         out.append(Example(
-            id=a.id, voice=a.voice, story=a.story, text=a.answer, row=row, demand=demand,
+            id=a.id, voice=a.voice, story=a.story, text=a.answer, question=a.question,
+            row=row, demand=demand,
             off_topic=bool(a.labels.get("off_topic")),
             missing_demand=a.labels.get("missing_demand"),
             skipped=bool({"hypothetical", "non_answer"} & set(grade.flags))
             or not is_story(a.answer),
             overall=grade.overall, asked=asked.get(a.id) or None,
         ))  # fmt: skip
-    return out
+    return with_vectors(out)
 
 
 def usable(data: Sequence[Example]) -> list[Example]:
@@ -103,37 +121,48 @@ def choose_threshold(probs: np.ndarray, gold: np.ndarray) -> float:
     return best
 
 
-# Text models by training set: leave-one-voice-out nests folds, and the fold without voices
+# Embedding models by training set: leave-one-voice-out nests folds, and the fold without voices
 # {a, b} recurs (held out a then b, or b then a); cached so each is fitted once per process.
-_TEXT_MODELS: dict[tuple[str, ...], DemandTextModel] = {}
+_EMBED_MODELS: dict[tuple[str, ...], DemandEmbedModel] = {}
+_EXAMPLE_VECTORS: list[np.ndarray] = []
 
 
-def fit_text(data: Sequence[Example]) -> DemandTextModel:
-    """The demand-text model from the answers that answer their question."""
-    shown = [e for e in data if not e.off_topic and not e.skipped and e.asked]
+def example_vectors() -> np.ndarray:
+    """The example questions' vectors (embedded once per process)."""
+    if not _EXAMPLE_VECTORS:
+        _EXAMPLE_VECTORS.append(get_embedding_function().embed(example_questions()[0]))
+    return _EXAMPLE_VECTORS[0]
+
+
+def fit_embed(data: Sequence[Example]) -> DemandEmbedModel:
+    """The per-demand embedding model from the story answers with a labelled demand."""
+    shown = [e for e in data if not e.skipped and e.asked and e.vectors is not None]
     key = tuple(sorted(e.id for e in shown))
-    if key not in _TEXT_MODELS:
-        texts, demands = [e.text for e in shown], [str(e.asked) for e in shown]
-        _TEXT_MODELS[key] = DemandTextModel().fit(texts, demands, SEED)
-    return _TEXT_MODELS[key]
+    if key not in _EMBED_MODELS:
+        vectors = np.vstack([e.vectors[1] for e in shown if e.vectors is not None])
+        _EMBED_MODELS[key] = DemandEmbedModel().fit(
+            vectors, [str(e.asked) for e in shown], [e.off_topic for e in shown],
+            example_vectors(), example_questions()[1], SEED,
+        )  # fmt: skip
+    return _EMBED_MODELS[key]
 
 
-def rows_with(data: Sequence[Example], text: DemandTextModel | None) -> np.ndarray:
-    """Feature rows with the text-model columns read by `text`."""
+def rows_with(data: Sequence[Example], embed: DemandEmbedModel | None) -> np.ndarray:
+    """Feature rows with the embedding columns read by `embed`."""
     rows = np.vstack([e.row for e in data]).copy()
-    n = len(rows[0]) - 3
+    n = len(rows[0]) - EMBED_COLUMNS
     for i, e in enumerate(data):
-        rows[i, n:] = demand_text_features(text, e.text, str(e.demand))
+        rows[i, n:] = embed_features(embed, e.question, e.text, e.vectors)
     return rows
 
 
 def out_of_fold_rows(data: Sequence[Example]) -> np.ndarray:
-    """Rows whose text columns come from a text model that never saw the answer's voice."""
+    """Rows whose embedding columns come from a model that never saw the answer's voice."""
     rows = np.zeros((len(data), len(data[0].row)))
     voices = np.array([e.voice for e in data])
     for v in sorted(set(voices)):
         held = np.flatnonzero(voices == v)
-        model = fit_text([e for e in data if e.voice != v])
+        model = fit_embed([e for e in data if e.voice != v])
         rows[held] = rows_with([data[i] for i in held], model)
     return rows
 
@@ -157,18 +186,19 @@ def external_on_topic(directory: Path = EXTERNAL_DIR) -> list[Example]:
             row, demand = relevance_features(rec["question"], rec["answer"], ar)
             out.append(Example(
                 id=f"{path.stem}:{rec['id']}", voice="external", story="", text=rec["answer"],
+                question=rec["question"],
                 row=row, demand=demand, off_topic=False, missing_demand=None,
                 skipped=bool({"hypothetical", "non_answer"} & set(grade.flags))
                 or not is_story(rec["answer"]),
                 overall=grade.overall, asked=None,
             ))  # fmt: skip
-    return out
+    return with_vectors(out)
 
 
 def fit_model(data: Sequence[Example], external: Sequence[Example] | None = None) -> RelevanceModel:
     """The full recipe on every usable example: text model, regression, threshold.
 
-    The regression learns on out-of-fold text readings (stacking), and the threshold comes from
+    The regression learns on out-of-fold embedding readings (stacking), and the threshold comes from
     leave-one-voice-out predictions over those rows.
     """
     data = usable(data)
@@ -181,7 +211,7 @@ def fit_model(data: Sequence[Example], external: Sequence[Example] | None = None
         oof[test] = RelevanceModel().fit(rows[~test], gold[~test]).predict_proba(rows[test])
     model = RelevanceModel().fit(rows, gold)
     model.threshold = choose_threshold(oof, gold)
-    model.text = fit_text(data)
+    model.embed = fit_embed(data)
     outside = usable(external or [])
     if outside:
         # Out of the corpus's style the model flags more: the threshold also keeps false flags
@@ -197,7 +227,7 @@ def predict(model: RelevanceModel, data: Sequence[Example]) -> np.ndarray:
     out = np.zeros(len(data))
     idx = [i for i, e in enumerate(data) if not e.skipped and e.demand is not None]
     if idx:
-        out[idx] = model.predict_proba(rows_with([data[i] for i in idx], model.text))
+        out[idx] = model.predict_proba(rows_with([data[i] for i in idx], model.embed))
     return out
 
 

@@ -7,9 +7,12 @@ the question, however complete its STAR(L). Here:
   questions of each demand (`demand_examples.yaml`), cached per question;
 - the answer is read against that demand: cue phrases in the whole answer and in the sentences
   the grader reads as action or result, and word overlap with the demand's example statements;
+- the answer's MiniLM vector is read by per-demand regressions (`demand_embed`): does the
+  answer show the demand the question's vector asks for, and more than any other demand?
 - a logistic regression over those few features (`make train`, fixed seed, scikit-learn) gives
-  P(off topic); the artefact is a tiny `.npz` checked by SHA-256 at load, applied with numpy.
-Everything is lexical: no embedding runs per answer, so grading stays in milliseconds.
+  P(off topic); the artefact is a small `.npz` checked by SHA-256 at load, applied with numpy.
+The check runs only when a question is given (two embeddings, ~tens of ms); the question-less
+grade path stays lexical and in milliseconds.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from agents.grading.artefact import read_verified, write_digest
-from agents.grading.demand_text import DemandTextModel, demand_text_features, stem
+from agents.grading.demand_embed import DemandEmbedModel, embed_pair
 from agents.grading.grade import Grade
 from agents.lp.demands import (
     load_demand_examples,
@@ -64,10 +67,20 @@ FEATURES: tuple[str, ...] = (
     "cue_lead",
     "statement_overlap",
     "statement_overlap_action_result",
-    "text_log_p",
-    "text_log_gap",
-    "text_rank",
+    "embed_own",
+    "embed_gap",
+    "embed_weighted",
 )
+# The last EMBED_COLUMNS features come from the embedding model (filled per model in training).
+EMBED_COLUMNS = 3
+
+
+def stem(word: str) -> str:
+    """A crude suffix strip so "disagreed", "disagreeing" and "disagree" meet."""
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
 
 
 def bag(text: str) -> Counter[str]:
@@ -125,9 +138,12 @@ def relevance_features(
     question: str,
     answer: str,
     action_result: Sequence[str],
-    text_model: DemandTextModel | None = None,
+    embed: DemandEmbedModel | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, str | None]:
-    """The feature row (order of FEATURES) and the question's demand; None when it asks none."""
+    """The feature row (order of FEATURES) and the question's demand; None when it asks none.
+    `vectors` are the question's and answer's MiniLM vectors (embedded here when not given);
+    without `embed` the embedding columns stay 0."""
     demand, confidence = question_demand(question)
     row = np.zeros(len(FEATURES), dtype=np.float64)
     if demand is None:
@@ -152,9 +168,22 @@ def relevance_features(
         (min(own, 4) - min(others, 4)) / 4,
         overlap(sentences),
         overlap(ar_bags),
-        *demand_text_features(text_model, answer, demand),
+        *embed_features(embed, question, answer, vectors),
     )
     return row, demand
+
+
+def embed_features(
+    embed: DemandEmbedModel | None,
+    question: str,
+    answer: str,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[float]:
+    """The embedding columns of the feature row (zeros without a model)."""
+    if embed is None:
+        return [0.0] * EMBED_COLUMNS
+    qv, av = vectors if vectors is not None else embed_pair(question, answer)
+    return embed.features(question, qv, av)
 
 
 class Relevance(BaseModel):
@@ -175,7 +204,7 @@ class RelevanceModel:
     intercept: float = 0.0
     threshold: float = 0.5
     c: float = 1.0
-    text: DemandTextModel | None = None
+    embed: DemandEmbedModel | None = None
 
     def fit(self, rows: np.ndarray, labels: np.ndarray) -> RelevanceModel:
         """Fit the standardisation and the regression (unweighted, so probabilities calibrate)."""
@@ -209,10 +238,13 @@ class RelevanceModel:
             "threshold": np.float64(self.threshold),
             "features": np.array(FEATURES),
         }
-        if self.text is not None and self.text.coef is not None:
-            arrays["text_names"] = np.array(self.text.names)
-            arrays["text_coef"] = self.text.coef.astype(np.float16)
-            arrays["text_intercept"] = self.text.intercept
+        e = self.embed
+        if e is not None and e.coef is not None:
+            arrays["embed_names"] = np.array(e.names)
+            arrays["embed_coef"] = e.coef.astype(np.float16)
+            arrays["embed_intercept"] = e.intercept
+            arrays["embed_questions"] = e.questions
+            arrays["embed_owners"] = e.owners
         with path.open("wb") as f:
             np.savez_compressed(f, **arrays)
         return write_digest(path)
@@ -229,15 +261,17 @@ def load_relevance_model(path: Path = MODEL_FILE) -> RelevanceModel:
     with np.load(path) as npz:
         if tuple(str(f) for f in npz["features"]) != FEATURES:
             raise RelevanceModelError(f"{path}: trained on other features; run `make train`")
-        text = None
-        if "text_coef" in npz.files:
-            text = DemandTextModel(
-                names=[str(n) for n in npz["text_names"]],
-                coef=npz["text_coef"].astype(np.float32),
-                intercept=npz["text_intercept"].astype(np.float32),
+        embed = None
+        if "embed_coef" in npz.files:
+            embed = DemandEmbedModel(
+                names=[str(n) for n in npz["embed_names"]],
+                coef=npz["embed_coef"].astype(np.float32),
+                intercept=npz["embed_intercept"].astype(np.float32),
+                questions=npz["embed_questions"],
+                owners=npz["embed_owners"],
             )
         return RelevanceModel(
-            text=text,
+            embed=embed,
             mean=npz["mean"],
             scale=npz["scale"],
             coef=npz["coef"],
@@ -257,7 +291,7 @@ def relevance_of(
     if not is_story(answer):
         return Relevance(probability=0.0)
     m = model or load_relevance_model()
-    row, demand = relevance_features(question, answer, action_result, m.text)
+    row, demand = relevance_features(question, answer, action_result, m.embed)
     if demand is None:
         return Relevance(probability=0.0)
     p = float(m.predict_proba(row)[0])
