@@ -1,0 +1,61 @@
+"""Measurability by its rules: units kept as written, baselines with words between the bounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.grading.learned import analyze, substance
+from agents.grading.numbers import measurability_of
+from agents.textutil import find_metrics
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metrics"),
+    [
+        (
+            "Timeouts fell from about 4% of checkouts at peak to under 0.1%, worth roughly "
+            "$2 million in recovered sales.",
+            ["about 4%", "under 0.1%", "$2 million"],
+        ),
+        (
+            "We lost about three hundred quid of stock instead of six grand.",
+            ["three hundred quid", "six grand"],
+        ),
+        ("The whole thing cost us less than 300 ringgit.", ["less than 300 ringgit"]),
+    ],
+)
+def test_metrics_keep_their_units(sentence: str, metrics: list[str]) -> None:
+    """Units, currencies and hedges stay with the number ("about 4%", "$2 million")."""
+    assert find_metrics(sentence) == metrics
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        "Timeouts fell from about 4% of checkouts at peak to under 0.1%, worth roughly $2 million "
+        "in recovered sales.",
+        "Error rates went from about twelve percent back under half a percent, which saved "
+        "customers a lot of failed orders.",
+        "Missing coursework was down to six students, from about 70 in February.",
+        "Referrals were seen within a couple of days instead of a week, and relatives stopped "
+        "calling.",
+        "We had zero reversing incidents, against two in the six months before, for the drivers.",
+        "The stock we lost came to three hundred quid, against a usual loss of about six grand.",
+        "Our double-payment complaints went from, like, twenty a month to zero.",
+    ],
+)
+def test_baselines_with_words_between_the_bounds(result: str) -> None:
+    """A before/after told with words between the bounds, plus an effect, is level 3."""
+    assert measurability_of([result]).level == 3
+
+
+def test_a_filler_sentence_is_not_the_first_evidence() -> None:
+    """Evidence opens with the sentence that says most, not a sure reading of a filler."""
+    answer = (
+        "Our checkout service timed out under load every evening. Well I mean I looked into it. "
+        "I proposed making it async with a queue, wrote the design doc, and built the worker "
+        "myself. Timeouts fell from 4% of checkouts to under 0.1%."
+    )
+    action = analyze(answer, "Tell me about a time you fixed something.").components["action"]
+    assert action.evidence[0].startswith("I proposed")
+    assert substance("Well I mean I looked into it.") < substance(action.evidence[0])
