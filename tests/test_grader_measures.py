@@ -59,3 +59,30 @@ def test_a_filler_sentence_is_not_the_first_evidence() -> None:
     action = analyze(answer, "Tell me about a time you fixed something.").components["action"]
     assert action.evidence[0].startswith("I proposed")
     assert substance("Well I mean I looked into it.") < substance(action.evidence[0])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I haven't been involved in hiring yet, I'm afraid. I'm a staff accountant, so recruitment "
+        "is handled by my manager and HR. I'd like to get into it in my next role. But I don't "
+        "have an example of making a hiring decision myself. Sorry.",
+        "To be honest I get on really well with my managers. I'm quite easy-going, so if they "
+        "want something done their way I'll usually just do it. I can't really think of a time I "
+        "properly disagreed with one, not in a way that turned into anything.",
+    ],
+)
+def test_a_long_non_answer_is_a_non_answer(answer: str) -> None:
+    """Saying there is no story, at any length and with no deed told, is a non-answer."""
+    grade = analyze(answer, "Tell me about a time you disagreed with your manager.")
+    assert "non_answer" in grade.flags and grade.top_gap == "non_answer"
+
+
+def test_no_perfect_example_then_a_story_is_graded() -> None:
+    """'I don't have a perfect example, but…' followed by deeds is an answer."""
+    answer = (
+        "I don't have a perfect example, but here's one. Our payroll run kept failing on the "
+        "last day of the month. I traced the failures to a currency rounding rule and rewrote "
+        "the rule. I then tested it against six months of runs. The next run went through clean."
+    )
+    assert "non_answer" not in analyze(answer, "Tell me about a time you fixed a problem.").flags
