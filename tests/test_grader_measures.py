@@ -86,3 +86,30 @@ def test_no_perfect_example_then_a_story_is_graded() -> None:
         "the rule. I then tested it against six months of runs. The next run went through clean."
     )
     assert "non_answer" not in analyze(answer, "Tell me about a time you fixed a problem.").flags
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "We cut medication errors on our ward by more than half in one quarter.",
+        "We brought our pressure ulcers down from nine in a quarter to two.",
+    ],
+)
+def test_a_result_first_answer_opens_with_its_result(opening: str) -> None:
+    """A change the speaker made, sized, is a result even as the opening sentence."""
+    answer = (
+        f"{opening} The drug round kept being interrupted. I put up red tabards and a sign, and "
+        "I briefed every shift. I learned that small visible cues change habits."
+    )
+    grade = analyze(answer, "Tell me about a time you improved quality.")
+    assert grade.components["result"].present
+
+
+def test_context_numbers_are_not_a_result() -> None:
+    """What had been so before the story is context, however large its numbers."""
+    answer = (
+        "Sales had slipped by 12% for two straight quarters. Headcount had tripled since spring. "
+        "I rebuilt the onboarding plan and paired every new rep with a senior one."
+    )
+    grade = analyze(answer, "Tell me about a time you turned something around.")
+    assert not grade.components["result"].present and grade.measurability.level == 0
