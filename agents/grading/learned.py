@@ -94,6 +94,27 @@ SCENE_FLOOR = 0.25
 SHORT_ANSWER = 5
 
 
+def likeliest_outcome(sentences: list[Sentence], p_result: np.ndarray) -> None:
+    """An answer that narrates deeds and shows no outcome over the threshold: its likeliest
+    outcome sentence after the first deed is the result when the model reads it at least as
+    OUTCOME_FLOOR (the threshold is chosen for answers in general, not for this one's best)."""
+    if any(s.has("result") for s in sentences):
+        return
+    first = next((i for i, s in enumerate(sentences) if s.has("action")), None)
+    if first is None or first + 1 >= len(sentences):
+        return
+    best = first + 1 + int(np.argmax(p_result[first + 1 :]))
+    if p_result[best] >= OUTCOME_FLOOR and not sentences[best].has("learning"):
+        s = sentences[best]
+        if s.label is None:
+            s.label = "result"
+        else:
+            s.also.append("result")
+
+
+OUTCOME_FLOOR = 0.3
+
+
 def learned_sentences(
     spans: Sequence[Span], model: SentenceRoleModel
 ) -> tuple[list[Sentence], dict[ComponentName, list[int]]]:
@@ -126,6 +147,7 @@ def learned_sentences(
                 we_action=we_act,
             )
         )
+    likeliest_outcome(sentences, probs[:, ROLES.index("result")])
     weight = np.asarray([substance(s.text) for s in spans])
     order = {
         role: [int(i) for i in np.argsort(-probs[:, k] * weight, kind="stable")]
