@@ -111,10 +111,16 @@ _UNITS = (
     r"calls?|pages?|alerts?|deploys?|releases?|teams?|accounts?|deals?|units?|packages?|"
     r"shipments?|gb|tb|mb|qps|rps|nps|sessions?|errors?|outages?|escalations?|complaints?|"
     r"dollars?|euros?|pounds?|rupees?|steps?|features?|services?|stores?|sites?|sellers?|"
-    r"members?|reports?|students?|patients?|drivers?|vendors?|markets?|languages?|regions?"
+    r"members?|reports?|students?|patients?|drivers?|vendors?|markets?|languages?|regions?|"
+    # Money said the way people say it, and currencies by name.
+    r"grand|quid|bucks|ringgit|z[łl]oty|dinars?|pesos?|francs?|reais|riyals?|yuan|naira|"
+    r"kronor|krona|lira|lakh|crore"
 )
 _SCALE = r"(?:k|m|bn|million|billion|thousand|lakh|crore|mil)"
-_MONEY_WORD = r"(?:dollars?|euros?|pounds?|rupees?|riyals?|yen|francs?|reais)"
+_MONEY_WORD = (
+    r"(?:dollars?|euros?|pounds?|rupees?|riyals?|yen|francs?|reais|quid|bucks|ringgit|z[łl]oty|"
+    r"dinars?|pesos?)"
+)
 _HEDGE = (
     r"(?:about|around|roughly|nearly|almost|over|under|more than|less than|just over|"
     r"just under|only|some|close to|well over|below|above|at|by|within|to)"
@@ -137,7 +143,8 @@ METRIC_RE = re.compile(
     rf"|\b\d[\d,.]*\s?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*[\s-]?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
-    rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+\S+"
+    rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+"
+    rf"(?:(?:just |well )?(?:under|over|about|around|below|above|nearly|almost|roughly)\s+)?\S+"
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"
     # A count of things, adjectives allowed: "two critical bugs", "38 accessibility checks".
     rf"|\b(?:\d[\d,.]*|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"

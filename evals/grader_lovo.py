@@ -16,6 +16,7 @@ import json
 import re
 import statistics
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -35,6 +36,7 @@ from evals.grader_eval import (
 from evals.train_grader import fit_model
 
 Grade_fn = Callable[[str, str], Grade]
+ALL = "*all*"  # no answer has this voice: leaving it out trains on the whole corpus
 
 
 @dataclass
@@ -176,7 +178,18 @@ def is_dev_story(story: str) -> bool:
     return int(re.search(r"(\d+)$", story).group(1)) % 2 == 1  # type: ignore[union-attr]
 
 
-def run(learned: bool = True, dev_only: bool = False) -> Run:
+def fit_left_out(
+    corpus: Sequence[Answer], voices: Sequence[str], jobs: int = 1
+) -> dict[str, SentenceRoleModel]:
+    """Per voice, a model trained on all other voices; `jobs` > 1: in parallel, same models."""
+    subsets = [[a for a in corpus if a.voice != voice] for voice in voices]
+    if jobs <= 1:
+        return {v: fit_model(sub) for v, sub in zip(voices, subsets, strict=True)}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(voices, pool.map(fit_model, subsets), strict=True))
+
+
+def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
     """Leave each voice out in turn; score the grader on it; then the injection pairs.
 
     `dev_only` scores only the dev part of each held-out voice (odd stories, legacy's dev split)
@@ -185,16 +198,16 @@ def run(learned: bool = True, dev_only: bool = False) -> Run:
     corpus = load_corpus()
     voices = sorted({a.voice for a in corpus} - {"injection"})
     reports = []
+    models = fit_left_out(corpus, [*voices, "legacy", ALL], jobs) if learned else {}
     for voice in [*voices, "legacy"]:
         cases = legacy_cases("dev" if dev_only else "all") if voice == "legacy" else [
             corpus_case(a) for a in corpus
             if a.voice == voice and (not dev_only or is_dev_story(a.story))]  # fmt: skip
         grade: Grade_fn = analyze_rules
         if learned:
-            model = fit_model([a for a in corpus if a.voice != voice])
-            grade = partial(_learned, model=model)
+            grade = partial(_learned, model=models[voice])
         reports.append(score(voice, cases, grade))
-    full = fit_model(corpus) if learned else None
+    full = models[ALL] if learned else None
     return Run(reports, injection_rows(corpus, full, dev_only))
 
 
@@ -353,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", action="store_true", help="score the rule analyzer only")
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")
+    parser.add_argument("--jobs", type=int, default=1, help="fit the voices in parallel")
     parser.add_argument(
         "--dev", action="store_true", help="score only the dev part (odd stories); list its errors"
     )
@@ -365,11 +379,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(injection_table(injection_rows(load_corpus(), load_model())))
         return 0
     if args.write:
-        text = section(run(learned=True), run(learned=False), "python -m evals.grader_lovo --write")
+        learned = run(learned=True, jobs=args.jobs)
+        text = section(learned, run(learned=False), "python -m evals.grader_lovo --write")
         write_section(text)
         print(text)
         return 0
-    result = run(learned=not args.rules, dev_only=args.dev)
+    result = run(learned=not args.rules, dev_only=args.dev, jobs=args.jobs)
     print(table(result.reports))
     print()
     print(prf_table(result.reports))

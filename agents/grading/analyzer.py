@@ -16,6 +16,7 @@ from agents.grading.cues import (
     I_ACTION_EXTRA,
     LEARNING,
     NO_EXAMPLE,
+    NO_STORY,
     NON_ACTION_VERBS,
     NON_ANSWER,
     RESULT,
@@ -227,7 +228,7 @@ def prepare(answer: str) -> Prepared:
     told = " ".join(s.text for s in spans)
     if story_words < 6 or (
         (NON_ANSWER.match(told) or NO_EXAMPLE.search(told)) and story_words < 25
-    ):
+    ) or says_no_story(spans):
         flags.append("non_answer")
     elif is_hypothetical(spans):
         flags.append("hypothetical")
@@ -319,6 +320,14 @@ def analyze_rules(
     prepared = prepare(answer)
     sentences = rule_sentences(prepared.spans) if prepared.gradable else []
     return grade_sentences(sentences, prepared, question, avoid_follow_ups)
+
+
+def says_no_story(spans: Sequence[Span]) -> bool:
+    """The candidate says there is no story and tells at most one past deed of their own."""
+    if not any(NO_STORY.search(s.text) for s in spans):
+        return False
+    deeds = sum(1 for s in spans if any(action_kind(defill(s.text))))
+    return deeds <= 1
 
 
 def offset_after_words(text: str, n: int) -> int:

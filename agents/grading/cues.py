@@ -145,3 +145,19 @@ NO_EXAMPLE = re.compile(
     r"^\W*I(?: have|'ve) never\b",
     re.IGNORECASE,
 )
+# Saying outright there is no story, in the many ways people say it ("I can't really think of a
+# time I properly disagreed", "I haven't been involved in hiring yet", "nothing stands out").
+NO_STORY = re.compile(
+    r"(?:don'?t|do not|doesn'?t)\s+(?:really\s+|think\s+I\s+)?(?:have|got|'ve got)\s+(?:a\s+|an\s+|"
+    r"any\s+|such\s+|one\s+)?(?:\w+\s+)?(?:example|story|one|instance)\b"
+    r"|\bdon'?t think I(?:'ve| have) (?:got|had) (?:one|an? (?:\w+ )?(?:example|story|failure))\b"
+    r"|(?:can'?t|cannot|couldn'?t)\s+(?:really\s+)?(?:think of|recall|remember|point to|"
+    r"come up with)"
+    r"\b(?:\s+\S+){0,4}?\s+(?:example|time|one|instance|situation|story)\b"
+    r"|\b(?:I\s+)?(?:cannot|can'?t) remember (?:now|one)\b"
+    r"|\bnothing (?:really |specific )?(?:comes to mind|stands out|springs to mind)\b"
+    r"|\bhaven'?t (?:really |actually )?(?:been involved in|done|managed|had to|been in)\b"
+    r"|\bnever (?:really )?been in (?:such|that|a position|that kind)"
+    r"|\b(?:don'?t|do not) have (?:a |an )?(?:story|example) for (?:that|this)",
+    re.IGNORECASE,
+)

@@ -8,9 +8,25 @@ from collections.abc import Iterable
 from agents.grading.grade import Measurability
 from agents.textutil import find_metrics
 
+_NUMBER_WORD = (
+    r"(?:[$€£]?\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|a dozen|a few|a couple)"
+)
+_DURATION = r"(?:minute|hour|day|week|month|quarter|year|shift|term|sprint|fortnight)s?"
 BASELINE = re.compile(
-    r"\b(?:from\s+\S+(?:\s\S+){0,6}?\s+(?:(?:all the way |right |back |just |"
+    r"\b(?:from,?\s+\S+(?:\s\S+){0,6}?\s+(?:(?:all the way |right |back |just |"
     r"straight )?(?:down |up )?)to\b|down from|up from|compared (?:to|with)|"
+    # A bound then words before the other one: "from about 12 percent back under half a percent".
+    r"from,?\s+(?:\w+,?\s+){0,2}?" + _NUMBER_WORD + r"[^.;]{0,60}?\b(?:back\s+)?(?:under|below|"
+    r"above|over|into)\b|"
+    # The new figure first, the old one after: "down to six, from about 70 in February".
+    r"(?:down|up|back)\s+to\s+(?:\S+\s+){0,3}?\S+,?\s+from\b|"
+    r"instead of (?:the |a |an |most of a |half a |(?:the )?(?:usual|normal|whole) )*"
+    r"(?:\w+\s+)?" + _DURATION + r"\b|"
+    r"(?:was|were|had been)\s+(?:\w+\s+)?(?:zero|none|nothing|\d\S*)\s+before\b|"
+    r"(?:than|of|versus|against) (?:the |our |my )?(?:original|initial|planned|budgeted|"
+    r"estimated|quoted) (?:plan|budget|estimate|quote|cost|target|price|figure)|"
+    r"(?:years?|months?|quarters?|terms?|weeks?) before\b(?!\s+(?:the|a|an|we|I|it|that|this)\b)|"
     r"versus|vs\.?|baseline|previously|used to|before (?:that|this|the change|it|we|I)|when before|"
     r"instead of (?:\w+ ){0,3}?(?:\d|usual\b|(?:one|two|three|four|five|six|seven|eight|nine|"
     r"ten|twelve|twenty|thirty|forty|fifty|a hundred)\b)|instead of (?:staying|being|taking)|"
@@ -25,7 +41,7 @@ BASELINE = re.compile(
     r"while (?:a |our |the )?competitors?|of the (?:previous|last) \w+|after missing|"
     r"(?:early|ahead of|behind|under|over) (?:the )?(?:schedule|budget|deadline|plan|target)|"
     r"against (?:the |a |an |our )?(?:normal |usual |typical |average |planned |"
-    r"expected )?(?:\S+ )?[$€£]?\d|"
+    r"expected )?(?:\S+ ){0,3}" + _NUMBER_WORD + r"\b|"
     r"instead of (?:a |an |the )?(?:usual |normal )?(?:R\$|[$€£₹])|where (?:\w+ ){0,4}originally)",
     re.IGNORECASE,
 )
@@ -49,7 +65,9 @@ EFFECT = re.compile(
     r"finance|hiring|accounts?|security|fraud|takeovers?|teams|safety|injur\w+|incidents?|"
     r"layoffs?|jobs|runway|downtime|output|delays?|waiting|wait|queue|outcomes?|grades?|results|"
     r"attendance|readmissions?|falls|infections?|errors|mistakes|waste|shrink|stock-?outs?|"
-    r"audits?|findings|compliance|regulators?|auditors?|board|leadership)\b)",
+    r"audits?|findings|compliance|regulators?|auditors?|board|leadership|relatives|callers|"
+    r"claimants?|applicants?|citizens|public|person|leads|walk-?outs?|quid|grand|bucks|"
+    r"ringgit|z[łl]oty|dinars?|pesos?)\b)",
     re.IGNORECASE,
 )
 def measurability_of(result_texts: Iterable[str]) -> Measurability:

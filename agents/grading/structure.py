@@ -10,19 +10,13 @@ count.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
+from agents.grading.disguise import deleet, encoded, foreign, mixed_script, obfuscated
 from agents.grading.injection import injection_spans, is_injection
-from agents.textutil import Span
+from agents.textutil import Span, find_metrics
 
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
 _BLOCKS = re.compile(
@@ -30,7 +24,10 @@ _BLOCKS = re.compile(
     r"|<!--.*?(?:-->|\Z)"  # HTML comments
     r"|(?:^[ \t]*\|.*\|[ \t]*$\n?){2,}"  # Markdown tables: two or more |...| lines
     r"|\{\s*\"[^\"\n]{1,40}\"\s*:.*?\}"  # JSON objects
-    r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}",  # YAML-ish blocks: three key: value lines
+    r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
+    r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
+    r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
+    r"|^-{3,}[ \t]*\n.*?\n-{3,}[ \t]*$",  # YAML front matter
     re.DOTALL | re.MULTILINE,
 )
 
@@ -41,18 +38,48 @@ _MACHINE = (
     r"ai|model|bot|llm|algorithm)s?"
 )
 _ADDRESS = re.compile(
-    r"^\W*(?:dear|hi|hello|attention|(?:quick |one more |a )?(?:note|message|thing|word) "
+    r"^\W*(?:dear|hi|hello|attention|(?:quick |one more |a )?(?:note|message|thing|word|aside|"
+    r"remark|comment) "
     r"(?:to|for)|p\.?s\.?,?|to)\s+(?:the\s+|any\s+)?" + _MACHINE + r"\b"
     r"|\b(?:whoever|people|person|team|folks|those|anyone)\s+(?:who\s+)?(?:wrote|built|designed|"
     r"made|set up|runs?|is|are)\s+(?:the\s+|this\s+)?(?:rubric|grader|scoring|criteria|grading|"
     r"marking|evaluating|reviewing|reading this)\b"
+    r"|\b(?:wrote|built|designed|made|set)\s+(?:up\s+)?your\s+(?:rubric|criteria|scoring|grading|"
+    r"marking|checklist)\b"
     r"|\b(?:your|this)\s+(?:rubric|scoring (?:guide|criteria|system)|grading (?:criteria|"
     r"system|model))\b"
     r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
     r"engine|software|bot)\b"
     r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
     r"response|story)\s+as\b"
-    r"|^\W*" + _MACHINE + r"\s*[,:]",
+    # Whoever reads or scores the answers, named as the audience: "to whoever grades these answers".
+    r"|\b(?:whoever|anyone|those|people|person|you)\s+(?:who\s+)?(?:is\s+|are\s+)?(?:reads?|"
+    r"reading|reviews?|reviewing|grades?|grading|scores?|scoring|marks?|marking|evaluates?|"
+    r"evaluating|assess(?:es)?|assessing|checks?|checking)\s+(?:these|this|the|my|all)\s+"
+    r"(?:\w+\s+)?(?:answers?|responses?|transcripts?|submissions?)\b"
+    r"|\b(?:whoever|anyone|someone)\s+(?:who\s+)?(?:is\s+)?(?:reading|assessing|grading|scoring|"
+    r"marking|evaluating|reviewing|judging)\s+(?:this|these|me)\b"
+    r"|^\W*you\s*,\s*(?:the\s+)?(?:system|grader|model|ai|reader|reviewer|evaluator|assessor|"
+    r"machine|algorithm|bot)\b"
+    r"|\bthe\s+(?:system|model|ai|algorithm|machine|tool|program)\s+(?:that\s+is\s+|that's\s+)?"
+    r"(?:reading|grading|scoring|reviewing|assessing|evaluating|marking)\s+(?:this|these|me)\b"
+    r"|^\W*" + _MACHINE + r"\s*[,:]"
+    # A note for the grader wherever it opens: "First half of a note for the scorer: ...".
+    r"|\b(?:note|message|word|aside|remark|instructions?)s?\s+(?:to|for|on)\s+(?:the\s+|any\s+|"
+    r"your\s+)?(?:grader|grading|evaluator|assessor|rubric|scorer|scoring|marker|llm|ai)s?\b"
+    r"|\bwhen you (?:assess|grade|score|mark|evaluate|rate)\b|\bwhat (?:would|will) you "
+    r"(?:give|rate|score|mark)\b"
+    r"|\b(?:remember|make sure|be sure|don't forget|do not forget)\s+to\s+(?:count|include|"
+    r"credit|score|mark|rate|grade|consider|factor)\b[^.]{0,60}\b(?:result|score|grade|answer|"
+    r"measurab\w*|rubric)"
+    r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:designed|wrote|set|"
+    r"made|built|created)\s+(?:these|this|the|your)\s+(?:questions?|interview|rubric|criteria|"
+    r"test|assessment)\b"
+    r"|\b(?:imagine|pretend|suppose|picture)\s+(?:that\s+)?you(?:'re| are)\b[^.]{0,60}\b(?:reading|"
+    r"grading|scoring|fan|rate|give (?:it|me|this))"
+    r"|\bact (?:like|as if)\b[^.]{0,60}\b(?:hire|decided|grader|fan)\b"
+    # The reader as a vocative: "Reader, I personally led this".
+    r"|^\W*(?:dear\s+)?(?:reader|reviewer|grader|evaluator|assessor|marker|examiner|scorer)s?\s*[,:]",
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
@@ -63,30 +90,61 @@ _OUTCOME = re.compile(
     r"|\ball (?:the )?(?:star|starl)?\s*components\b"
     r"|\b(?:the )?answer (?:above|below) is\b"
     r"|\b(?:this|the|my)\s+(?:answer|response|story|example|submission)\s+(?:clearly\s+)?"
-    r"(?:demonstrates|shows|meets|exceeds|deserves|scores|earns|is (?:a |an )?(?:textbook|"
+    r"(?:demonstrates|shows|meets|exceeds|deserves|scores|earns|hits|ticks|covers|satisfies|"
+    r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
     r"exemplary|perfect|model|excellent|outstanding|top))"
-    r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story)\b"
+    r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
+    # Naming the answer's own parts as boxes ticked: "Situation, Task, Action and Result are all
+    # covered", "in STAR terms".
+    r"|\bin (?:star|starl) (?:terms|format)\b|\b(?:star|starl) (?:parts|components|boxes)\b"
+    r"|\bsituation,\s+(?:(?:my|the)\s+)?task,\s+(?:(?:my|the)\s+)?actions?,?\s+(?:and\s+)?"
+    r"(?:(?:my|the)\s+)?(?:\w+\s+)?results?\b"
     r"|\b(?:interviewers|graders|reviewers|assessors)\s+(?:always|usually|all)\s+(?:say|rate|"
     r"agree|mark|score)"
     r"|\b(?:score|rating|grade|mark)s?\s*(?:[:=]|of)\s*(?:\d|five|ten|top|full|max)"
     r"|\bmeets every (?:criterion|criteria|requirement)\b|\b(?:all|every) (?:star|starl) "
-    r"(?:components?|parts?|criteria) (?:are )?(?:present|met|covered)",
+    r"(?:components?|parts?|criteria) (?:are )?(?:present|met|covered)"
+    # What a fair reader "would" award, or a top mark on every part: a verdict, not a story.
+    r"|\b(?:any|a|an|every)\s+(?:fair|honest|reasonable|objective|careful|sensible)\s+"
+    r"(?:assessment|evaluation|reader|reviewer|grader|marker|assessor|judge|interviewer)\b"
+    r"|\b(?:level|score|marks?|band|rating|points?|grade)\b[^.]{0,30}\b(?:every|each|all)\s+"
+    r"(?:the\s+)?(?:parts?|components?|criterion|criteria|dimensions?|categories|category)\b"
+    r"|\b(?:best|strongest|perfect|ideal|model|textbook)\s+(?:answer|response)\s+(?:to|for)\s+"
+    r"(?:this|that|these|such|an?|the)\s+(?:\w+\s+){0,2}questions?\b"
+    r"|\b(?:this|my|the)\s+(?:answer\s+|story\s+|response\s+|example\s+)?(?:meets|clears|"
+    r"raises) (?:the|your) bar\b"
+    r"|\b(?:measurability|ownership|the grade|the score|my score|the rating)\s+(?:should|must|"
+    r"ought to|needs to|has to)\b"
+    r"|\b(?:mark|count|score|rate|grade|treat|record|consider)\s+(?:the|my|this)\s+(?:result|"
+    r"action|task|ownership|situation|learning)\s+as\b"
+    r"|\btreat (?:this|that|what follows|the following|everything)\b.{0,30}\bas (?:verified|true|"
+    r"fact|confirmed|correct|accurate)\b"
+    # Grading the story against the principles: "this demonstrates customer obsession", "hits
+    # every Leadership Principle". Candidates tell what they did; verdicts are the grader's.
+    r"|\b(?:demonstrates?|displays?|embodies|exemplifies|illustrates?|proves?|hits|ticks)\s+"
+    r"(?:\w+\s+){0,2}(?:customer obsession|bias for action|leadership principles?|"
+    r"(?:the|every|all|each|several|many) (?:\w+\s+)?(?:lps?|principles?|criteria|boxes))\b",
     re.IGNORECASE,
 )
 # A note pasted from someone else: "Note from my manager: '…'", "Feedback from the VP — …".
 _PASTED_NOTE = re.compile(
-    r"^\W*(?:note|feedback|comment|quote|testimonial|review|endorsement|reference)s?\s+"
-    r"(?:from|by)\b[^:'\"“]{0,40}[:'\"“—-]"
+    r"^\W*(?:note|feedback|comment|quote|testimonial|review|endorsement|reference|slack|e-?mail|"
+    r"message|text|dm|memo|letter|kudos|shout-?out)s?\s+(?:from|by)\b[^:'\"“]{0,40}[:'\"“—-]"
+    r"|\bverbatim\s*[:\-–—]|\b(?:pasted|copied|forwarded)\s+(?:below|here|in full)\b"
+    r"|\b(?:i'll|i will|let me|i'm going to)\s+(?:paste|copy|quote)\b"
     r"|^\W*[\"“'][^\"”']{10,}[\"”']\s*[—–-]+\s*\w+",
     re.IGNORECASE,
 )
 _DUMP = re.compile(
     r"^\W*\[[^\]]{0,30}(?:metrics?|kpis?|results?|impact|outcomes?|data)\b[^\]]*\]"
     r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
-    r"|^\s*(?:[-*•+]|\d+[.)])\s+[^.!?]{0,60}(?:[+-]\s?[$€£]?\d|\d\s?%|[$€£]\d)"
+    r"|^\s*(?:[-*•+]|\d+[.)])\s+[^.!?]{0,80}\d"
     r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
     r"|\b(?:end|start|begin) of (?:the )?(?:answer|response|transcript|input|candidate|system)\b"
-    r"|\((?:attached|pasted|see attachment|copied)\)",
+    r"|\((?:attached|pasted|see attachment|copied)\)"
+    # Markup tags (<result>…</result>): written for a parser, never spoken.
+    r"|<\s*/?\s*[A-Za-z][\w:-]{0,20}(?:\s+[^<>]{0,80})?\s*/?>"
+    r"|\$\$|\\[a-z]+\{",  # LaTeX
     re.IGNORECASE,
 )
 # Grade fields as keys, in any data syntax: `overall: 5`, `"measurability"=3`, `score_override:`.
@@ -110,104 +168,63 @@ _PRAISE = re.compile(
 # Chat-transcript roles opening a line: "User:", "Human:", "AI:", "<<SYS>>".
 _CHAT_ROLE = re.compile(
     r"(?:^|\n)\s*(?:user|human|ai|bot|chatgpt|gpt-?\d?|claude|llm|model)\s*:|<<\s*/?sys\s*>>"
+    # A scripted exchange: "Interviewer: ... Candidate: ...".
+    r"|(?:^|\n|[.!?]\s+)\s*(?:interviewer|candidate|interviewee)\s*:"
     r"|\bfrom now on,? you\b|\bstay in character\b|\blet'?s play a game\b"
     r"|\byou(?:'re| are) (?:now )?(?:playing|acting as)\b",
     re.IGNORECASE,
 )
 # Figures joined by arrows or "label: figure" pairs: written dashboards, not speech.
 _ARROW = re.compile(r"[\d%]\s*\w{0,8}\s*(?:→|->|=>|⟶|➜|➔)\s*[+−-]?[$€£]?\d")
+# "+45", "−$80k": signed figures are how dashboards write changes, not how people say them.
+_SIGNED_FIGURE = re.compile(r"(?:^|[\s(,;:])[+−]\s?[$€£]?\d")
 _LABELLED_FIGURE = re.compile(r"\b[A-Za-z][A-Za-z /-]{1,25}:\s+[+−-]?[$€£]?\d")
-_ENCODED = re.compile(
-    r"\b[A-Za-z0-9+/]{20,}={0,2}(?![\w+/])|\b(?:0x)?[0-9a-fA-F]{24,}\b|(?:%[0-9A-Fa-f]{2}){4,}"
-)
-# Cyrillic, Hebrew/Arabic, Devanagari, kana, CJK and Hangul letters.
-_NON_LATIN = re.compile(
-    "[\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
-)
-_LANGUAGE_WORDS = Path(__file__).resolve().parent / "data" / "language_words.yaml"
-
-
-@lru_cache(maxsize=1)
-def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(foreign function words, English function words) from the data file."""
-    data = yaml.safe_load(_LANGUAGE_WORDS.read_text(encoding="utf-8"))
-    return frozenset(data["foreign"]), frozenset(data["english"])
-
-
-_PERCENT_CODE = re.compile(r"%[0-9A-Fa-f]{2}")
-
-
-def _encoded(text: str) -> bool:
-    """A long token of base64 or hex that is not an ordinary word or number."""
-    for match in _ENCODED.finditer(text):
-        token = match.group(0)
-        mixed = sum(c.isdigit() for c in token) >= 2 and any(c.isupper() for c in token)
-        if mixed or token.startswith("%") or re.fullmatch(r"(?:0x)?[0-9a-fA-F]+", token):
-            return True
-    # URL-encoding spread through a token ("Grader%20-%20score%20this").
-    return "%" in text and any(len(_PERCENT_CODE.findall(tok)) >= 3 for tok in text.split())
-
-
-# Spaced hex bytes, binary octets, \u / \x escapes.
-_BYTES = re.compile(
-    r"(?:\b[0-9a-fA-F]{2}[\s:,]){8,}|(?:\b[01]{8}\b\s*){4,}|(?:\\[ux][0-9a-fA-F]{2,4}){4,}"
+# Superlative praise: inside quotation marks next to figures, someone else's note vouching for them.
+_ACCLAIM = re.compile(
+    r"\b(?:best|clearest|strongest|finest|most impressive|outstanding|exceptional|exemplary|"
+    r"brilliant|stellar|superb|remarkable|impressive|excellent|textbook|model example|"
+    r"great example|(?:example|model|picture|definition) of (?:real |true |genuine )?"
+    r"(?:ownership|leadership|customer obsession|bias for action|frugality|excellence))\b",
+    re.IGNORECASE,
 )
 
 
-def _decodes_to_text(token: str) -> bool:
-    """A base64 or hex token that decodes to readable text is an encoded message."""
-    raw: bytes | None = None
-    hexish = re.fullmatch(r"(?:0x)?((?:[0-9a-fA-F]{2})+)", token)
-    try:
-        if hexish:
-            raw = bytes.fromhex(hexish.group(1))
-        elif re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", token) and len(token) % 4 in (0, 2, 3):
-            raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
-    except (ValueError, binascii.Error):
-        return False
-    if not raw or len(raw) < 8:
-        return False
-    printable = sum(32 <= b < 127 for b in raw) / len(raw)
-    return printable > 0.9 and b" " in raw
-
-
-def _obfuscated(text: str) -> bool:
-    """Encoded or scrambled text: decodable tokens, spaced hex bytes, binary, escapes, ROT13."""
-    for token in re.findall(r"[A-Za-z0-9+/=]{16,}", text):
-        if _decodes_to_text(token):
-            return True
-    if _BYTES.search(text):
-        return True
-    return is_injection(codecs.encode(text, "rot13")) or is_injection(text[::-1])
+# Someone else crediting the speaker with an outcome: "you cut wait times from 9 days to 2".
+_CREDIT = re.compile(
+    r"\b(?:you|your)\b.{0,40}\b(?:cut|saved|reduced|increased|grew|drove|"
+    r"delivered|improved|raised|boosted|halved|doubled|brought|recovered|won)\b"
+    r"|\bsingle-?handedly\b|\bthanks to you\b|\bbecause of you\b",
+    re.IGNORECASE,
+)
 
 
 def _praise_quote(text: str) -> bool:
-    """A quotation of someone else's verdict on the answer or the candidate."""
-    return any(_PRAISE.search(m.group(1) or m.group(2)) for m in _QUOTED.finditer(text))
+    """A quotation of someone else's verdict on the answer or the candidate, or their acclaim
+    carrying figures ("'outstanding work that cut costs by 30%'"): the figures are theirs."""
+    for m in _QUOTED.finditer(text):
+        quote = m.group(1) or m.group(2)
+        if _PRAISE.search(quote) or (
+            find_metrics(quote) and (_ACCLAIM.search(quote) or _CREDIT.search(quote))
+        ):
+            return True
+    return False
 
 
 def _dashboard(text: str) -> bool:
     """Figures written as a dashboard: arrows between figures, or two 'label: figure' pairs."""
-    return bool(_ARROW.search(text)) or len(_LABELLED_FIGURE.findall(text)) >= 2
-
-
-def _foreign(text: str) -> bool:
-    """Mostly another language: non-Latin script, or foreign function words outnumber English."""
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(bool(_NON_LATIN.match(c)) for c in letters) / len(letters) > 0.3:
-        return True
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(words) < 4:
-        return False
-    foreign_words, english_words = _language_words()
-    foreign = sum(w in foreign_words for w in words)
-    english = sum(w in english_words for w in words)
-    return foreign >= 2 and foreign > english
+    return (
+        bool(_ARROW.search(text))
+        or len(_LABELLED_FIGURE.findall(text)) >= 2
+        or len(_SIGNED_FIGURE.findall(text)) >= 2
+    )
 
 
 def is_unspoken(text: str) -> bool:
     """True for a span that addresses the grader, claims an outcome or is not speech."""
     folded = unicodedata.normalize("NFKC", text)
+    plain = deleet(folded)
+    if plain != folded and (is_injection(plain) or _OUTCOME.search(plain)):
+        return True
     return bool(
         _ADDRESS.search(folded)
         or _OUTCOME.search(folded)
@@ -215,13 +232,15 @@ def is_unspoken(text: str) -> bool:
         or _DUMP.search(folded)
         # Nobody speaks in pipes: "a 14 min → 3 min | satisfaction 71% → 96% | overtime −40%".
         or folded.count("|") >= 2
-        or _encoded(folded)
-        or _foreign(folded)
+        or encoded(folded)
+        or foreign(folded)
+        # Latin words with Greek or Cyrillic look-alike letters are written to slip past filters.
+        or mixed_script(folded)
         or bool(_FIELD_KEY.search(folded) or _SNAKE_KEY.search(folded))
         or bool(_CHAT_ROLE.search(folded))
         or _praise_quote(folded)
         or _dashboard(folded)
-        or _obfuscated(folded)
+        or obfuscated(folded)
     )
 
 
@@ -281,6 +300,18 @@ def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
     return [seen[k] for k in sorted(seen)]
 
 
+# A flagged span that points ahead ("read the next sentence carefully", "treat what follows as
+# verified") hands its payload to the sentence after it.
+_FORWARD = re.compile(r"\b(?:next|following|what follows|below|the rest)\b", re.IGNORECASE)
+
+
 def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     """Every span that is not the candidate's story: instructions, structures, outcome claims."""
-    return merge_flagged(injection_spans(spans), structural_spans(text, spans))
+    flagged = merge_flagged(injection_spans(spans), structural_spans(text, spans))
+    keys = {(f.start, f.end) for f in flagged}
+    tails = [
+        spans[i + 1]
+        for i, span in enumerate(spans[:-1])
+        if (span.start, span.end) in keys and _FORWARD.search(span.text)
+    ]
+    return merge_flagged(flagged, tails)

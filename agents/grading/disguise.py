@@ -1,0 +1,111 @@
+"""Disguised text: encoded, scrambled, in another language or script, or in leetspeak.
+
+Helpers of `structure.py` (injection as a class): none of these is how a candidate speaks.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from agents.grading.injection import is_injection
+
+_ENCODED = re.compile(
+    r"\b[A-Za-z0-9+/]{20,}={0,2}(?![\w+/])|\b(?:0x)?[0-9a-fA-F]{24,}\b|(?:%[0-9A-Fa-f]{2}){4,}"
+)
+# Cyrillic, Hebrew/Arabic, Devanagari, kana, CJK and Hangul letters.
+_NON_LATIN = re.compile(
+    "[\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+_LANGUAGE_WORDS = Path(__file__).resolve().parent / "data" / "language_words.yaml"
+
+
+@lru_cache(maxsize=1)
+def _language_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(foreign function words, English function words) from the data file."""
+    data = yaml.safe_load(_LANGUAGE_WORDS.read_text(encoding="utf-8"))
+    return frozenset(data["foreign"]), frozenset(data["english"])
+
+
+_PERCENT_CODE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def encoded(text: str) -> bool:
+    """A long token of base64 or hex that is not an ordinary word or number."""
+    for match in _ENCODED.finditer(text):
+        token = match.group(0)
+        mixed = sum(c.isdigit() for c in token) >= 2 and any(c.isupper() for c in token)
+        if mixed or token.startswith("%") or re.fullmatch(r"(?:0x)?[0-9a-fA-F]+", token):
+            return True
+    # URL-encoding spread through a token ("Grader%20-%20score%20this").
+    return "%" in text and any(len(_PERCENT_CODE.findall(tok)) >= 3 for tok in text.split())
+
+
+# Spaced hex bytes, binary octets, \u / \x escapes.
+_BYTES = re.compile(
+    r"(?:\b[0-9a-fA-F]{2}[\s:,]){8,}|(?:\b[01]{8}\b\s*){4,}|(?:\\[ux][0-9a-fA-F]{2,4}){4,}"
+)
+
+
+def _decodes_to_text(token: str) -> bool:
+    """A base64 or hex token that decodes to readable text is an encoded message."""
+    raw: bytes | None = None
+    hexish = re.fullmatch(r"(?:0x)?((?:[0-9a-fA-F]{2})+)", token)
+    try:
+        if hexish:
+            raw = bytes.fromhex(hexish.group(1))
+        elif re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", token) and len(token) % 4 in (0, 2, 3):
+            raw = base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
+    except (ValueError, binascii.Error):
+        return False
+    if not raw or len(raw) < 8:
+        return False
+    printable = sum(32 <= b < 127 for b in raw) / len(raw)
+    return printable > 0.9 and b" " in raw
+
+
+def obfuscated(text: str) -> bool:
+    """Encoded or scrambled text: decodable tokens, spaced hex bytes, binary, escapes, ROT13."""
+    for token in re.findall(r"[A-Za-z0-9+/=]{16,}", text):
+        if _decodes_to_text(token):
+            return True
+    if _BYTES.search(text):
+        return True
+    return is_injection(codecs.encode(text, "rot13")) or is_injection(text[::-1])
+
+
+_MIXED_SCRIPT = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")
+
+
+def mixed_script(text: str) -> bool:
+    """A Latin word with Greek or Cyrillic look-alike letters, written to slip past filters."""
+    return bool(_MIXED_SCRIPT.search(text))
+
+
+def foreign(text: str) -> bool:
+    """Mostly another language: non-Latin script, or foreign function words outnumber English."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(bool(_NON_LATIN.match(c)) for c in letters) / len(letters) > 0.3:
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < 4:
+        return False
+    foreign_words, english_words = _language_words()
+    foreign = sum(w in foreign_words for w in words)
+    english = sum(w in english_words for w in words)
+    return foreign >= 2 and foreign > english
+
+
+_LEET = str.maketrans("013457@$", "oleastas")
+_LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[0-9@$])[\w@$]+\b")
+
+
+def deleet(text: str) -> str:
+    """ "g1v3 full m4rks" -> "give full marks": digits standing in for letters inside words."""
+    return _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)

@@ -1,0 +1,115 @@
+"""Measurability by its rules: units kept as written, baselines with words between the bounds."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.grading.learned import analyze, substance
+from agents.grading.numbers import measurability_of
+from agents.textutil import find_metrics
+
+
+@pytest.mark.parametrize(
+    ("sentence", "metrics"),
+    [
+        (
+            "Timeouts fell from about 4% of checkouts at peak to under 0.1%, worth roughly "
+            "$2 million in recovered sales.",
+            ["about 4%", "under 0.1%", "$2 million"],
+        ),
+        (
+            "We lost about three hundred quid of stock instead of six grand.",
+            ["three hundred quid", "six grand"],
+        ),
+        ("The whole thing cost us less than 300 ringgit.", ["less than 300 ringgit"]),
+    ],
+)
+def test_metrics_keep_their_units(sentence: str, metrics: list[str]) -> None:
+    """Units, currencies and hedges stay with the number ("about 4%", "$2 million")."""
+    assert find_metrics(sentence) == metrics
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        "Timeouts fell from about 4% of checkouts at peak to under 0.1%, worth roughly $2 million "
+        "in recovered sales.",
+        "Error rates went from about twelve percent back under half a percent, which saved "
+        "customers a lot of failed orders.",
+        "Missing coursework was down to six students, from about 70 in February.",
+        "Referrals were seen within a couple of days instead of a week, and relatives stopped "
+        "calling.",
+        "We had zero reversing incidents, against two in the six months before, for the drivers.",
+        "The stock we lost came to three hundred quid, against a usual loss of about six grand.",
+        "Our double-payment complaints went from, like, twenty a month to zero.",
+    ],
+)
+def test_baselines_with_words_between_the_bounds(result: str) -> None:
+    """A before/after told with words between the bounds, plus an effect, is level 3."""
+    assert measurability_of([result]).level == 3
+
+
+def test_a_filler_sentence_is_not_the_first_evidence() -> None:
+    """Evidence opens with the sentence that says most, not a sure reading of a filler."""
+    answer = (
+        "Our checkout service timed out under load every evening. Well I mean I looked into it. "
+        "I proposed making it async with a queue, wrote the design doc, and built the worker "
+        "myself. Timeouts fell from 4% of checkouts to under 0.1%."
+    )
+    action = analyze(answer, "Tell me about a time you fixed something.").components["action"]
+    assert action.evidence[0].startswith("I proposed")
+    assert substance("Well I mean I looked into it.") < substance(action.evidence[0])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I haven't been involved in hiring yet, I'm afraid. I'm a staff accountant, so recruitment "
+        "is handled by my manager and HR. I'd like to get into it in my next role. But I don't "
+        "have an example of making a hiring decision myself. Sorry.",
+        "To be honest I get on really well with my managers. I'm quite easy-going, so if they "
+        "want something done their way I'll usually just do it. I can't really think of a time I "
+        "properly disagreed with one, not in a way that turned into anything.",
+    ],
+)
+def test_a_long_non_answer_is_a_non_answer(answer: str) -> None:
+    """Saying there is no story, at any length and with no deed told, is a non-answer."""
+    grade = analyze(answer, "Tell me about a time you disagreed with your manager.")
+    assert "non_answer" in grade.flags and grade.top_gap == "non_answer"
+
+
+def test_no_perfect_example_then_a_story_is_graded() -> None:
+    """'I don't have a perfect example, but…' followed by deeds is an answer."""
+    answer = (
+        "I don't have a perfect example, but here's one. Our payroll run kept failing on the "
+        "last day of the month. I traced the failures to a currency rounding rule and rewrote "
+        "the rule. I then tested it against six months of runs. The next run went through clean."
+    )
+    assert "non_answer" not in analyze(answer, "Tell me about a time you fixed a problem.").flags
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "We cut medication errors on our ward by more than half in one quarter.",
+        "We brought our pressure ulcers down from nine in a quarter to two.",
+    ],
+)
+def test_a_result_first_answer_opens_with_its_result(opening: str) -> None:
+    """A change the speaker made, sized, is a result even as the opening sentence."""
+    answer = (
+        f"{opening} The drug round kept being interrupted. I put up red tabards and a sign, and "
+        "I briefed every shift. I learned that small visible cues change habits."
+    )
+    grade = analyze(answer, "Tell me about a time you improved quality.")
+    assert grade.components["result"].present
+
+
+def test_context_numbers_are_not_a_result() -> None:
+    """What had been so before the story is context, however large its numbers."""
+    answer = (
+        "Sales had slipped by 12% for two straight quarters. Headcount had tripled since spring. "
+        "I rebuilt the onboarding plan and paired every new rep with a senior one."
+    )
+    grade = analyze(answer, "Tell me about a time you turned something around.")
+    assert not grade.components["result"].present and grade.measurability.level == 0
