@@ -104,6 +104,13 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
         " }, 100);"
     )
     page.goto(url)
+    # A principle whose questions this reliability story answers, so the first probe goes after
+    # the missing result rather than redirecting to the question.
+    lps = page.get_by_label("Target LPs (optional)")
+    lps.click()
+    lps.fill("Customer Obsession")
+    page.get_by_role("option", name="Customer Obsession").click()
+    page.keyboard.press("Escape")
     page.locator("#start-drill").click()
     page.locator("#drill-chat .message").nth(1).wait_for()
     page.locator("#voice-interview-on input").check()
