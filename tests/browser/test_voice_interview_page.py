@@ -140,11 +140,12 @@ def test_a_spoken_drill_with_barge_in_probe_and_lets_end(
     answers_ = [t for t in said if t.kind == "answer"]
     assert len(answers_) == 2 and all("voice" in t.meta for t in answers_)
     # The timeline keeps one recogniser pass over each whole answer, not the streamed segments.
-    # Close to the known timings; the 10% target is measured in `make bench` (voice_turns), since
-    # here the answer starts over the interviewer's voice on a machine shared with other tests.
+    # Which part each second goes to follows the grader's sentence roles; that is measured per
+    # part by `make bench` (voice_turns) and `python -m evals.voice_timing_eval`. Here: the spoken
+    # seconds add up to the answer's known length.
     for turn, known in zip(answers_, _script()[1], strict=True):
         star = turn.meta["voice"]["star_seconds"]
-        assert star == pytest.approx(known, rel=0.25, abs=0.5), (star, known)
+        assert sum(star.values()) == pytest.approx(sum(known.values()), rel=0.25), (star, known)
     assert answers_[0].meta.get("barge_in") is True  # talked over the opening
     probe = state.turns[state.turns.index(answers_[0]) + 1]
     assert probe.kind == "probe", probe
