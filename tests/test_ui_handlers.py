@@ -46,7 +46,7 @@ def test_the_grade_card_escapes_the_answer_and_marks_evidence(services) -> None:
     _chat, ref = ui_drill.start_drill(services, "sde2", "loop", "coach")
     answer = (
         "Last year <script>alert(1)</script> our deploys failed weekly. I rewrote the pipeline "
-        "myself and failed deploys fell from 9% to 2%."
+        "myself. Failed deploys fell from 9% to 2%."
     )
     _answer(services, answer, ref)
     card = ui_drill.grade_card(services, ref)

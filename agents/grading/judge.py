@@ -105,6 +105,12 @@ def combine(
         # The judge saw an action our cue list misses: attribute it by its pronouns.
         first_person = any(re.search(r"\bI\b", q) for q in components["action"].evidence)
         ownership = Ownership(label="i" if first_person else "we", i_share=float(first_person))
+    if deterministic.ownership.label != "none" and (
+        ownership.i_share > deterministic.ownership.i_share
+    ):
+        # The judge picks the quotes: leaving out the "we" actions must not turn a team story
+        # into an "I" story, so the judged reading never owns more than the text itself says.
+        ownership = deterministic.ownership
     grade = apply_rules(components, measurability, ownership, flags, seed, avoid, backend="llm")
     if judgement.follow_up.strip() and grade.gaps:
         # The judge may phrase the probe, but it must still aim at our top gap; we keep ours
