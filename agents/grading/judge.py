@@ -68,7 +68,8 @@ def combine(
     - A component counts as present only when the judge marks it present AND at least one of its
       quotes is verbatim in the (injection-stripped) answer; strength is capped at 1 + quotes.
     - Measurability and ownership are recomputed deterministically from the verified result and
-      action quotes, so a model can never invent a number or an "I".
+      action quotes, so a model can never invent a number or an "I"; nor can it raise ownership
+      above the deterministic reading by leaving out the "we" actions.
     - Flags come from the deterministic layer (injection, non-answer, length), plus the judge's
       `hypothetical`; overall, gaps and follow-up follow the documented rules.
     """
@@ -108,8 +109,7 @@ def combine(
     if deterministic.ownership.label != "none" and (
         ownership.i_share > deterministic.ownership.i_share
     ):
-        # The judge picks the quotes: leaving out the "we" actions must not turn a team story
-        # into an "I" story, so the judged reading never owns more than the text itself says.
+        # The judge picks the quotes (see the docstring): keep the text's own reading.
         ownership = deterministic.ownership
     grade = apply_rules(components, measurability, ownership, flags, seed, avoid, backend="llm")
     if judgement.follow_up.strip() and grade.gaps:
