@@ -149,3 +149,15 @@ def test_a_page_without_a_drill_starts_at_once_and_drops_nothing(services) -> No
     assert other.confirm is None and other.ref["id"] != ref["id"]
     statuses = {i.id: i.status for i in services.sessions.list("alice")}
     assert statuses == {ref["id"]: "open", other.ref["id"]: "open"}
+
+
+def test_page_load_never_blanks_a_drill_started_before_it_ran(services) -> None:
+    # Nothing to resume: the load leaves the page alone (it used to write an empty chat and no
+    # drill, which erased a question shown by a quick first click on Start).
+    assert ui_drill.resume_on_load(services, None, ALICE) is None
+    _chat, ref = ui_drill.start_drill(services, "sde2", "loop", "coach", request=ALICE)
+    # Start ran first: the page already shows this drill, so the load changes nothing.
+    assert ui_drill.resume_on_load(services, ref, ALICE) is None
+    # A fresh page (a reload) gets the unfinished drill back.
+    resumed = ui_drill.resume_on_load(services, None, ALICE)
+    assert resumed is not None and resumed[1]["id"] == ref["id"]

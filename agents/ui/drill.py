@@ -112,6 +112,17 @@ def resume_latest(services: Services, request: Any = None) -> tuple[list[ChatMes
     return turns_to_chat(resumed.turns), ref_of(resumed)
 
 
+def resume_on_load(
+    services: Services, current: Ref | None, request: Any = None
+) -> tuple[list[ChatMessage], Ref] | None:
+    """On page load: the unfinished drill to show, or None when the page already shows a drill
+    (Start was pressed before the load event ran) or there is nothing to resume."""
+    if current:
+        return None
+    chat, ref = resume_latest(services, request)
+    return None if ref is None else (chat, ref)
+
+
 def send_answer(
     services: Services, text: str, ref: Ref | None, request: Any = None
 ) -> Iterator[tuple[list[ChatMessage], Ref | None, str]]:

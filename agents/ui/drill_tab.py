@@ -19,7 +19,7 @@ from agents.ui.drill import (
     drill_panels,
     end_drill,
     repeat_question,
-    resume_latest,
+    resume_on_load,
     send_answer,
     skip_question,
     speak_latest,
@@ -195,8 +195,13 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
     def _speak(ref: Ref | None, enabled: bool, request: gr.Request) -> Any:
         return speak_latest(services, ref, enabled, request)
 
-    def _resume(request: gr.Request) -> tuple[list[ChatMessage], Ref | None, str, str]:
-        chat, ref = resume_latest(services, request)
+    def _resume(current: Ref | None, request: gr.Request) -> Any:
+        # Page load races a quick first click on Start: a drill this page already shows, or no
+        # drill to resume, leaves every output as it is (gr.skip) instead of blanking the chat.
+        resumed = resume_on_load(services, current, request)
+        if resumed is None:
+            return gr.skip()
+        chat, ref = resumed
         return (chat, ref, *drill_panels(services, ref, request))
 
     chat, ref, answer = c["chat"], c["ref"], c["answer"]
@@ -234,5 +239,5 @@ def build_drill_tab(services: Services, lp_choices: list[tuple[str, str]]) -> di
         "timer": c["timer"],
         "confirm": guard_outputs(c),
         "after_start": [confirm, panels, speak],
-        "resume": (_resume, [], [chat, ref, c["card"], c["summary"]]),
+        "resume": (_resume, [ref], [chat, ref, c["card"], c["summary"]]),
     }
