@@ -130,6 +130,7 @@ SIGNED_IN_USERS = (
     *("alice", "bob", "carol"),  # test_stories_and_users
     *("skipper", "carder", "starter", "reader", "longer", "keys"),  # test_drill_ux
     *("typist", "reloader", "seeker", "reporter", "auditor"),
+    "offtopic",  # test_relevance_page
 )
 
 

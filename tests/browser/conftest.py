@@ -1,4 +1,4 @@
-"""Browser fixtures shared by every browser test module: one app server per module, one
+"""Browser fixtures shared by every browser test module: one signed-in app server per worker, one
 headless Chromium per session (plain, and one with a fake microphone playing the fixture WAV)."""
 
 from __future__ import annotations
@@ -40,13 +40,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     slots = [i for i, item in enumerate(items) if item.path.parent.name == "browser"]
     for i, item in zip(slots, sorted((items[i] for i in slots), key=rank), strict=True):
         items[i] = item
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One offline app without login (the user is `local`) for the module's tests."""
-    with app_server(tmp_path_factory.mktemp("browser-app")) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from agents.grading import Grader
 from agents.lp.demands import load_demands
 from tests.test_relevance import HACKATHON
 
-from .browser_support import chat_texts, screenshot
+from .browser_support import chat_texts, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,9 +57,8 @@ def _question_the_story_misses(page: Any) -> str:
     pytest.fail("no question the story misses was asked in 12 tries")
 
 
-def test_an_off_topic_answer_gets_the_relevance_probe(app_url: str, page: Any) -> None:
-    page.goto(app_url)
-    page.locator("#start-drill").wait_for()
+def test_an_off_topic_answer_gets_the_relevance_probe(signed_in_app: str, page: Any) -> None:
+    sign_in(page, signed_in_app, "offtopic")
     question = _question_the_story_misses(page)
     demand = Grader().grade(HACKATHON, question).missing_demand
     assert demand is not None
