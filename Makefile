@@ -52,12 +52,15 @@ run: install
 # The browser suite runs apart, on two workers, one test module per worker at a time: its tests
 # wait on pages and on real-time microphone audio far more than they compute.
 BROWSER_WORKERS := -n 2 --dist loadfile --no-loadscope-reorder
+# The rest runs on two workers too, a test module per worker (module fixtures start servers once):
+# many of its tests wait on real servers (PostgreSQL, Chroma, llama.cpp, nginx) or child processes.
+UNIT_WORKERS := -n 2 --dist loadfile
 
 test: install system-deps llama-server
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	@# Both parts always run; the target fails if either does.
-	$(BIN)/python -m pytest -q -m "not browser" --durations=25; a=$$?; \
+	$(BIN)/python -m pytest -q -m "not browser" $(UNIT_WORKERS) --durations=25; a=$$?; \
 	$(BIN)/python -m pytest -q -m browser $(BROWSER_WORKERS) --durations=10; b=$$?; \
 	exit $$(( a || b ))
 
