@@ -130,7 +130,7 @@ SIGNED_IN_USERS = (
     *("alice", "bob", "carol"),  # test_stories_and_users
     *("skipper", "carder", "starter", "reader", "longer", "keys"),  # test_drill_ux
     *("typist", "reloader", "seeker", "reporter", "auditor"),
-    "offtopic",  # test_relevance_page
+    *("offtopic", "speaker"),  # test_relevance_page, test_voice_interview_page
 )
 
 

@@ -43,11 +43,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def signed_in_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def signed_in_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data dir of the shared signed-in app (a test may read its own user's sessions)."""
+    return tmp_path_factory.mktemp("signed-in-app")
+
+
+@pytest.fixture(scope="session")
+def signed_in_app(signed_in_data: Path) -> Iterator[str]:
     """One app with Gradio login for the whole run (per xdist worker); a test signs in as its own
     user (`browser_support.sign_in`). Starting the app costs seconds of CPU, so modules share it."""
     auth = ",".join(f"{u}:{u}-pw" for u in SIGNED_IN_USERS)
-    with app_server(tmp_path_factory.mktemp("signed-in-app"), BARRAISER_AUTH=auth) as url:
+    with app_server(signed_in_data, BARRAISER_AUTH=auth) as url:
         yield url
 
 
