@@ -134,9 +134,10 @@ def embed_pair(question: str, answer: str) -> tuple[np.ndarray, np.ndarray, np.n
     """The MiniLM vectors of a question (cached per process), an answer and its sentences."""
     from agents.embeddings import get_embedding_function
 
+    ef = get_embedding_function()
+    # Two batches: in one, every short sentence would be padded to the whole answer's length.
     parts = sentences(answer) or [answer]
-    vectors = get_embedding_function().embed([answer, *parts])
-    return _question_vector(question), vectors[0], np.vstack(vectors[1:])
+    return _question_vector(question), ef.embed([answer])[0], np.vstack(ef.embed(parts))
 
 
 @lru_cache(maxsize=1)
