@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.embeddings import get_embedding_function
-from agents.grading.demand_embed import DemandEmbedModel, example_questions
+from agents.grading.demand_embed import DemandEmbedModel, example_questions, sentences
 from agents.grading.learned import analyze
 from agents.grading.relevance import (
     EMBED_COLUMNS,
@@ -34,8 +34,9 @@ from agents.grading.relevance import (
 from evals.corpus import CORPUS_DIR, Answer, load_corpus
 
 EXCLUDE = ("injection",)
-# The flag threshold keeps out-of-fold false flags at or under this rate (the target is 5%).
-MAX_FALSE_FLAGS = 0.03
+# The flag threshold keeps out-of-fold false flags on the training voices at or under this rate
+# (the target; 3% was measured on the dev part too: recall 0.35 against 0.45 at 5%).
+MAX_FALSE_FLAGS = 0.05
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(91))
 
 
@@ -55,17 +56,20 @@ class Example:
     skipped: bool  # hypothetical, non-answer or too short: the grader never checks relevance
     overall: int
     asked: str | None  # the labelled demand of the question (to train the embedding model)
-    vectors: tuple[np.ndarray, np.ndarray] | None = None  # MiniLM: question, answer
+    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # question, answer, sentences
 
 
 def with_vectors(data: list[Example]) -> list[Example]:
-    """Fill every example's question and answer vectors (one batched pass of MiniLM)."""
+    """Fill every example's question, answer and sentence vectors (batched passes of MiniLM)."""
     ef = get_embedding_function()
     questions = sorted({e.question for e in data})
     qv = dict(zip(questions, ef.embed(questions), strict=True))
     av = ef.embed([e.text for e in data])
-    for e, v in zip(data, av, strict=True):
-        e.vectors = (qv[e.question], v)
+    split = [sentences(e.text) or [e.text] for e in data]
+    said = sorted({s for parts in split for s in parts})
+    sv = dict(zip(said, ef.embed(said), strict=True))
+    for e, v, parts in zip(data, av, split, strict=True):
+        e.vectors = (qv[e.question], v, np.vstack([sv[s] for s in parts]))
     return data
 
 
@@ -152,7 +156,7 @@ def rows_with(data: Sequence[Example], embed: DemandEmbedModel | None) -> np.nda
     rows = np.vstack([e.row for e in data]).copy()
     n = len(rows[0]) - EMBED_COLUMNS
     for i, e in enumerate(data):
-        rows[i, n:] = embed_features(embed, e.question, e.text, e.vectors)
+        rows[i, n:] = embed_features(embed, e.question, e.text, e.vectors, e.demand)
     return rows
 
 

@@ -49,6 +49,20 @@ def test_question_demand_reads_the_question() -> None:
     assert question_demand("")[0] is None
 
 
+def test_absence_reading_tells_a_near_miss_from_the_demand() -> None:
+    from agents.embeddings import get_embedding_function
+    from agents.grading.demand_embed import absence_features
+
+    ef = get_embedding_function()
+    near_miss = ef.embed(["The client had never raised a complaint with us."])
+    shown = ef.embed(["The client was furious and escalated a complaint to my director."])
+    miss_abs, miss_gap = absence_features("unhappy_customer", near_miss)
+    shown_abs, shown_gap = absence_features("unhappy_customer", shown)
+    assert miss_gap > shown_gap
+    assert miss_abs > shown_abs
+    assert absence_features("no-such-demand", near_miss) == [0.0, 0.0]
+
+
 def test_off_topic_answer_is_flagged_capped_and_redirected() -> None:
     grade = Grader().grade(HACKATHON, DISAGREE_Q)
     assert "off_topic" in grade.flags

@@ -13,6 +13,7 @@ given: the question-less grade path never loads the embedding model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -121,8 +122,46 @@ def _question_vector(question: str) -> np.ndarray:
     return get_embedding_function().embed([question])[0]
 
 
-def embed_pair(question: str, answer: str) -> tuple[np.ndarray, np.ndarray]:
-    """The MiniLM vectors of a question (cached per process) and an answer."""
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of an answer, as the absence reading splits them."""
+    return [s for s in _SENTENCE.split(text) if s.strip()]
+
+
+def embed_pair(question: str, answer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The MiniLM vectors of a question (cached per process), an answer and its sentences."""
     from agents.embeddings import get_embedding_function
 
-    return _question_vector(question), get_embedding_function().embed([answer])[0]
+    ef = get_embedding_function()
+    # Two batches: in one, every short sentence would be padded to the whole answer's length.
+    parts = sentences(answer) or [answer]
+    return _question_vector(question), ef.embed([answer])[0], np.vstack(ef.embed(parts))
+
+
+@lru_cache(maxsize=1)
+def _exemplar_vectors() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per demand: vectors of its example statements (shown) and its absence sentences."""
+    from agents.embeddings import get_embedding_function
+
+    ex = load_demand_examples()
+    out = {}
+    for name in load_demands():
+        shown, absent = list(ex.statements.get(name, ())), list(ex.absent.get(name, ()))
+        if shown and absent:
+            v = get_embedding_function().embed([*shown, *absent])
+            out[name] = (np.vstack(v[: len(shown)]), np.vstack(v[len(shown) :]))
+    return out
+
+
+def absence_features(demand: str, sentence_vectors: np.ndarray) -> list[float]:
+    """[closest answer sentence to a "the demand was not there" sentence of `demand`, that minus
+    the closest to a sentence showing it]: the near miss names the theme, then its absence
+    ("they never complained"). Zeros for a demand without both kinds of examples."""
+    found = _exemplar_vectors().get(demand)
+    if found is None or len(sentence_vectors) == 0:
+        return [0.0, 0.0]
+    sv = np.asarray(sentence_vectors, dtype=np.float32)
+    shown, absent = (sv @ found[0].T).max(), (sv @ found[1].T).max()
+    return [float(absent), float(absent - shown)]

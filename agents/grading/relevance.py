@@ -31,7 +31,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from agents.grading.artefact import read_verified, write_digest
-from agents.grading.demand_embed import DemandEmbedModel, embed_pair
+from agents.grading.demand_embed import DemandEmbedModel, absence_features, embed_pair
 from agents.grading.grade import Grade
 from agents.lp.demands import (
     load_demand_examples,
@@ -70,9 +70,11 @@ FEATURES: tuple[str, ...] = (
     "embed_own",
     "embed_gap",
     "embed_weighted",
+    "absent_sentence",
+    "absent_over_shown",
 )
-# The last EMBED_COLUMNS features come from the embedding model (filled per model in training).
-EMBED_COLUMNS = 3
+# The last EMBED_COLUMNS features come from MiniLM vectors (filled per model in training).
+EMBED_COLUMNS = 5
 
 
 def stem(word: str) -> str:
@@ -139,10 +141,10 @@ def relevance_features(
     answer: str,
     action_result: Sequence[str],
     embed: DemandEmbedModel | None = None,
-    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, str | None]:
     """The feature row (order of FEATURES) and the question's demand; None when it asks none.
-    `vectors` are the question's and answer's MiniLM vectors (embedded here when not given);
+    `vectors` are the question's, answer's and sentences' MiniLM vectors (embedded when not given);
     without `embed` the embedding columns stay 0."""
     demand, confidence = question_demand(question)
     row = np.zeros(len(FEATURES), dtype=np.float64)
@@ -168,7 +170,7 @@ def relevance_features(
         (min(own, 4) - min(others, 4)) / 4,
         overlap(sentences),
         overlap(ar_bags),
-        *embed_features(embed, question, answer, vectors),
+        *embed_features(embed, question, answer, vectors, demand),
     )
     return row, demand
 
@@ -177,13 +179,17 @@ def embed_features(
     embed: DemandEmbedModel | None,
     question: str,
     answer: str,
-    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    demand: str | None = None,
 ) -> list[float]:
-    """The embedding columns of the feature row (zeros without a model)."""
+    """The embedding columns of the feature row (zeros without a model): the per-demand model's
+    reading of the answer, then its sentences against the asked demand's absence sentences."""
     if embed is None:
         return [0.0] * EMBED_COLUMNS
-    qv, av = vectors if vectors is not None else embed_pair(question, answer)
-    return embed.features(question, qv, av)
+    qv, av, sv = vectors if vectors is not None else embed_pair(question, answer)
+    asked = demand if demand is not None else question_demand(question)[0]
+    absent = absence_features(asked, sv) if asked else [0.0, 0.0]
+    return [*embed.features(question, qv, av), *absent]
 
 
 class Relevance(BaseModel):

@@ -88,13 +88,16 @@ class DemandExamples(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     questions: dict[str, tuple[str, ...]]
     statements: dict[str, tuple[str, ...]]
+    # Sentences saying the demand was not there (the near miss: "they never complained").
+    absent: dict[str, tuple[str, ...]] = {}
 
 
 @lru_cache(maxsize=2)
 def load_demand_examples(path: Path = EXAMPLES_FILE) -> DemandExamples:
     """Parse and validate the examples; every demand they name must exist in demands.yaml."""
     examples = load_yaml_model(path, DemandExamples, "demand examples")
-    unknown = (set(examples.questions) | set(examples.statements)) - set(load_demands())
+    named = set(examples.questions) | set(examples.statements) | set(examples.absent)
+    unknown = named - set(load_demands())
     if unknown:
         raise ValueError(f"{path}: unknown demand(s) {', '.join(sorted(unknown))}")
     return examples
