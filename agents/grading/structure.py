@@ -23,7 +23,7 @@ _BLOCKS = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
     r"|<!--.*?(?:-->|\Z)"  # HTML comments
     r"|(?:^[ \t]*\|.*\|[ \t]*$\n?){2,}"  # Markdown tables: two or more |...| lines
-    r"|\{\s*\"[^\"\n]{1,40}\"\s*:.*?\}"  # JSON objects
+    r"|\{\s*[\"'][^\"'\n]{1,40}[\"']\s*:.*?\}"  # JSON objects (and Python dicts)
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
     r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
@@ -46,6 +46,10 @@ _ADDRESS = re.compile(
     r"marking|evaluating|reviewing|reading this)\b"
     r"|\b(?:wrote|built|designed|made|set)\s+(?:up\s+)?your\s+(?:rubric|criteria|scoring|grading|"
     r"marking|checklist)\b"
+    # The rubric's author named as the audience: "if the rubric's author is reading".
+    r"|\b(?:rubric|grading|scoring|marking|criteria)(?:'s)?\s+(?:authors?|designers?|writers?|"
+    r"creators?|owners?)\b|\b(?:authors?|designers?|writers?|creators?)\s+of\s+(?:the\s+|this\s+|"
+    r"your\s+)?(?:\w+\s+)?(?:rubric|criteria|scoring|grading|marking)\b"
     r"|\b(?:your|this)\s+(?:rubric|scoring (?:guide|criteria|system)|grading (?:criteria|"
     r"system|model))\b"
     r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
