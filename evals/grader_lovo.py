@@ -223,7 +223,7 @@ def injection_rows(
     """Cases, inflations and flags per group of injection pairs (`model` None: the rules)."""
     injection: dict[str, dict[str, int]] = {}
     for group, _id, question, attacked, clean in injection_pairs(corpus):
-        if dev_only and group == "held-out":
+        if dev_only and group.endswith("held-out"):
             continue
         row = injection.setdefault(group, {"cases": 0, "inflations": 0, "flagged": 0})
         if model is not None:
