@@ -52,28 +52,12 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("change", r"\b(?:from|down|up|to|by|cut|fell|rose|dropped|grew|saved|halved)\b"),
         ("money", r"[$€£]|\b(?:dollars?|pounds?|euros?|revenue|cost|budget)\b"),
         ("percent", r"%|\bper ?cent\b"),
-        # Responsibility said indirectly or in the group voice: "was down to our squad", "the two
-        # of us were expected to", "my lead asked me to take it", "it fell to me", "the ask was".
-        ("duty", r"\b(?:was|were|is|fell|landed|rested)\s+(?:\w+\s+){0,2}?(?:on|to|with|down to|"
-                 r"up to)\s+(?:me|us|my|our|the \w+ of us)\b|\b(?:my|our)\s+(?:\w+\s+)?(?:job|"
-                 r"call|role|task|goal|responsibility|remit|brief|mandate|project|decision|sign-?off|"
-                 r"patch|area)\b|\b(?:was|were) (?:mine|ours)\b|\bthe ask\b|\basked\s+(?:me|us|"
-                 r"the \w+ of us)\s+to\b|\b(?:was|were)\s+(?:\w+\s+)?(?:expected|asked|supposed|"
-                 r"tasked|charged|meant|brought in|hired|assigned|given|put in charge)\b|\b(?:"
-                 r"responsible|accountable) for\b|\bin charge of\b|\b(?:owned|own|owning)\s+(?:the|"
-                 r"it|this|that)\b|\b(?:take|took|taking)\s+(?:it|this|that)\s+on\b|\bvolunteered\b"
-                 r"|\bmade it (?:my|our) (?:goal|job|priority|mission)\b"),
-        ("obligation", r"\b(?:must|have to|has to|had to|need(?:ed)? to|supposed to|meant to|"
-                       r"required to|up to (?:me|us))\b"),
-        ("group_voice", r"\bthe (?:two|three|four|five|\w+) of us\b|\bbetween us\b|\b(?:me and|"
-                        r"and I)\b|\bour (?:squad|team|crew|unit|group|department|desk|shift)\b"),
-        ("intent", r"\b(?:decided|wanted|intended|planned|aimed|set out|committed|agreed)\s+to\b"),
     )
 )
-# Dense features: 9 of shape, the markers, and the rule classifier's reading (best label one-hot,
+# Dense features: 8 of shape, the markers, and the rule classifier's reading (best label one-hot,
 # its strong second labels, first-person and collective action) so the model starts from the cues.
 N_RULE = 2 * len(COMPONENTS) + 3
-N_DENSE = 9 + len(_MARKERS) + N_RULE
+N_DENSE = 8 + len(_MARKERS) + N_RULE
 
 
 def _tokens(text: str) -> list[str]:
@@ -106,7 +90,6 @@ def _dense(text: str, index: int, total: int) -> list[float]:
         1.0 if metrics and pos > 0.5 else 0.0,
         1.0 if total <= 3 else 0.0,
         1.0,
-        1.0 if index == 1 else 0.0,  # the task most often follows the opening scene
     ]
     dense += [1.0 if rx.search(text) else 0.0 for _, rx in _MARKERS]
     label, i_act, we_act, also = classify_sentence(text, index, total)
