@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import re
 import statistics
 from collections.abc import Callable, Sequence
@@ -24,19 +23,20 @@ from agents.grading import COMPONENTS, Grade
 from agents.grading.analyzer import analyze_rules
 from agents.grading.learned import analyze as analyze_learned
 from agents.grading.roles_model import SentenceRoleModel, load_model
-from evals.corpus import CORPUS_DIR, Answer, load_corpus
+from evals.corpus import CORPUS_DIR, Answer, load_corpus, load_file
 from evals.grader_eval import (
-    cohen_kappa,
     inflated,
     load_records,
     prf,
     quadratic_weighted_kappa,
     write_section,
 )
+from evals.second_pass import second_pass_agreement
 from evals.train_grader import fit_model
 
 Grade_fn = Callable[[str, str], Grade]
 ALL = "*all*"  # no answer has this voice: leaving it out trains on the whole corpus
+NEW_INJECTION_DIR = CORPUS_DIR.parent / "injection_new"
 
 
 @dataclass
@@ -147,22 +147,28 @@ def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str, 
     """(group, id, question, injected, clean) for every injection pair we have.
 
     Groups: `dev` (corpus stories with odd numbers, read while writing the structural rules),
-    `held-out` (even numbers, never read) and `legacy` (today's dataset's injection cases).
+    `held-out` (even numbers, never read), `legacy` (today's dataset's injection cases), and the
+    pairs of `evals/data/injection_new/`: `new dev` (read while changing rules) and `new held-out`
+    (committed before those changes, never read while changing them).
     """
-    pairs = []
-    by_story: dict[str, dict[bool, Answer]] = {}
-    for a in corpus:
-        if a.voice == "injection":
-            by_story.setdefault(a.story, {})[bool(a.labels["injection"])] = a
-    for story, both in sorted(by_story.items()):
-        if True in both and False in both:
-            group = "dev" if is_dev_story(story) else "held-out"
-            pairs.append((group, story, both[True].question, both[True].answer,
-                          both[False].answer))  # fmt: skip
+    pairs = _paired([a for a in corpus if a.voice == "injection"],
+                    lambda s: "dev" if is_dev_story(s) else "held-out")  # fmt: skip
     for c in legacy_cases():
         if c.clean_answer:
             pairs.append(("legacy", c.id, c.question, c.answer, c.clean_answer))
+    for name, group in (("dev", "new dev"), ("heldout", "new held-out")):
+        if (NEW_INJECTION_DIR / f"{name}.jsonl").exists():
+            new = load_file(NEW_INJECTION_DIR / f"{name}.jsonl")
+            pairs += _paired(new, lambda _s, g=group: g)
     return pairs
+
+
+def _paired(answers: Sequence[Answer], group: Callable[[str], str]) -> list[tuple[str, ...]]:
+    by_story: dict[str, dict[bool, Answer]] = {}
+    for a in answers:
+        by_story.setdefault(a.story, {})[bool(a.labels["injection"])] = a
+    return [(group(story), story, both[True].question, both[True].answer, both[False].answer)
+            for story, both in sorted(by_story.items()) if True in both and False in both]
 
 
 @dataclass
@@ -217,7 +223,7 @@ def injection_rows(
     """Cases, inflations and flags per group of injection pairs (`model` None: the rules)."""
     injection: dict[str, dict[str, int]] = {}
     for group, _id, question, attacked, clean in injection_pairs(corpus):
-        if dev_only and group == "held-out":
+        if dev_only and group.endswith("held-out"):
             continue
         row = injection.setdefault(group, {"cases": 0, "inflations": 0, "flagged": 0})
         if model is not None:
@@ -295,30 +301,6 @@ def injection_table(injection: dict[str, dict[str, int]]) -> str:
     return "\n".join(rows)
 
 
-def second_pass_agreement() -> dict[str, float]:
-    """Agreement of the independent second labelling pass with the writers' labels."""
-    first = {a.id: a for a in load_corpus()}
-    path = CORPUS_DIR.parent / "corpus_second_pass" / "labels.jsonl"
-    second = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    out: dict[str, float] = {"answers": float(len(second))}
-    for comp in COMPONENTS:
-        gold, other = [], []
-        for rec in second:
-            a = first[rec["id"]]
-            flagged_a = bool(a.labels["hypothetical"] or a.labels["non_answer"])
-            flagged_b = bool(rec["labels"]["hypothetical"] or rec["labels"]["non_answer"])
-            gold.append(a.components[comp] and not flagged_a)
-            other.append(any(comp in roles for roles in rec["roles"]) and not flagged_b)
-        out[comp] = cohen_kappa(gold, other)
-    m1 = [first[r["id"]].labels["measurability"] for r in second]
-    m2 = [r["labels"]["measurability"] for r in second]
-    out["measurability_qwk"] = quadratic_weighted_kappa(m1, m2)
-    out["ownership"] = statistics.fmean(
-        first[r["id"]].labels["ownership"] == r["labels"]["ownership"] for r in second
-    )
-    return out
-
-
 def section(learned: Run, rules: Run, command: str) -> str:
     """The RESULTS.md section."""
     agree = second_pass_agreement()
@@ -347,8 +329,9 @@ def section(learned: Run, rules: Run, command: str) -> str:
         "",
         table(rules.reports),
         "",
-        "**Injection** (inflation = any part of the grade raised by the payload; `dev` pairs were "
-        "read while writing the structural rules, `held-out` pairs never were):",
+        "**Injection** (inflation = any part of the grade raised by the payload; `dev` and "
+        "`new dev` pairs were read while writing the rules, `held-out` and `new held-out` "
+        "(`evals/data/injection_new/`, 15 payload families) never were):",
         "",
         injection_table(learned.injection),
         "",

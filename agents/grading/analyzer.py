@@ -37,7 +37,7 @@ from agents.grading.grade import (
     apply_rules,
 )
 from agents.grading.numbers import measurability_of
-from agents.grading.structure import split_at_blocks, suspect_spans
+from agents.grading.structure import mark_hidden, split_at_blocks, suspect_spans
 from agents.textutil import PAST_VERB, Span, clean_text, find_metrics, split_sentences, word_count
 
 
@@ -210,7 +210,7 @@ def prepare(answer: str) -> Prepared:
     """Clean, bound to MAX_GRADED_WORDS, split, remove injected sentences and set the flags."""
     flags: list[str] = []
     raw = answer if isinstance(answer, str) else ""
-    text = clean_text(raw)
+    text = clean_text(mark_hidden(raw))
     words = text.split()
     if len(words) > TOO_LONG_WORDS:
         flags.append("too_long")

@@ -77,7 +77,19 @@ def obfuscated(text: str) -> bool:
             return True
     if _BYTES.search(text):
         return True
-    return is_injection(codecs.encode(text, "rot13")) or is_injection(text[::-1])
+    rotated = codecs.encode(text, "rot13")
+    return is_injection(rotated) or is_injection(text[::-1]) or _reads_as_english(rotated, text)
+
+
+def _reads_as_english(decoded: str, text: str) -> bool:
+    """ROT13 prose: the decoded text is full of English function words the text itself lacks."""
+    english = _language_words()[1]
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 5:
+        return False
+    before = sum(w in english for w in words)
+    after = sum(w in english for w in re.findall(r"[a-z]+", decoded.lower()))
+    return after >= 3 and after >= 3 * max(before, 1) and after / len(words) >= 0.25
 
 
 _MIXED_SCRIPT = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0370-\u03ff\u0400-\u04ff])\w+\b")

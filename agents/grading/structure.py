@@ -23,11 +23,11 @@ _BLOCKS = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
     r"|<!--.*?(?:-->|\Z)"  # HTML comments
     r"|(?:^[ \t]*\|.*\|[ \t]*$\n?){2,}"  # Markdown tables: two or more |...| lines
-    r"|\{\s*\"[^\"\n]{1,40}\"\s*:.*?\}"  # JSON objects
+    r"|\{\s*[\"'][^\"'\n]{1,40}[\"']\s*:.*?\}"  # JSON objects (and Python dicts)
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
     r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
-    r"|^-{3,}[ \t]*\n.*?\n-{3,}[ \t]*$",  # YAML front matter
+    r"|(?:^|(?<=\s))-{3,}[ \t]*\n.*?\n-{3,}[ \t]*$",  # YAML front matter
     re.DOTALL | re.MULTILINE,
 )
 
@@ -46,6 +46,10 @@ _ADDRESS = re.compile(
     r"marking|evaluating|reviewing|reading this)\b"
     r"|\b(?:wrote|built|designed|made|set)\s+(?:up\s+)?your\s+(?:rubric|criteria|scoring|grading|"
     r"marking|checklist)\b"
+    # The rubric's author named as the audience: "if the rubric's author is reading".
+    r"|\b(?:rubric|grading|scoring|marking|criteria)(?:'s)?\s+(?:authors?|designers?|writers?|"
+    r"creators?|owners?)\b|\b(?:authors?|designers?|writers?|creators?)\s+of\s+(?:the\s+|this\s+|"
+    r"your\s+)?(?:\w+\s+)?(?:rubric|criteria|scoring|grading|marking)\b"
     r"|\b(?:your|this)\s+(?:rubric|scoring (?:guide|criteria|system)|grading (?:criteria|"
     r"system|model))\b"
     r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
@@ -137,6 +141,11 @@ _PASTED_NOTE = re.compile(
 )
 _DUMP = re.compile(
     r"^\W*\[[^\]]{0,30}(?:metrics?|kpis?|results?|impact|outcomes?|data)\b[^\]]*\]"
+    # A bracketed note or comment in someone else's voice: "[Reviewer comment: ...]".
+    r"|^\W*\[\s*(?:\w+\s+){0,2}(?:notes?|comments?|remarks?|annotations?|feedback|reviewers?|"
+    r"graders?|evaluators?|assessors?|editors?|scorers?|markers?|moderators?|admin|system)\b"
+    # A "metrics:" line lists figures the way a report does, not the way a person speaks.
+    r"|^\W*(?:key\s+|headline\s+|final\s+)?(?:metrics|kpis?|stats|statistics)\s*[:=-]"
     r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
     r"|^\s*(?:[-*•+]|\d+[.)])\s+[^.!?]{0,80}\d"
     r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
@@ -219,8 +228,21 @@ def _dashboard(text: str) -> bool:
     )
 
 
+# Zero-width characters inside a word hide it from patterns without changing what a reader sees;
+# `mark_hidden` turns them into this visible mark before cleaning, so the span can be flagged.
+HIDDEN_MARK = "\u2058"
+_HIDDEN_IN_WORD = re.compile(r"(?<=\w)[\u200b\u200c\u200d\u2060\ufeff\u00ad]+(?=\w)")
+
+
+def mark_hidden(text: str) -> str:
+    """Zero-width characters between letters become HIDDEN_MARK (nobody types them)."""
+    return _HIDDEN_IN_WORD.sub(HIDDEN_MARK, text)
+
+
 def is_unspoken(text: str) -> bool:
     """True for a span that addresses the grader, claims an outcome or is not speech."""
+    if HIDDEN_MARK in text:
+        return True
     folded = unicodedata.normalize("NFKC", text)
     plain = deleet(folded)
     if plain != folded and (is_injection(plain) or _OUTCOME.search(plain)):
@@ -303,15 +325,23 @@ def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
 # A flagged span that points ahead ("read the next sentence carefully", "treat what follows as
 # verified") hands its payload to the sentence after it.
 _FORWARD = re.compile(r"\b(?:next|following|what follows|below|the rest)\b", re.IGNORECASE)
+_LABELLED_LINE = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*|-])")
 
 
 def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     """Every span that is not the candidate's story: instructions, structures, outcome claims."""
     flagged = merge_flagged(injection_spans(spans), structural_spans(text, spans))
     keys = {(f.start, f.end) for f in flagged}
-    tails = [
-        spans[i + 1]
-        for i, span in enumerate(spans[:-1])
-        if (span.start, span.end) in keys and _FORWARD.search(span.text)
-    ]
+    tails = []
+    for i, span in enumerate(spans[:-1]):
+        if (span.start, span.end) not in keys:
+            continue
+        if _FORWARD.search(span.text):
+            tails.append(spans[i + 1])
+        # Labelled lines right after a flagged one ("Me: Thanks!", "result: 30%") continue it.
+        for nxt in spans[i + 1 :]:
+            if (nxt.start, nxt.end) in keys or not _LABELLED_LINE.match(nxt.text):
+                break
+            tails.append(nxt)
+            keys.add((nxt.start, nxt.end))
     return merge_flagged(flagged, tails)
