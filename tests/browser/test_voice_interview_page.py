@@ -43,7 +43,7 @@ def _script() -> tuple[np.ndarray, list[dict[str, float]]]:
     the_result = [x for x in story if x[0] in ("result", "learning")]
     parts = [
         silence(3.0),  # the interviewer is still reading the opening: talk over it
-        speak(no_result, lead_s=0.0, tail_s=12.0).audio,  # the probe is spoken in the pause
+        speak(no_result, lead_s=0.0, tail_s=14.0).audio,  # the probe is spoken in the pause
         speak(the_result, lead_s=0.0, tail_s=6.0).audio,
         speak([("none", "Let's end.")], lead_s=0.0, tail_s=120.0).audio,
     ]
