@@ -61,7 +61,7 @@ test: install system-deps llama-server
 	$(BIN)/lint-imports
 	@# Both parts always run; the target fails if either does.
 	$(BIN)/python -m pytest -q -m "not browser" $(UNIT_WORKERS) --durations=25; a=$$?; \
-	$(BIN)/python -m pytest -q -m browser $(BROWSER_WORKERS) --durations=10; b=$$?; \
+	$(BIN)/python -m pytest -q -m browser tests/browser $(BROWSER_WORKERS) --durations=10; b=$$?; \
 	exit $$(( a || b ))
 
 lint: install
