@@ -13,12 +13,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # after use("Agg"): the backend must be chosen first
 from pydantic import BaseModel
 
+from agents.grading.grade import COMPONENTS as PARTS
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from agents.drill.sessions import ProgressPoint
 
-PARTS = ("situation", "task", "action", "result", "learning")
 # Plain names for the legend (the Feedback tab speaks to the candidate, not to a developer).
 PART_NAMES = {
     "situation": "situation",
