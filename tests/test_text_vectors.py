@@ -15,7 +15,6 @@ from agents.embeddings import get_embedding_function
 from agents.lp.principles import load_principles
 from agents.lp.prototypes import prototype_sentences
 from agents.text_vectors import STORE, cached_embed, shipped, texts_key
-from evals.build_text_vectors import main as build
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -24,15 +23,20 @@ def _prototype_texts() -> list[str]:
     return [t for p in load_principles().values() for t in prototype_sentences(p)]
 
 
-def test_the_store_serves_everything_the_app_embeds_on_first_use() -> None:
-    # A fresh process, so no in-process cache hides an entry the store lacks.
-    run = subprocess.run(
-        [sys.executable, "-m", "evals.build_text_vectors", "--check"],
+def _build(*args: str) -> subprocess.CompletedProcess[str]:
+    """The build command in a fresh process: in-process caches of an earlier test would hide
+    entries from its recording."""
+    return subprocess.run(
+        [sys.executable, "-m", "evals.build_text_vectors", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_the_store_serves_everything_the_app_embeds_on_first_use() -> None:
+    run = _build("--check")
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -46,7 +50,8 @@ def test_stored_vectors_equal_a_fresh_embedding() -> None:
 
 @pytest.mark.slow
 def test_the_build_is_reproducible_byte_for_byte(tmp_path: Path) -> None:
-    assert build(["--out", str(tmp_path / "v.npz")]) == 0
+    run = _build("--out", str(tmp_path / "v.npz"))
+    assert run.returncode == 0, run.stdout + run.stderr
     assert (tmp_path / "v.npz").read_bytes() == STORE.read_bytes()
     assert (tmp_path / "v.sha256").read_text() == STORE.with_suffix(".sha256").read_text()
 
