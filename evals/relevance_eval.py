@@ -23,7 +23,14 @@ import numpy as np
 
 from agents.grading.relevance import OFF_TOPIC_CAP
 from evals.corpus import load_corpus
-from evals.train_relevance import Example, examples, external_on_topic, fit_model, predict
+from evals.train_relevance import (
+    Example,
+    examples,
+    external_on_topic,
+    fit_model,
+    flaggable,
+    predict,
+)
 
 BINS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.01)
 
@@ -55,9 +62,10 @@ def run(data: Sequence[Example], external: Sequence[Example]) -> list[Scored]:
         model = fit_model([e for e in data if e.voice != voice], external)
         held = [e for e in data if e.voice == voice]
         probs = predict(model, held)
+        can_flag = flaggable(model, held, probs)
         out += [
-            Scored(e, float(p), bool(p >= model.threshold))
-            for e, p in zip(held, probs, strict=False)
+            Scored(e, float(p), bool(f >= model.threshold))
+            for e, p, f in zip(held, probs, can_flag, strict=False)
         ]
     return out
 

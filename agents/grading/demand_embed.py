@@ -104,6 +104,12 @@ class DemandEmbedModel:
         p = np.exp(z)
         return p / p.sum()
 
+    def asks_for(self, question: str, qv: np.ndarray, demand: str) -> float:
+        """P(`demand` | question) by the question's vector: how surely it asks for `demand`."""
+        if demand not in self.names:
+            return 0.0
+        return float(self.question_probs(question, qv)[self.names.index(demand)])
+
     def features(self, question: str, qv: np.ndarray, av: np.ndarray) -> list[float]:
         """[score of the question's likeliest demand, its gap to the best other demand, the
         question-probability-weighted score] for an answer vector `av`."""
