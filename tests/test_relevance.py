@@ -75,6 +75,16 @@ def test_a_demand_read_from_one_cue_word_does_not_flag() -> None:
     assert "off_topic" not in grade.flags
 
 
+def test_a_rambling_answer_embeds_capped_sentences() -> None:
+    from agents.grading.demand_embed import MAX_SENTENCE_WORDS, MAX_SENTENCES, sentences
+
+    run_on = "so basically, you know, it was a long story, " * 60 + "and we shipped it."
+    parts = sentences(f"{run_on} I pushed back on my manager. " + "We met again. " * 40)
+    assert len(parts) == MAX_SENTENCES
+    assert len(parts[0].split()) == MAX_SENTENCE_WORDS
+    assert parts[1] == "I pushed back on my manager."
+
+
 def test_absence_reading_tells_a_near_miss_from_the_demand() -> None:
     from agents.embeddings import get_embedding_function
     from agents.grading.demand_embed import absence_features
