@@ -79,6 +79,7 @@ eval: install system-deps
 # writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)
 # model over the grader's sentence roles: agents/grading/models/relevance.npz and its .sha256.
 train: install
+	$(BIN)/python -m evals.build_text_vectors
 	$(BIN)/python -m evals.train_grader
 	$(BIN)/python -m evals.train_relevance
 

@@ -172,6 +172,18 @@ class Settings(BaseSettings):
         self.data_dir.mkdir(parents=True, exist_ok=True)
 
 
+# Gradio rebuilds a pandas summary of every event it has recorded (up to 10,000) after each
+# event, for a monitoring page this app does not serve: work that grows with traffic on every
+# click. Its own variable sets how often; once per 1,000 events unless the operator says.
+GRADIO_ENV_DEFAULTS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000"}
+
+
+def apply_gradio_env_defaults() -> None:
+    """Set Gradio's environment defaults (before the queue is built), keeping any given value."""
+    for name, value in GRADIO_ENV_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings once (env + `.env`); callers pass the object down instead of re-reading."""
     return Settings(**overrides)  # type: ignore[arg-type]

@@ -16,7 +16,8 @@ from agents.lp.classifier import LPClassifier, classify_lp, suggest_lps
 from agents.lp.cues import stem
 from agents.lp.evaluation import bank_examples, evaluate
 from agents.lp.principles import load_principles
-from agents.lp.prototypes import cached_embed, prototype_sentences
+from agents.lp.prototypes import prototype_sentences
+from agents.text_vectors import cached_embed
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # `evals` is not an installed package

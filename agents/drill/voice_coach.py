@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from agents.drill.phrases import fills
 from agents.drill.state import DrillState
 from agents.grading.analyzer import prepare
+from agents.grading.grade import COMPONENTS as PARTS
 from agents.grading.learned import learned_sentences
 from agents.grading.roles_model import load_model
 from agents.prompts import load_phrases
 
-PARTS = ("situation", "task", "action", "result", "learning")
 LETTERS = {"situation": "S", "task": "T", "action": "A", "result": "R", "learning": "L"}
 BAR_WIDTH = 40
 FLIP_RATIO = 1.25

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from agents.lp.demands import load_demand_examples, load_demands, question_demand_scores
+from agents.text_vectors import cached_embed
 
 # P(demand | question) from the question's vector: the mean cosine of the TOP_EXAMPLES closest
 # example questions of each demand, plus QUESTION_CUE_WEIGHT per cue phrase (at most 2), softmax
@@ -169,7 +170,7 @@ def _exemplar_vectors() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     for name in load_demands():
         shown, absent = list(ex.statements.get(name, ())), list(ex.absent.get(name, ()))
         if shown and absent:
-            v = get_embedding_function().embed([*shown, *absent])
+            v = cached_embed([*shown, *absent], get_embedding_function(), None, f"demand-{name}")
             out[name] = (np.vstack(v[: len(shown)]), np.vstack(v[len(shown) :]))
     return out
 

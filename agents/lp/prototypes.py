@@ -6,13 +6,14 @@ from the LP YAML files), never its bank questions: the bank is the classifier's 
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from agents.text_vectors import cached_embed
 
 if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding
@@ -33,41 +34,6 @@ def prototype_sentences(principle: Principle) -> list[str]:
     out += list(principle.red_flags)
     out += list(principle.exemplars)
     return out
-
-
-def texts_key(texts: Sequence[str]) -> str:
-    """A stable hash of a list of texts and the embedding model they are embedded with."""
-    from agents.embeddings import MODEL_SHA256
-
-    digest = hashlib.sha256(MODEL_SHA256.encode())
-    for t in texts:
-        digest.update(t.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()[:24]
-
-
-def cached_embed(
-    texts: Sequence[str], embedder: MiniLMEmbedding, cache_dir: Path | None, tag: str
-) -> np.ndarray:
-    """Embed fixed texts once; reuse vectors from `<cache_dir>/<tag>-<hash>.npy` across runs."""
-    if cache_dir is None:
-        return embedder.embed(list(texts))
-    path = Path(cache_dir) / f"{tag}-{texts_key(texts)}.npy"
-    try:
-        vectors = np.load(path)
-        if vectors.shape == (len(texts), embedder.dimension):
-            return vectors
-    except (OSError, ValueError):
-        pass  # missing or corrupt cache: recompute
-    vectors = embedder.embed(list(texts))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, vectors)
-        tmp.replace(path)  # atomic, so a concurrent reader never sees half a file
-    except OSError:
-        pass  # a read-only data dir only costs speed
-    return vectors
 
 
 def embed_prototypes(

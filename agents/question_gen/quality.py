@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.lp.classifier import AGREEMENT_K, LPClassifier, softmax
-from agents.lp.prototypes import cached_embed
 from agents.question_gen.form import clean_prompt_text, form_problem, lexical_key, prompt_core
 from agents.question_gen.grammar import load_wording
 from agents.question_gen.request import Source
+from agents.text_vectors import cached_embed
 
 if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding

@@ -31,6 +31,7 @@ from agents.lp.demands import (
     question_demand_scores,
     story_demand_hits,
 )
+from agents.text_vectors import cached_embed
 
 if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding
@@ -91,7 +92,7 @@ class DemandVectors:
             q_owner += [i] * len(asked)
             statements += said[name]
             s_owner += [i] * len(said[name])
-        vectors = embedder.embed(questions + statements)
+        vectors = cached_embed(questions + statements, embedder, None, "demand-index")
         self.names = names
         self.questions = vectors[: len(questions)]
         self.statements = vectors[len(questions) :]

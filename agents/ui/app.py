@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agents.config import apply_gradio_env_defaults
 from agents.ui.drill import (
     end_drill,
     send_answer,
@@ -83,9 +84,7 @@ def page_theme() -> Any:
     """A Gradio theme with local fonts only and colours that pass WCAG AA contrast."""
     import gradio as gr
 
-    return gr.themes.Default(
-        primary_hue="blue", font=list(FONTS), font_mono=list(MONO_FONTS)
-    ).set(
+    return gr.themes.Default(primary_hue="blue", font=list(FONTS), font_mono=list(MONO_FONTS)).set(
         button_primary_background_fill="*primary_700",
         button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white",
@@ -143,6 +142,7 @@ def launch(services: Services, *, block: bool = True) -> Any:
     """Start the web server: login when configured, reverse-proxy root path, bounded queue."""
     from agents.services import warm_up_in_background
 
+    apply_gradio_env_defaults()
     demo = build_ui(services)
     warm_up_in_background(services)
     settings = services.settings

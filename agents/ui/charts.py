@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # after use("Agg"): the backend must be chosen first
 
 from agents.drill.wording import lp_name
+from agents.grading.grade import COMPONENTS as STAR
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from agents.drill.state import Debrief
     from agents.stories import Coverage
 
-STAR = ("situation", "task", "action", "result", "learning")
 DARK_CELL = 0.5  # a cell colour darker than this (relative luminance) gets white digits
 
 

@@ -7,8 +7,8 @@ import html
 from typing import Any
 
 from agents.drill.wording import gap_names, ownership_words
+from agents.grading.grade import COMPONENTS as STAR
 
-STAR = ("situation", "task", "action", "result", "learning")
 MARK_COLORS = {
     "situation": "#dbeafe",
     "task": "#ede9fe",
@@ -48,9 +48,7 @@ def highlight(answer: str, evidence: dict[str, list[str]]) -> str:
     return "".join(out)
 
 
-def card_html(
-    g: Any, answer: str, next_probe: str | None = None, notice: str | None = None
-) -> str:
+def card_html(g: Any, answer: str, next_probe: str | None = None, notice: str | None = None) -> str:
     """The card for one graded answer (`g` is the grader's Grade): `next_probe` is the probe the
     interviewer actually asked (none once it moved on); `notice` goes first (e.g. a cut answer)."""
     evidence = {c: g.components[c].evidence for c in STAR if g.components[c].present}
