@@ -33,6 +33,11 @@ def make_answer(words: int, seed: int) -> str:
     return " ".join(text[:words])
 
 
+def make_run_on(words: int, seed: int) -> str:
+    """A rambling spoken answer: the same pieces run together with commas into one sentence."""
+    return make_answer(words, seed).replace(". ", ", ") + "."
+
+
 def model_load() -> dict[str, Any]:
     """Cold load of the sentence-role model (hash check included) and its size on disk."""
     from agents.grading.roles_model import MODEL_FILE, load_model
@@ -67,8 +72,11 @@ def run(quick: bool = False) -> dict[str, Any]:
             "model": model_load(),
         }
         reps = 20 if quick else 200
-        for words, question in ((50, ""), (300, ""), (1000, ""), (300, QUESTION)):
-            answers = [make_answer(words, i) for i in range(reps)]
+        cases = ((50, "", False), (300, "", False), (1000, "", False), (300, QUESTION, False),
+                 (1000, QUESTION, True))  # fmt: skip
+        for words, question, run_on in cases:
+            build = make_run_on if run_on else make_answer
+            answers = [build(words, i) for i in range(reps)]
             for a in answers[:5]:
                 grade(a, question)  # warm-up
             times = []
@@ -80,7 +88,8 @@ def run(quick: bool = False) -> dict[str, Any]:
                 grade(a, question)
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
-            label = f"{words} words" + (" with a question (off-topic check)" if question else "")
+            label = f"{words} words" + (" in one run-on sentence" if run_on else "")
+            label += " with a question (off-topic check)" if question else ""
             results[label] = {
                 "median_ms": round(statistics.median(times), 2),
                 "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),

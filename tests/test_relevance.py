@@ -17,6 +17,7 @@ from agents.grading.relevance import (
     RelevanceModelError,
     load_relevance_model,
     question_demand,
+    relevance_of,
 )
 from agents.lp.demands import load_demands
 
@@ -47,6 +48,41 @@ def test_question_demand_reads_the_question() -> None:
     assert question_demand(DISAGREE_Q)[0] == "disagreement"
     assert question_demand("Tell me about a time you failed.")[0] == "failure"
     assert question_demand("")[0] is None
+
+
+# Its words name "feedback" (a developed_person cue), its vector asks about customers.
+FEEDBACK_Q = "Tell me about a time you used customer feedback to improve a product."
+SCREEN_READER = (
+    "Blind users wrote to us that our booking form was impossible to use with a screen reader. I "
+    "was the front-end developer for the booking flow. I tested the form with a screen reader "
+    "myself, added labels and focus order to every field, and invited two of the users to try the "
+    "new version. Screen-reader users' completed bookings went from almost none to about 400 a "
+    "month, and the complaints to support stopped. I learned to test with real assistive "
+    "technology instead of trusting automated checkers."
+)
+
+
+def test_a_demand_read_from_one_cue_word_does_not_flag() -> None:
+    model = load_relevance_model()
+    grade = Grader().grade(SCREEN_READER, FEEDBACK_Q)
+    evidence = [*grade.components["action"].evidence, *grade.components["result"].evidence]
+    verdict = relevance_of(FEEDBACK_Q, SCREEN_READER, evidence)
+    # The words misread the demand and the regression alone would flag it...
+    assert question_demand(FEEDBACK_Q)[0] == "developed_person"
+    assert verdict.probability >= model.threshold
+    # ...but the question's vector does not ask for it, so the answer is not off topic.
+    assert not verdict.off_topic
+    assert "off_topic" not in grade.flags
+
+
+def test_a_rambling_answer_embeds_capped_sentences() -> None:
+    from agents.grading.demand_embed import MAX_SENTENCE_WORDS, MAX_SENTENCES, sentences
+
+    run_on = "so basically, you know, it was a long story, " * 60 + "and we shipped it."
+    parts = sentences(f"{run_on} I pushed back on my manager. " + "We met again. " * 40)
+    assert len(parts) == MAX_SENTENCES
+    assert len(parts[0].split()) == MAX_SENTENCE_WORDS
+    assert parts[1] == "I pushed back on my manager."
 
 
 def test_absence_reading_tells_a_near_miss_from_the_demand() -> None:

@@ -105,6 +105,12 @@ class DemandEmbedModel:
         p = np.exp(z)
         return p / p.sum()
 
+    def asks_for(self, question: str, qv: np.ndarray, demand: str) -> float:
+        """P(`demand` | question) by the question's vector: how surely it asks for `demand`."""
+        if demand not in self.names:
+            return 0.0
+        return float(self.question_probs(question, qv)[self.names.index(demand)])
+
     def features(self, question: str, qv: np.ndarray, av: np.ndarray) -> list[float]:
         """[score of the question's likeliest demand, its gap to the best other demand, the
         question-probability-weighted score] for an answer vector `av`."""
@@ -124,11 +130,24 @@ def _question_vector(question: str) -> np.ndarray:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# Sentences read per answer, and words kept of each: a spoken, rambling answer can run to one
+# 500-word "sentence", and MiniLM pads a batch to its longest text (up to 256 tokens), so one such
+# sentence made every sentence of the answer cost the most. The relevance corpus's and grader
+# dataset's longest sentence has 62 words and longest answer 11 sentences: neither cap changes a
+# trained reading.
+MAX_SENTENCES = 30
+MAX_SENTENCE_WORDS = 64
+
+
+def _capped(sentence: str) -> str:
+    words = sentence.split()
+    return sentence if len(words) <= MAX_SENTENCE_WORDS else " ".join(words[:MAX_SENTENCE_WORDS])
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of an answer, as the absence reading splits them."""
-    return [s for s in _SENTENCE.split(text) if s.strip()]
+    """The sentences of an answer as the absence reading splits and caps them (at most
+    MAX_SENTENCES, each cut to MAX_SENTENCE_WORDS words)."""
+    return [_capped(s) for s in _SENTENCE.split(text) if s.strip()][:MAX_SENTENCES]
 
 
 def embed_pair(question: str, answer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -137,7 +156,7 @@ def embed_pair(question: str, answer: str) -> tuple[np.ndarray, np.ndarray, np.n
 
     ef = get_embedding_function()
     # Two batches: in one, every short sentence would be padded to the whole answer's length.
-    parts = sentences(answer) or [answer]
+    parts = sentences(answer) or [_capped(answer)]
     return _question_vector(question), ef.embed([answer])[0], np.vstack(ef.embed(parts))
 
 
