@@ -94,17 +94,25 @@ SCENE_FLOOR = 0.25
 SHORT_ANSWER = 5
 
 
-def likeliest_outcome(sentences: list[Sentence], p_result: np.ndarray) -> None:
+def likeliest_outcome(
+    sentences: list[Sentence], p_result: np.ndarray, p_action: np.ndarray
+) -> None:
     """An answer that narrates deeds and shows no outcome over the threshold: its likeliest
     outcome sentence after the first deed is the result when the model reads it at least as
-    OUTCOME_FLOOR (the threshold is chosen for answers in general, not for this one's best)."""
+    OUTCOME_FLOOR (the threshold is chosen for answers in general, not for this one's best),
+    unless the model is sure it is one more deed without a number: an answer that stops after its
+    last step ("We presented it to the executive team.") has no result."""
     if any(s.has("result") for s in sentences):
         return
     first = next((i for i, s in enumerate(sentences) if s.has("action")), None)
     if first is None or first + 1 >= len(sentences):
         return
     best = first + 1 + int(np.argmax(p_result[first + 1 :]))
-    if p_result[best] >= OUTCOME_FLOOR and not sentences[best].has("learning"):
+    if (
+        p_result[best] >= OUTCOME_FLOOR
+        and (p_action[best] < DEED_CEILING or find_metrics(sentences[best].text))
+        and not sentences[best].has("learning")
+    ):
         s = sentences[best]
         if s.label is None:
             s.label = "result"
@@ -113,6 +121,7 @@ def likeliest_outcome(sentences: list[Sentence], p_result: np.ndarray) -> None:
 
 
 OUTCOME_FLOOR = 0.3
+DEED_CEILING = 0.6
 
 
 def learned_sentences(
@@ -147,7 +156,9 @@ def learned_sentences(
                 we_action=we_act,
             )
         )
-    likeliest_outcome(sentences, probs[:, ROLES.index("result")])
+    likeliest_outcome(
+        sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")]
+    )
     weight = np.asarray([substance(s.text) for s in spans])
     order = {
         role: [int(i) for i in np.argsort(-probs[:, k] * weight, kind="stable")]
