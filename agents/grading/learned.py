@@ -64,6 +64,64 @@ HAD_BEEN = re.compile(
 )
 
 
+def opens_with_outcome(text: str, total: int) -> bool:
+    """A result-first answer: its opening sentence gives the outcome with a figure before the scene
+    ("The short version is we shipped on the holiday date with four days to spare", "We cleared a
+    backlog of 86 reassessments in under seven weeks"). Position makes the model read an opening
+    as the scene; the figure, a summary phrase or the speaker's own finished deed with a change or
+    a comparison are exact enough for a rule. What had been so ("activation had dropped") or who
+    the speaker was ("I was the charge nurse") stays the scene."""
+    if total < 3 or HAD_BEEN.search(text) or not find_metrics(text):
+        return False
+    if _SUMMARY_OPENER.match(text):
+        return True
+    return bool(
+        _DEED_OPENER.match(text)
+        and (CHANGE.search(text) or _MORE_CHANGE.search(text) or _MORE_MAGNITUDE.search(text)
+             or _COMPARED.search(text))
+    )  # fmt: skip
+
+
+_LEAD_IN = r"^\W*(?:(?:so|um+|uh+|well|okay|ok|yeah|right|and),?\s+)*"
+_SUMMARY_OPENER = re.compile(
+    _LEAD_IN + r"(?:the short (?:version|answer|story) is|the headline (?:is|was)|"
+    r"the (?:outcome|upshot|end result|result|bottom line) (?:is|was)|long story short|"
+    r"in the end|by the end of (?:it|that|the \w+)|today|these days|nowadays|now)\b",
+    re.IGNORECASE,
+)
+# The speaker's own finished deed first: "We cut…", "So, um, when I opened my café I got us…";
+# not a state ("I was…", "we had…", "I work as…").
+_DEED_OPENER = re.compile(
+    r"^\W*(?:[\w']+,?\s+){0,5}?(?:I|we)\s+(?:\w+ly\s+)?(?!(?:was|were|had|have|am|are|work|"
+    r"worked|used|would|'d|'m|'re|'ve)\b)(?:\w+ed|got|took|brought|cut|won|made|sold|saved|built|"
+    r"ran|grew|cleared|hit|beat|shipped|went|came|put|kept|led|set|sat|gave|found|caught|"
+    r"ended)\b",
+    re.IGNORECASE,
+)
+_COMPARED = re.compile(
+    r"\b(?:instead of|compared (?:with|to)|ended up|faster|earlier|ahead of|to spare)\b",
+    re.IGNORECASE,
+)
+
+
+def continues_outcome(sentences: list[Sentence], spans: Sequence[Span]) -> None:
+    """A span the splitter cut from the middle of a result sentence (after a dash or a colon, it
+    starts in lower case) is the rest of that result: "…from 24% to 16% — roughly 40 fewer
+    patients bouncing back in"."""
+    for i in range(1, len(sentences)):
+        prev, s = sentences[i - 1], sentences[i]
+        if (
+            prev.has("result")
+            and not s.has("result")
+            and spans[i].text.lstrip(" \"'‘“—–-(")[:1].islower()
+            and not spans[i - 1].text.rstrip(" \"'’”)").endswith((".", "!", "?"))
+        ):
+            if s.label is None:
+                s.label = "result"
+            else:
+                s.also.append("result")
+
+
 _FILLER = re.compile(
     r"\b(?:um+|uh+|er+|well|like|you know|i mean|kind of|sort of|basically|so|yeah|okay|just|"
     r"really|actually|i guess|i think)\b",
@@ -141,6 +199,8 @@ def learned_sentences(
             and states_a_change(span.text, i, len(spans))
         ):
             roles.append("result")
+        if i == 0 and "result" not in roles and opens_with_outcome(span.text, len(spans)):
+            roles.append("result")
         if i == 0 and opens_with_scene(span.text, roles, probs[0, 0], len(spans)):
             roles.append("situation")
         roles.sort(key=lambda r: -probs[i, ROLES.index(r)])
@@ -156,9 +216,8 @@ def learned_sentences(
                 we_action=we_act,
             )
         )
-    likeliest_outcome(
-        sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")]
-    )
+    likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
+    continues_outcome(sentences, spans)
     weight = np.asarray([substance(s.text) for s in spans])
     order = {
         role: [int(i) for i in np.argsort(-probs[:, k] * weight, kind="stable")]
