@@ -64,14 +64,15 @@ HAD_BEEN = re.compile(
 )
 
 
-def opens_with_outcome(text: str, total: int) -> bool:
+def opens_with_outcome(text: str, total: int, scene_follows: bool) -> bool:
     """A result-first answer: its opening sentence gives the outcome with a figure before the scene
     ("The short version is we shipped on the holiday date with four days to spare", "We cleared a
     backlog of 86 reassessments in under seven weeks"). Position makes the model read an opening
     as the scene; the figure, a summary phrase or the speaker's own finished deed with a change or
     a comparison are exact enough for a rule. What had been so ("activation had dropped") or who
-    the speaker was ("I was the charge nurse") stays the scene."""
-    if total < 3 or HAD_BEEN.search(text) or not find_metrics(text):
+    the speaker was ("I was the charge nurse") stays the scene, and so does a first deed when no
+    scene follows (an answer that starts with its actions)."""
+    if total < 3 or not scene_follows or HAD_BEEN.search(text) or not find_metrics(text):
         return False
     if _SUMMARY_OPENER.match(text):
         return True
@@ -99,7 +100,8 @@ _DEED_OPENER = re.compile(
     re.IGNORECASE,
 )
 _COMPARED = re.compile(
-    r"\b(?:instead of|compared (?:with|to)|ended up|faster|earlier|ahead of|to spare)\b",
+    r"\b(?:instead of|compared (?:with|to)|ended up|faster|earlier|ahead of|to spare|"
+    r"(?:later|sooner) than (?:planned|expected|scheduled))\b",
     re.IGNORECASE,
 )
 
@@ -120,6 +122,40 @@ def continues_outcome(sentences: list[Sentence], spans: Sequence[Span]) -> None:
                 s.label = "result"
             else:
                 s.also.append("result")
+
+
+def stated_task(sentences: list[Sentence]) -> None:
+    """An answer where the model finds no task but a sentence says in so many words that the job
+    was the speaker's ("the go decision was mine", "I set myself the target of…", "I had about a
+    minute to decide…"): that sentence states the task. Said of a mistake ("the error was mine")
+    it is owning up, not a task."""
+    if any(s.has("task") for s in sentences):
+        return
+    for s in sentences:
+        if s.has("result") or s.has("learning"):
+            continue
+        if _TASK_CUE.search(s.text) and not _OWNING_UP.search(s.text):
+            if s.label is None:
+                s.label = "task"
+            else:
+                s.also.append("task")
+            return
+
+
+_TASK_CUE = re.compile(
+    r"\b(?:was|were|is) (?:all )?(?:mine|ours|on me|on us|down to (?:me|us|our|my))\b|"
+    r"\b(?:I|we) had (?:about |only |just )?(?:\w+ ){0,3}?to (?:decide|deliver|fix|get|find|make|"
+    r"sort|keep|save|turn|bring|clear|cut|reduce|win|hit)\b|"
+    r"\bset (?:myself|ourselves) (?:the |a )?(?:target|goal|aim)|"
+    r"\bmade me (?:the )?(?:lead|leader|owner|responsible)|"
+    r"\b(?:my|our) (?:job|task|brief|goal|aim|target|responsibility|remit) (?:was|became|is)\b|"
+    r"\bit (?:fell|was left) to (?:me|us)\b|"
+    r"\b(?:I|we) (?:was|were) (?:responsible|accountable|expected|asked|tasked)\b",
+    re.IGNORECASE,
+)
+_OWNING_UP = re.compile(
+    r"\b(?:mistake|error|fault|blame)\s+(?:was|were|is)\s+(?:all\s+)?mine", re.IGNORECASE
+)
 
 
 _FILLER = re.compile(
@@ -199,7 +235,13 @@ def learned_sentences(
             and states_a_change(span.text, i, len(spans))
         ):
             roles.append("result")
-        if i == 0 and "result" not in roles and opens_with_outcome(span.text, len(spans)):
+        if (
+            i == 0
+            and "result" not in roles
+            and opens_with_outcome(
+                span.text, len(spans), bool((probs[1:, 0] >= thresholds[0]).any())
+            )
+        ):
             roles.append("result")
         if i == 0 and opens_with_scene(span.text, roles, probs[0, 0], len(spans)):
             roles.append("situation")
@@ -218,6 +260,7 @@ def learned_sentences(
         )
     likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
     continues_outcome(sentences, spans)
+    stated_task(sentences)
     weight = np.asarray([substance(s.text) for s in spans])
     order = {
         role: [int(i) for i in np.argsort(-probs[:, k] * weight, kind="stable")]
