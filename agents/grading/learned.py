@@ -22,6 +22,7 @@ from agents.grading.analyzer import (
     prepare,
 )
 from agents.grading.grade import ComponentName, Grade
+from agents.grading.numbers import BASELINE
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
 from agents.textutil import Span, find_metrics
 
@@ -74,12 +75,15 @@ def opens_with_outcome(text: str, total: int, scene_follows: bool) -> bool:
     scene follows (an answer that starts with its actions)."""
     if total < 3 or not scene_follows or HAD_BEEN.search(text) or not find_metrics(text):
         return False
+    if _LESSON_CUE.search(text) or _TOOK_AWAY.search(text):
+        return False
     if _SUMMARY_OPENER.match(text):
         return True
     return bool(
         _DEED_OPENER.match(text)
         and (CHANGE.search(text) or _MORE_CHANGE.search(text) or _MORE_MAGNITUDE.search(text)
-             or _COMPARED.search(text))
+             or _COMPARED.search(text)
+            or BASELINE.search(text))
     )  # fmt: skip
 
 
@@ -93,12 +97,14 @@ _SUMMARY_OPENER = re.compile(
 # The speaker's own finished deed first: "We cut…", "So, um, when I opened my café I got us…";
 # not a state ("I was…", "we had…", "I work as…").
 _DEED_OPENER = re.compile(
-    r"^\W*(?:[\w']+,?\s+){0,5}?(?:I|we)\s+(?:\w+ly\s+)?(?!(?:was|were|had|have|am|are|work|"
+    r"^\W*(?:(?!before\b|until\b|while\b)[\w']+,?\s+){0,5}?(?:I|we)\s+(?:\w+ly\s+)?"
+    r"(?!(?:was|were|had|have|am|are|work|"
     r"worked|used|would|'d|'m|'re|'ve)\b)(?:\w+ed|got|took|brought|cut|won|made|sold|saved|built|"
     r"ran|grew|cleared|hit|beat|shipped|went|came|put|kept|led|set|sat|gave|found|caught|"
     r"ended)\b",
     re.IGNORECASE,
 )
+_TOOK_AWAY = re.compile(r"\b(?:took|take|taking) away\b", re.IGNORECASE)
 _COMPARED = re.compile(
     r"\b(?:instead of|compared (?:with|to)|ended up|faster|earlier|ahead of|to spare|"
     r"(?:later|sooner) than (?:planned|expected|scheduled))\b",
@@ -155,6 +161,28 @@ _TASK_CUE = re.compile(
 )
 _OWNING_UP = re.compile(
     r"\b(?:mistake|error|fault|blame)\s+(?:was|were|is)\s+(?:all\s+)?mine", re.IGNORECASE
+)
+
+
+def closing_lesson(sentences: list[Sentence]) -> None:
+    """An answer where the model finds no lesson but its last sentence says it is one ("Learning
+    for me was…", "I understood that…", "What I changed afterwards is…"): that is the learning."""
+    if len(sentences) < 3 or any(s.has("learning") for s in sentences):
+        return
+    last = sentences[-1]
+    if _LESSON_CUE.search(last.text):
+        if last.label is None:
+            last.label = "learning"
+        else:
+            last.also.append("learning")
+
+
+_LESSON_CUE = re.compile(
+    r"\b(?:learning|lesson|takeaway|take-away)s?\b(?: \w+){0,3}? (?:was|is|were)\b|"
+    r"\bI (?:understood|realised|realized|learnt|learned) that\b|"
+    r"\bwhat I changed (?:afterwards|after that|since)\b|^\W*I(?:'d| would) (?:always )?rather\b|"
+    r"\b(?:taught|showed) me (?:that|to|how)\b|\bsince then,? I\b|\bnow I (?:always|never)\b",
+    re.IGNORECASE,
 )
 
 
@@ -261,6 +289,7 @@ def learned_sentences(
     likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
     continues_outcome(sentences, spans)
     stated_task(sentences)
+    closing_lesson(sentences)
     weight = np.asarray([substance(s.text) for s in spans])
     order = {
         role: [int(i) for i in np.argsort(-probs[:, k] * weight, kind="stable")]
