@@ -73,7 +73,9 @@ def opens_with_outcome(text: str, total: int, scene_follows: bool) -> bool:
     a comparison are exact enough for a rule. What had been so ("activation had dropped") or who
     the speaker was ("I was the charge nurse") stays the scene, and so does a first deed when no
     scene follows (an answer that starts with its actions)."""
-    if total < 3 or not scene_follows or HAD_BEEN.search(text) or not find_metrics(text):
+    # Only the main clause's tense: "…, and a dozen patients whose ulcers had been open healed".
+    main = re.split(r"\b(?:which|whose|who|when)\b", text, maxsplit=1)[0]
+    if total < 3 or not scene_follows or HAD_BEEN.search(main) or not find_metrics(text):
         return False
     if _LESSON_CUE.search(text) or _TOOK_AWAY.search(text):
         return False
@@ -97,9 +99,11 @@ _SUMMARY_OPENER = re.compile(
 # The speaker's own finished deed first: "We cut…", "So, um, when I opened my café I got us…";
 # not a state ("I was…", "we had…", "I work as…").
 _DEED_OPENER = re.compile(
-    r"^\W*(?:(?!before\b|until\b|while\b)[\w']+,?\s+){0,5}?(?:I|we)\s+(?:\w+ly\s+)?"
+    r"^\W*(?:(?!before\b|until\b|while\b)[\w']+,?\s+){0,8}?(?:I|we)\s+(?:\w+ly\s+)?"
     r"(?!(?:was|were|had|have|am|are|work|"
-    r"worked|used|would|'d|'m|'re|'ve)\b)(?:\w+ed|got|took|brought|cut|won|made|sold|saved|built|"
+    r"worked|used|would|'d|'m|'re|'ve|wanted|needed|noticed|hoped|planned|tried|started|"
+    r"decided|realised|realized|learned|learnt|felt|thought|knew|agreed|asked|received|"
+    r"inherited|joined|moved)\b)(?:\w+ed|got|took|brought|cut|won|made|sold|saved|built|"
     r"ran|grew|cleared|hit|beat|shipped|went|came|put|kept|led|set|sat|gave|found|caught|"
     r"ended)\b",
     re.IGNORECASE,
