@@ -22,6 +22,7 @@ from agents.grading.analyzer import (
     prepare,
 )
 from agents.grading.grade import ComponentName, Grade
+from agents.grading.numbers import BASELINE
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
 from agents.textutil import Span, find_metrics
 
@@ -64,6 +65,145 @@ HAD_BEEN = re.compile(
 )
 
 
+def opens_with_outcome(text: str, total: int, scene_follows: bool) -> bool:
+    """A result-first answer: its opening sentence gives the outcome with a figure before the scene
+    ("The short version is we shipped on the holiday date with four days to spare", "We cleared a
+    backlog of 86 reassessments in under seven weeks"). Position makes the model read an opening
+    as the scene; the figure, a summary phrase or the speaker's own finished deed with a change or
+    a comparison are exact enough for a rule. What had been so ("activation had dropped") or who
+    the speaker was ("I was the charge nurse") stays the scene, and so does a first deed when no
+    scene follows (an answer that starts with its actions)."""
+    # Only the main clause's tense: "…, and a dozen patients whose ulcers had been open healed".
+    main = re.split(r"\b(?:which|whose|who|when)\b", text, maxsplit=1)[0]
+    if total < 3 or not scene_follows or HAD_BEEN.search(main) or not find_metrics(text):
+        return False
+    if _LESSON_CUE.search(text) or _TOOK_AWAY.search(text):
+        return False
+    if _SUMMARY_OPENER.match(text):
+        return True
+    return bool(
+        _DEED_OPENER.match(text)
+        and (CHANGE.search(text) or _MORE_CHANGE.search(text) or _MORE_MAGNITUDE.search(text)
+             or _COMPARED.search(text)
+            or BASELINE.search(text))
+    )  # fmt: skip
+
+
+_LEAD_IN = r"^\W*(?:(?:so|um+|uh+|well|okay|ok|yeah|right|and),?\s+)*"
+_SUMMARY_OPENER = re.compile(
+    _LEAD_IN + r"(?:the short (?:version|answer|story) is|the headline (?:is|was)|"
+    r"the (?:outcome|upshot|end result|result|bottom line) (?:is|was)|long story short|"
+    r"in the end|by the end of (?:it|that|the \w+)|today|these days|nowadays|now)\b",
+    re.IGNORECASE,
+)
+# The speaker's own finished deed first: "We cut…", "So, um, when I opened my café I got us…";
+# not a state ("I was…", "we had…", "I work as…").
+_DEED_OPENER = re.compile(
+    r"^\W*(?:(?!before\b|until\b|while\b)[\w']+,?\s+){0,8}?(?:I|we)\s+(?:\w+ly\s+)?"
+    r"(?!(?:was|were|had|have|am|are|work|"
+    r"worked|used|would|'d|'m|'re|'ve|wanted|needed|noticed|hoped|planned|tried|started|"
+    r"decided|realised|realized|learned|learnt|felt|thought|knew|agreed|asked|received|"
+    r"inherited|joined|moved)\b)(?:\w+ed|got|took|brought|cut|won|made|sold|saved|built|"
+    r"ran|grew|cleared|hit|beat|shipped|went|came|put|kept|led|set|sat|gave|found|caught|"
+    r"ended)\b",
+    re.IGNORECASE,
+)
+_TOOK_AWAY = re.compile(r"\b(?:took|take|taking) away\b", re.IGNORECASE)
+_COMPARED = re.compile(
+    r"\b(?:instead of|compared (?:with|to)|ended up|faster|earlier|ahead of|to spare|"
+    r"(?:later|sooner) than (?:planned|expected|scheduled))\b",
+    re.IGNORECASE,
+)
+
+
+def scene_not_outcome(sentences: list[Sentence]) -> None:
+    """Before the first deed, a sentence the model reads first as the scene and only also as an
+    outcome is the scene ("our trial runs kept rejecting about 6% of records"): its numbers are
+    the context, not a result, unless it opens the answer the way an outcome does."""
+    first = next((i for i, s in enumerate(sentences) if s.has("action")), len(sentences))
+    for s in sentences[:first]:
+        if (
+            s.label == "situation"
+            and "result" in s.also
+            and not opens_with_outcome(s.text, len(sentences), scene_follows=True)
+        ):
+            s.also.remove("result")
+
+
+def continues_outcome(sentences: list[Sentence], spans: Sequence[Span]) -> None:
+    """A span the splitter cut from the middle of a result sentence (after a dash or a colon, it
+    starts in lower case) is the rest of that result: "…from 24% to 16% — roughly 40 fewer
+    patients bouncing back in"."""
+    for i in range(1, len(sentences)):
+        prev, s = sentences[i - 1], sentences[i]
+        if (
+            prev.has("result")
+            and not s.has("result")
+            and spans[i].text.lstrip(" \"'‘“—–-(")[:1].islower()
+            and not spans[i - 1].text.rstrip(" \"'’”)").endswith((".", "!", "?"))
+        ):
+            if s.label is None:
+                s.label = "result"
+            else:
+                s.also.append("result")
+
+
+def stated_task(sentences: list[Sentence]) -> None:
+    """An answer where the model finds no task but a sentence says in so many words that the job
+    was the speaker's ("the go decision was mine", "I set myself the target of…", "I had about a
+    minute to decide…"): that sentence states the task. Said of a mistake ("the error was mine")
+    it is owning up, not a task."""
+    if any(s.has("task") for s in sentences):
+        return
+    for s in sentences:
+        if s.has("result") or s.has("learning"):
+            continue
+        if _TASK_CUE.search(s.text) and not _OWNING_UP.search(s.text):
+            if s.label is None:
+                s.label = "task"
+            else:
+                s.also.append("task")
+            return
+
+
+_TASK_CUE = re.compile(
+    r"\b(?:was|were|is) (?:all )?(?:mine|ours|on me|on us|down to (?:me|us|our|my))\b|"
+    r"\b(?:I|we) had (?:about |only |just )?(?:\w+ ){0,3}?to (?:decide|deliver|fix|get|find|make|"
+    r"sort|keep|save|turn|bring|clear|cut|reduce|win|hit)\b|"
+    r"\bset (?:myself|ourselves) (?:the |a )?(?:target|goal|aim)|"
+    r"\bmade me (?:the )?(?:lead|leader|owner|responsible)|"
+    r"\b(?:my|our) (?:job|task|brief|goal|aim|target|responsibility|remit) (?:was|became|is)\b|"
+    r"\bit (?:fell|was left) to (?:me|us)\b|"
+    r"\b(?:I|we) (?:was|were) (?:responsible|accountable|expected|asked|tasked)\b",
+    re.IGNORECASE,
+)
+_OWNING_UP = re.compile(
+    r"\b(?:mistake|error|fault|blame)\s+(?:was|were|is)\s+(?:all\s+)?mine", re.IGNORECASE
+)
+
+
+def closing_lesson(sentences: list[Sentence]) -> None:
+    """An answer where the model finds no lesson but its last sentence says it is one ("Learning
+    for me was…", "I understood that…", "What I changed afterwards is…"): that is the learning."""
+    if len(sentences) < 3 or any(s.has("learning") for s in sentences):
+        return
+    last = sentences[-1]
+    if _LESSON_CUE.search(last.text):
+        if last.label is None:
+            last.label = "learning"
+        else:
+            last.also.append("learning")
+
+
+_LESSON_CUE = re.compile(
+    r"\b(?:learning|lesson|takeaway|take-away)s?\b(?: \w+){0,3}? (?:was|is|were)\b|"
+    r"\bI (?:understood|realised|realized|learnt|learned) that\b|"
+    r"\bwhat I changed (?:afterwards|after that|since)\b|^\W*I(?:'d| would) (?:always )?rather\b|"
+    r"\b(?:taught|showed) me (?:that|to|how)\b|\bsince then,? I\b|\bnow I (?:always|never)\b",
+    re.IGNORECASE,
+)
+
+
 _FILLER = re.compile(
     r"\b(?:um+|uh+|er+|well|like|you know|i mean|kind of|sort of|basically|so|yeah|okay|just|"
     r"really|actually|i guess|i think)\b",
@@ -94,17 +234,25 @@ SCENE_FLOOR = 0.25
 SHORT_ANSWER = 5
 
 
-def likeliest_outcome(sentences: list[Sentence], p_result: np.ndarray) -> None:
+def likeliest_outcome(
+    sentences: list[Sentence], p_result: np.ndarray, p_action: np.ndarray
+) -> None:
     """An answer that narrates deeds and shows no outcome over the threshold: its likeliest
     outcome sentence after the first deed is the result when the model reads it at least as
-    OUTCOME_FLOOR (the threshold is chosen for answers in general, not for this one's best)."""
+    OUTCOME_FLOOR (the threshold is chosen for answers in general, not for this one's best),
+    unless the model is sure it is one more deed without a number: an answer that stops after its
+    last step ("We presented it to the executive team.") has no result."""
     if any(s.has("result") for s in sentences):
         return
     first = next((i for i, s in enumerate(sentences) if s.has("action")), None)
     if first is None or first + 1 >= len(sentences):
         return
     best = first + 1 + int(np.argmax(p_result[first + 1 :]))
-    if p_result[best] >= OUTCOME_FLOOR and not sentences[best].has("learning"):
+    if (
+        p_result[best] >= OUTCOME_FLOOR
+        and (p_action[best] < DEED_CEILING or find_metrics(sentences[best].text))
+        and not sentences[best].has("learning")
+    ):
         s = sentences[best]
         if s.label is None:
             s.label = "result"
@@ -113,6 +261,7 @@ def likeliest_outcome(sentences: list[Sentence], p_result: np.ndarray) -> None:
 
 
 OUTCOME_FLOOR = 0.3
+DEED_CEILING = 0.6
 
 
 def learned_sentences(
@@ -132,6 +281,14 @@ def learned_sentences(
             and states_a_change(span.text, i, len(spans))
         ):
             roles.append("result")
+        if (
+            i == 0
+            and "result" not in roles
+            and opens_with_outcome(
+                span.text, len(spans), bool((probs[1:, 0] >= thresholds[0]).any())
+            )
+        ):
+            roles.append("result")
         if i == 0 and opens_with_scene(span.text, roles, probs[0, 0], len(spans)):
             roles.append("situation")
         roles.sort(key=lambda r: -probs[i, ROLES.index(r)])
@@ -147,7 +304,11 @@ def learned_sentences(
                 we_action=we_act,
             )
         )
-    likeliest_outcome(sentences, probs[:, ROLES.index("result")])
+    scene_not_outcome(sentences)
+    likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
+    continues_outcome(sentences, spans)
+    stated_task(sentences)
+    closing_lesson(sentences)
     weight = np.asarray([substance(s.text) for s in spans])
     order = {
         role: [int(i) for i in np.argsort(-probs[:, k] * weight, kind="stable")]

@@ -9,7 +9,8 @@ from agents.grading.grade import Measurability
 from agents.textutil import find_metrics
 
 _NUMBER_WORD = (
-    r"(?:[$€£]?\d|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    # A whole figure ("200", "1,400"): a lone first digit would not end at a word boundary.
+    r"(?:[$€£]?\d[\d,.]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|a dozen|a few|a couple)"
 )
 _DURATION = r"(?:minute|hour|day|week|month|quarter|year|shift|term|sprint|fortnight)s?"

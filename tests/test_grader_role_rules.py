@@ -1,0 +1,121 @@
+"""The exact rules that follow the learned sentence roles (agents/grading/learned.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.grading.analyzer import Sentence
+from agents.grading.learned import (
+    analyze,
+    closing_lesson,
+    continues_outcome,
+    likeliest_outcome,
+    opens_with_outcome,
+    scene_not_outcome,
+    stated_task,
+)
+from agents.grading.numbers import measurability_of
+from agents.textutil import Span
+
+
+def _sentences(*pairs: tuple[str, str | None, list[str]]) -> list[Sentence]:
+    out, pos = [], 0
+    for text, label, also in pairs:
+        out.append(Sentence(span_start=pos, span_end=pos + len(text), text=text, label=label,
+                            also=also))  # fmt: skip
+        pos += len(text) + 1
+    return out
+
+
+def test_a_result_first_opening_is_the_result_only_when_a_scene_follows() -> None:
+    """A figure told as the outcome opens a result-first answer; a first deed without a scene is
+    an action-first answer; what had been so or who the speaker was is the scene."""
+    assert opens_with_outcome(
+        "The short version is we shipped on the holiday date with four days to spare.", 7, True
+    )
+    assert opens_with_outcome(
+        "We cleared a backlog of 86 overdue reassessments in under seven weeks, and a dozen "
+        "patients whose ulcers had been open for a year healed.", 6, True,
+    )  # fmt: skip
+    assert opens_with_outcome(
+        "So, um, when I opened my own café I got us from about sixty customers a day to a "
+        "hundred and fifty before Christmas.", 7, True,
+    )  # fmt: skip
+    assert not opens_with_outcome(
+        "I cut the feature list to the three things customers asked for most, instead of "
+        "building everything.", 3, False,
+    )  # fmt: skip
+    assert not opens_with_outcome(
+        "On the fitness app, new-user activation had dropped from 44% to 38% over six months.",
+        6, True,
+    )  # fmt: skip
+    assert not opens_with_outcome("I was a charge nurse on a 32-bed unit.", 6, True)
+    assert not opens_with_outcome(
+        "At an invoicing company, we wanted to move from per-seat pricing to three flat tiers.",
+        6, True,
+    )  # fmt: skip
+
+
+def test_scene_numbers_before_the_first_deed_are_not_a_result() -> None:
+    """A sentence read first as the scene and also as an outcome, before any deed, stays the
+    scene, so its numbers never lift measurability."""
+    sentences = _sentences(
+        ("Our trial runs kept rejecting about 6% of records every night.", "situation",
+         ["result"]),
+        ("I pulled a sample of 500 rejected records.", "action", []),
+        ("Rejections fell from 6% to 0.2%, which saved the caseworkers weeks.", "result", []),
+    )  # fmt: skip
+    scene_not_outcome(sentences)
+    assert not sentences[0].has("result")
+    assert sentences[2].has("result")
+    assert "about 6%" not in measurability_of(s.text for s in sentences if s.has("result")).metrics
+
+
+def test_no_outcome_is_guessed_from_a_sure_deed_without_a_number() -> None:
+    """An answer that stops after its last step has no result; a likely outcome still counts."""
+    sentences = _sentences(
+        ("I built the plan.", "action", []),
+        ("We presented it to the executive team.", "action", []),
+    )
+    likeliest_outcome(sentences, np.array([0.0, 0.45]), np.array([0.9, 0.9]))
+    assert not any(s.has("result") for s in sentences)
+    likeliest_outcome(sentences, np.array([0.0, 0.45]), np.array([0.9, 0.3]))
+    assert sentences[1].has("result")
+
+
+def test_a_span_cut_from_a_result_sentence_stays_the_result() -> None:
+    """After a dash the splitter may cut a result sentence: the rest is still the result."""
+    texts = ["Readmissions went from 24% to 16% —", "roughly 40 fewer patients a year.", "Done."]
+    sentences = _sentences((texts[0], "result", []), (texts[1], None, []), (texts[2], None, []))
+    spans = [Span(s.span_start, s.span_end, s.text) for s in sentences]
+    continues_outcome(sentences, spans)
+    assert sentences[1].has("result")
+    assert not sentences[2].has("result")
+
+
+def test_a_task_said_in_so_many_words_and_a_closing_lesson_count() -> None:
+    """When the model finds none, a stated responsibility is the task and a closing sentence that
+    says it is the lesson is the learning; owning up to a mistake is not a task."""
+    sentences = _sentences(
+        ("The mistake was mine, honestly.", "situation", []),
+        ("The go decision for each language was mine.", "situation", []),
+        ("I shipped on the date.", "action", []),
+        ("Learning for me was don't trust the story everyone tells.", None, []),
+    )
+    stated_task(sentences)
+    closing_lesson(sentences)
+    assert not sentences[0].has("task")
+    assert sentences[1].has("task")
+    assert sentences[3].has("learning")
+
+
+def test_a_result_first_answer_is_graded_with_its_result() -> None:
+    """End to end with the shipped model: the opening outcome's figures are measured."""
+    grade = analyze(
+        "We cleared a backlog of 86 overdue leg ulcer reassessments in under seven weeks. "
+        "I had just taken over a district nursing team and the backlog had been building for "
+        "ages. My manager wanted it cleared before an audit. I set up extra clinics and shared "
+        "out the home visits. I tracked it on a board in the office so everybody could see it."
+    )
+    assert grade.components["result"].present
+    assert grade.measurability.level >= 2
