@@ -37,6 +37,13 @@ AT_BOTTOM = (
 )
 
 
+SCROLL_SETTLED = (
+    "() => { const el = document.querySelector('#drill-chat .bubble-wrap'); const t ="
+    " performance.now(); if (window.__top !== el.scrollTop) { window.__top = el.scrollTop;"
+    " window.__since = t; return false; } return t - window.__since > 600; }"
+)
+
+
 def _wait_text(page: Any, selector: str, text: str) -> None:
     page.locator(selector).get_by_text(text, exact=False).first.wait_for()
 
@@ -136,13 +143,18 @@ def test_summaries_and_debrief_have_their_own_panel_and_the_chat_follows(
     start_drill(page)
     send_answer(page, WE_ANSWER)
     # Every message is its own bubble: the next question is never appended to another one.
-    rows = page.locator("#drill-chat .message-row").count()
-    assert rows == page.locator("#drill-chat .message").count()
+    rows, messages = page.evaluate(  # one snapshot: a message may stream in between two counts
+        "() => [document.querySelectorAll('#drill-chat .message-row').length,"
+        " document.querySelectorAll('#drill-chat .message').length]"
+    )
+    assert rows == messages
     send_answer(page, f"{STRONG} {STRONG}")  # enough text to scroll well past the pane
     pane = page.locator("#drill-chat .bubble-wrap")
     assert pane.evaluate("el => el.scrollHeight - el.clientHeight") > 300
     page.wait_for_function(AT_BOTTOM)
-    page.wait_for_timeout(500)  # Gradio's own scroll after an update lands within 300 ms
+    # Gradio's own scroll after an update (and the panels updated after the reply) can land late
+    # on a loaded machine: wait until the pane has not moved for 600 ms.
+    page.wait_for_function(SCROLL_SETTLED, polling=100)
     pane.evaluate("el => { el.scrollTop = 0; }")  # the user scrolls up to reread
     page.wait_for_timeout(200)
     assert pane.evaluate("el => el.scrollTop") == 0
