@@ -24,6 +24,7 @@ from agents.grading.analyzer import (
 from agents.grading.grade import ComponentName, Grade
 from agents.grading.numbers import BASELINE
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
+from agents.grading.scene_task import scene_not_task
 from agents.textutil import Span, find_metrics
 
 
@@ -307,6 +308,7 @@ def learned_sentences(
     scene_not_outcome(sentences)
     likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
     continues_outcome(sentences, spans)
+    scene_not_task(sentences, probs[:, ROLES.index("task")])
     stated_task(sentences)
     closing_lesson(sentences)
     weight = np.asarray([substance(s.text) for s in spans])
