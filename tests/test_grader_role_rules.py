@@ -15,6 +15,7 @@ from agents.grading.learned import (
     stated_task,
 )
 from agents.grading.numbers import measurability_of
+from agents.grading.scene_task import TASK_SURE, scene_not_task
 from agents.textutil import Span
 
 
@@ -119,3 +120,41 @@ def test_a_result_first_answer_is_graded_with_its_result() -> None:
     )
     assert grade.components["result"].present
     assert grade.measurability.level >= 2
+
+
+def test_the_scene_is_the_task_only_when_it_says_whose_job_it_was() -> None:
+    """A sentence read as scene and task without responsibility words and below the model's sure
+    reading is the scene; with the words ("fell to me", "down to our squad") it keeps the task;
+    a sure reading keeps it too."""
+    sentences = _sentences(
+        ("People on my support team were burning out from after-hours pages.", "situation",
+         ["task"]),
+        ("My manager wanted to launch a new search feature before the freeze.", "task",
+         ["situation"]),
+        ("Our ward kept missing handovers and fixing that fell to me.", "situation", ["task"]),
+        ("Getting the release back on track was down to our squad.", "task", ["situation"]),
+        ("The audit was due in eight weeks.", "situation", ["task"]),
+    )  # fmt: skip
+    scene_not_task(sentences, [0.6, 0.7, 0.6, 0.6, TASK_SURE])
+    assert sentences[0].label == "situation" and not sentences[0].has("task")
+    assert sentences[1].label == "situation" and not sentences[1].has("task")
+    assert sentences[2].has("task") and sentences[2].has("situation")
+    assert sentences[3].has("task") and sentences[3].has("situation")
+    assert sentences[4].has("task")
+
+
+def test_a_sentence_that_is_no_deed_states_the_task_with_responsibility_words() -> None:
+    """With no task read, responsibility words in a sentence that is not an action state it; in
+    an action sentence ("I decided to…") they do not."""
+    sentences = _sentences(
+        ("I ran the payroll file each month, that was my bit.", "situation", []),
+        ("I still had to deliver the same quality.", None, []),
+    )
+    stated_task(sentences)
+    assert sentences[0].has("task") and not sentences[1].has("task")
+    deeds = _sentences(
+        ("The budget was cut by a third.", "situation", []),
+        ("I decided to renegotiate the three biggest contracts.", "action", []),
+    )
+    stated_task(deeds)
+    assert not any(s.has("task") for s in deeds)

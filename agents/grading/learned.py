@@ -24,6 +24,7 @@ from agents.grading.analyzer import (
 from agents.grading.grade import ComponentName, Grade
 from agents.grading.numbers import BASELINE
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
+from agents.grading.scene_task import RESPONSIBILITY, scene_not_task
 from agents.textutil import Span, find_metrics
 
 
@@ -151,14 +152,18 @@ def continues_outcome(sentences: list[Sentence], spans: Sequence[Span]) -> None:
 def stated_task(sentences: list[Sentence]) -> None:
     """An answer where the model finds no task but a sentence says in so many words that the job
     was the speaker's ("the go decision was mine", "I set myself the target of…", "I had about a
-    minute to decide…"): that sentence states the task. Said of a mistake ("the error was mine")
-    it is owning up, not a task."""
+    minute to decide…"), or a sentence that is no deed carries the words that put a job on the
+    speaker ("that was my bit", "I still had to deliver the same quality"): that sentence states
+    the task. Said of a mistake ("the error was mine") it is owning up, not a task."""
     if any(s.has("task") for s in sentences):
         return
     for s in sentences:
         if s.has("result") or s.has("learning"):
             continue
-        if _TASK_CUE.search(s.text) and not _OWNING_UP.search(s.text):
+        says_so = _TASK_CUE.search(s.text) or (
+            not s.has("action") and RESPONSIBILITY.search(s.text)
+        )
+        if says_so and not _OWNING_UP.search(s.text):
             if s.label is None:
                 s.label = "task"
             else:
@@ -307,6 +312,7 @@ def learned_sentences(
     scene_not_outcome(sentences)
     likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
     continues_outcome(sentences, spans)
+    scene_not_task(sentences, probs[:, ROLES.index("task")])
     stated_task(sentences)
     closing_lesson(sentences)
     weight = np.asarray([substance(s.text) for s in spans])

@@ -1,0 +1,64 @@
+"""A rule after the learned roles: the scene is not the task unless it says whose job it was.
+
+The model often reads an answer's scene ("People on my support team were burning out from
+after-hours pages", "My VP wanted me to offer a bank 35% off") as the task too, and the same
+sentence is then quoted as evidence for both. A task says that something was the speaker's (or
+their group's) to do; those words are exact enough for a rule, so a sentence read as both the
+scene and the task keeps the task only when it says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agents.grading.analyzer import Sentence
+
+# Words that put a job on the speaker or their group: "was on me", "down to our squad", "I was
+# asked to", "my part was", "the go decision was mine", "we decided we must stop this".
+RESPONSIBILITY = re.compile(
+    r"\b(?:was|were|is|'s)\s+(?:all\s+|also\s+|squarely\s+|really\s+)?(?:mine|ours|on me|on us|"
+    r"on (?:the|our|my)\b[^,.;]{0,40}?\bto\b)|"
+    r"\bdown to (?:me|us|our|my|the \w+ of us)\b|\bone of (?:mine|ours)\b|"
+    r"\b(?:landed|fell|falls|rested|sat)\s+(?:\w+\s+)?(?:on|to|with)\s+(?:me|us)\b|"
+    r"\bresponsib|\baccountable\b|\bin charge\b|\bmy name\b|\bthat was us\b|\bby me\b|"
+    r"\b(?:asked|expected|tasked|assigned|needed|trusted|charged)\s+(?:me|us|the \w+ of us)\s+to\b|"
+    r"\b(?:I|we)\s+(?:was|were)\s+(?:\w+\s+)?(?:asked|expected|tasked|assigned|charged)\b|"
+    r"\b(?:volunteered|offered|agreed|decided|committed|set out)\s+(?:to|we'd|we would|we must|"
+    r"we had to|I'd|I would|I had to|it was|that (?:I|we))\b|"
+    r"\bset (?:myself|ourselves|the)\b[^.;]{0,30}?\b(?:target|goal|aim|metric)|"
+    r"\b(?:my|our) (?:job|task|brief|goal|aim|target|remit|part|role|mandate|project|feature|"
+    r"call|decision|roadmap|plan|bit)\b|"
+    r"\b(?:I|we) had (?:about |only |just )?(?:\w+ ){0,3}?to (?:decide|deliver|fix|get|find|make|"
+    r"sort|keep|save|turn|bring|clear|cut|reduce|win|hit)\b|"
+    r"\b(?:be|been) (?:all )?(?:mine|ours)\b|\bbeen (?:asked|tasked|given|told)\b|"
+    r"\b(?:I|we)(?: still| really| just)? had to (?!be\b)|"
+    r"\b(?:told|asked) (?:me|us)\b[^.;]{0,60}?\bhad to\b|"
+    r"\bagreed\b[^.;]{0,40}?\bthat (?:I|we)(?:'d| would)\b|"
+    r"\b(?:I|we)(?:'d| would) (?:sort|fix|handle|own)\b|"
+    r"\bI was (?:a|an|the) [\w -]{1,30}? (?:on|for) (?:the|that|this|our) [\w -]{1,25}\W*$|"
+    r"\bif (?:I|we) (?:don't|didn't)\b[^.;]{0,40}?\bnobody (?:will|would)\b|\bmade me\b",
+    re.IGNORECASE,
+)
+
+
+# Chosen on the dev stories (odd numbers): above it, the scene-and-task sentences without the
+# words above were as often tasks as not.
+TASK_SURE = 0.8
+
+
+def scene_not_task(sentences: list[Sentence], p_task: Sequence[float]) -> None:
+    """A sentence read as both the scene and the task that says nothing about whose job it was
+    is the scene only, unless the model is sure of the task (at least TASK_SURE)."""
+    for s, p in zip(sentences, p_task, strict=True):
+        if (
+            s.has("situation")
+            and s.has("task")
+            and p < TASK_SURE
+            and not RESPONSIBILITY.search(s.text)
+        ):
+            if s.label == "task":
+                s.label = "situation"
+                s.also = [r for r in s.also if r != "situation"]
+            else:
+                s.also = [r for r in s.also if r != "task"]
