@@ -56,6 +56,13 @@ class Sentence(BaseModel):
         """True when the sentence counts toward component `name`."""
         return self.label == name or name in self.also
 
+    def add(self, name: ComponentName) -> None:
+        """Count the sentence toward `name` too: its label when it has none, else one more role."""
+        if self.label is None:
+            self.label = name
+        else:
+            self.also.append(name)
+
 
 def is_hypothetical(spans: Sequence[Span]) -> bool:
     """Most sentences describe what the speaker would do, and none narrate a past action."""

@@ -143,10 +143,7 @@ def continues_outcome(sentences: list[Sentence], spans: Sequence[Span]) -> None:
             and spans[i].text.lstrip(" \"'‘“—–-(")[:1].islower()
             and not spans[i - 1].text.rstrip(" \"'’”)").endswith((".", "!", "?"))
         ):
-            if s.label is None:
-                s.label = "result"
-            else:
-                s.also.append("result")
+            s.add("result")
 
 
 def stated_task(sentences: list[Sentence]) -> None:
@@ -164,10 +161,7 @@ def stated_task(sentences: list[Sentence]) -> None:
             not s.has("action") and RESPONSIBILITY.search(s.text)
         )
         if says_so and not _OWNING_UP.search(s.text):
-            if s.label is None:
-                s.label = "task"
-            else:
-                s.also.append("task")
+            s.add("task")
             return
 
 
@@ -194,10 +188,7 @@ def closing_lesson(sentences: list[Sentence]) -> None:
         return
     last = sentences[-1]
     if _LESSON_CUE.search(last.text):
-        if last.label is None:
-            last.label = "learning"
-        else:
-            last.also.append("learning")
+        last.add("learning")
 
 
 _LESSON_CUE = re.compile(
@@ -259,10 +250,7 @@ def likeliest_outcome(
         and not sentences[best].has("learning")
     ):
         s = sentences[best]
-        if s.label is None:
-            s.label = "result"
-        else:
-            s.also.append("result")
+        s.add("result")
 
 
 OUTCOME_FLOOR = 0.3
