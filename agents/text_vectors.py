@@ -14,6 +14,7 @@ call, so using it changes no result.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from agents.artefact import read_verified, write_digest
+
 log = logging.getLogger(__name__)
 
 STORE = Path(__file__).resolve().parent / "models" / "text_vectors.npz"
-STORE_SHA256 = STORE.with_suffix(".sha256")
 
 # While `recording()` is active: every key embedded through `cached_embed`, with its vectors (the
 # build command saves them; the freshness test checks that nothing needed embedding).
@@ -46,23 +48,19 @@ def texts_key(texts: Sequence[str]) -> str:
     return digest.hexdigest()[:24]
 
 
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+class TextVectorsError(ValueError):
+    """The shipped store is missing, unreadable or does not match its SHA-256."""
 
 
 @lru_cache(maxsize=1)
 def shipped() -> dict[str, np.ndarray]:
     """The shipped store as {tag-key: vectors}; empty (and logged) when missing or tampered with."""
     try:
-        expected = STORE_SHA256.read_text("utf-8").strip()
-        if file_sha256(STORE) != expected:
-            log.warning("%s does not match %s: embedding the fixed texts instead", STORE, expected)
-            return {}
-        with np.load(STORE) as data:
-            return {name: data[name] for name in data.files}
-    except (OSError, ValueError) as e:  # no store yet, or an unreadable one: only costs speed
-        log.warning("no shipped text vectors (%s): embedding the fixed texts instead", e)
+        data = read_verified(STORE, "the shipped text vectors", TextVectorsError)
+        with np.load(io.BytesIO(data)) as arrays:
+            return {name: arrays[name] for name in arrays.files}
+    except (OSError, ValueError) as e:  # no store yet, or a bad one: it only costs speed
+        log.warning("%s: embedding the fixed texts instead", e)
         return {}
 
 
@@ -136,7 +134,6 @@ def write_store(entries: dict[str, np.ndarray], path: Path = STORE) -> str:
         np.savez(
             fh, **{k: np.ascontiguousarray(entries[k], dtype=np.float32) for k in sorted(entries)}
         )
-    digest = file_sha256(path)
-    path.with_suffix(".sha256").write_text(digest + "\n", "utf-8")
+    digest = write_digest(path)
     shipped.cache_clear()
     return digest

@@ -65,7 +65,6 @@ def test_a_tampered_store_is_ignored_and_the_texts_are_embedded(
     copy.write_bytes(bytes(data))
     (tmp_path / "text_vectors.sha256").write_text(STORE.with_suffix(".sha256").read_text())
     monkeypatch.setattr(text_vectors, "STORE", copy)
-    monkeypatch.setattr(text_vectors, "STORE_SHA256", copy.with_suffix(".sha256"))
     shipped.cache_clear()
     try:
         assert shipped() == {}

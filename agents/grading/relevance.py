@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from agents.grading.artefact import read_verified, write_digest
+from agents.artefact import read_verified, write_digest
 from agents.grading.demand_embed import DemandEmbedModel, absence_features, embed_pair
 from agents.grading.grade import Grade
 from agents.lp.demands import (

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from agents.artefact import read_verified, write_digest
 from agents.grading.analyzer import classify_sentence
-from agents.grading.artefact import read_verified, write_digest
 from agents.grading.grade import COMPONENTS
 from agents.textutil import find_metrics
 
