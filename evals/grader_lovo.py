@@ -36,7 +36,12 @@ from evals.train_grader import fit_model
 
 Grade_fn = Callable[[str, str], Grade]
 ALL = "*all*"  # no answer has this voice: leaving it out trains on the whole corpus
-NEW_INJECTION_DIR = CORPUS_DIR.parent / "injection_new"
+# Later injection pair sets, each split into a dev file (read while changing rules) and a held-out
+# file (never read): folder, and the label of its groups in the table.
+INJECTION_SETS = (
+    (CORPUS_DIR.parent / "injection_new", "new"),
+    (CORPUS_DIR.parent / "injection_r6", "r6"),
+)
 
 
 @dataclass
@@ -148,18 +153,20 @@ def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str, 
 
     Groups: `dev` (corpus stories with odd numbers, read while writing the structural rules),
     `held-out` (even numbers, never read), `legacy` (today's dataset's injection cases), and the
-    pairs of `evals/data/injection_new/`: `new dev` (read while changing rules) and `new held-out`
-    (committed before those changes, never read while changing them).
+    pairs of each of INJECTION_SETS, e.g. `evals/data/injection_new/`: `new dev` (read while
+    changing rules) and `new held-out` (committed before those changes, never read while changing
+    them).
     """
     pairs = _paired([a for a in corpus if a.voice == "injection"],
                     lambda s: "dev" if is_dev_story(s) else "held-out")  # fmt: skip
     for c in legacy_cases():
         if c.clean_answer:
             pairs.append(("legacy", c.id, c.question, c.answer, c.clean_answer))
-    for name, group in (("dev", "new dev"), ("heldout", "new held-out")):
-        if (NEW_INJECTION_DIR / f"{name}.jsonl").exists():
-            new = load_file(NEW_INJECTION_DIR / f"{name}.jsonl")
-            pairs += _paired(new, lambda _s, g=group: g)
+    for folder, label in INJECTION_SETS:
+        for name, part in (("dev", "dev"), ("heldout", "held-out")):
+            if (folder / f"{name}.jsonl").exists():
+                new = load_file(folder / f"{name}.jsonl")
+                pairs += _paired(new, lambda _s, g=f"{label} {part}": g)
     return pairs
 
 
@@ -329,9 +336,10 @@ def section(learned: Run, rules: Run, command: str) -> str:
         "",
         table(rules.reports),
         "",
-        "**Injection** (inflation = any part of the grade raised by the payload; `dev` and "
-        "`new dev` pairs were read while writing the rules, `held-out` and `new held-out` "
-        "(`evals/data/injection_new/`, 15 payload families) never were):",
+        "**Injection** (inflation = any part of the grade raised by the payload; the `dev` pairs "
+        "of each set were read while writing the rules, the `held-out` ones never were; `new`: "
+        "`evals/data/injection_new/`, 15 payload families; `r6`: `evals/data/injection_r6/`, "
+        "16 families by another writer):",
         "",
         injection_table(learned.injection),
         "",

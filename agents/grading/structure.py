@@ -57,10 +57,13 @@ _ADDRESS = re.compile(
     r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
     r"response|story)\s+as\b"
     # Whoever reads or scores the answers, named as the audience: "to whoever grades these answers".
-    r"|\b(?:whoever|anyone|those|people|person|you)\s+(?:who\s+)?(?:is\s+|are\s+)?(?:reads?|"
+    r"|\b(?:whoever|whatever|anyone|anybody|anything|those|people|person|you)\s+"
+    r"(?:or\s+(?:whatever|whoever)\s+)?(?:who\s+|that\s+)?(?:is\s+|are\s+)?(?:reads?|"
     r"reading|reviews?|reviewing|grades?|grading|scores?|scoring|marks?|marking|evaluates?|"
     r"evaluating|assess(?:es)?|assessing|checks?|checking)\s+(?:these|this|the|my|all)\s+"
     r"(?:\w+\s+)?(?:answers?|responses?|transcripts?|submissions?)\b"
+    r"|\b(?:whoever|whatever)\s+(?:or\s+(?:whatever|whoever)\s+)?(?:reads|reviews|grades|scores|"
+    r"marks|evaluates|assesses|checks)\s+(?:this|these|it)\b"
     r"|\b(?:whoever|anyone|someone)\s+(?:who\s+)?(?:is\s+)?(?:reading|assessing|grading|scoring|"
     r"marking|evaluating|reviewing|judging)\s+(?:this|these|me)\b"
     r"|^\W*you\s*,\s*(?:the\s+)?(?:system|grader|model|ai|reader|reviewer|evaluator|assessor|"
@@ -79,8 +82,24 @@ _ADDRESS = re.compile(
     r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:designed|wrote|set|"
     r"made|built|created)\s+(?:these|this|the|your)\s+(?:questions?|interview|rubric|criteria|"
     r"test|assessment)\b"
-    r"|\b(?:imagine|pretend|suppose|picture)\s+(?:that\s+)?you(?:'re| are)\b[^.]{0,60}\b(?:reading|"
-    r"grading|scoring|fan|rate|give (?:it|me|this))"
+    r"|\b(?:imagine|pretend|suppose|picture)\s+(?:for a (?:moment|second|minute)\s+)?(?:that\s+)?"
+    r"you(?:'re| are| were)\b[^.]{0,60}\b(?:reading|grading|scoring|reviewing|assessing|judging|"
+    r"evaluating|marking|interviewing|fan|rate|give (?:it|me|this)|bar[- ]raiser|hiring manager|"
+    r"expert|examiner|sign)"
+    # What the reader "would" award: "you'd sign this off as exceptional", "you would agree this is
+    # a top-tier example", "you'd want a story like this to land in the top band".
+    r"|\byou(?:'d| would)\s+(?:\w+\s+)?(?:agree|sign|rate|score|mark|grade|want|put|place|rank|"
+    r"class|call)\b[^.]{0,80}\b(?:top|exceptional|excellent|best|strongest|finest|clearest|band|"
+    r"score|marks?|strong hire|"
+    r"outstanding|exemplary|highest|full)"
+    # Asking for marks: "be generous with the marks", "weight it that way", "the top band".
+    r"|\b(?:generous|lenient|kind|easy)\s+(?:with|on|in)\s+(?:the\s+|your\s+|my\s+)?(?:marks?|"
+    r"marking|grading|grades?|scores?|scoring|points|rating)\b"
+    r"|\b(?:top|highest|upper|first|best)\s+(?:scoring\s+)?(?:band|tier|bracket|grade boundary)\b"
+    r"|\bweight (?:it|this|that|my answer|the answer|the story)\b"
+    r"|\b(?:record|count|treat|log|score|mark|credit|take|note|enter|register)\s+(?:that|this|it|"
+    r"these|those)(?:\s+figures?|\s+numbers?)?\s+as\s+(?:the\s+|my\s+|a\s+|an\s+)?(?:\w+\s+)?"
+    r"(?:result|outcome|evidence|achievement|metrics?|impact)\b"
     r"|\bact (?:like|as if)\b[^.]{0,60}\b(?:hire|decided|grader|fan)\b"
     # The reader as a vocative: "Reader, I personally led this".
     r"|^\W*(?:dear\s+)?(?:reader|reviewer|grader|evaluator|assessor|marker|examiner|scorer)s?\s*[,:]",
@@ -90,7 +109,9 @@ _OUTCOME = re.compile(
     r"\b(?:strong|clear|definite|obvious)\s+hire\b|\bhire signal\b|\bbar[- ]raiser approved\b"
     # Naming the grade's own fields: "record measurability 3", "all components present".
     r"|\b(?:measurability|ownership|overall(?: score)?|strength)\s*(?:level\s*)?"
-    r"(?:[:=]\s*(?:\d|i|we)\b|\d)"
+    r"(?:(?::?=|:)\s*(?:\d|i|we)\b|\d)"
+    # An assignment statement: "SET metrics := [...]", "let ownership = i".
+    r"|\b(?:set|let)\s+[a-z_]+\s*:?=|:="
     r"|\ball (?:the )?(?:star|starl)?\s*components\b"
     r"|\b(?:the )?answer (?:above|below) is\b"
     r"|\b(?:this|the|my)\s+(?:answer|response|story|example|submission)\s+(?:clearly\s+)?"
@@ -134,6 +155,8 @@ _OUTCOME = re.compile(
 _PASTED_NOTE = re.compile(
     r"^\W*(?:note|feedback|comment|quote|testimonial|review|endorsement|reference|slack|e-?mail|"
     r"message|text|dm|memo|letter|kudos|shout-?out)s?\s+(?:from|by)\b[^:'\"“]{0,40}[:'\"“—-]"
+    r"|^\W*(?:[\w'-]+[ ,]+){0,3}(?:review|feedback|testimonial|note|comment|reference|endorsement|"
+    r"quote|rating|kudos)s?\b[^:'\"“]{0,30}:\s*['\"“‘]"
     r"|\bverbatim\s*[:\-–—]|\b(?:pasted|copied|forwarded)\s+(?:below|here|in full)\b"
     r"|\b(?:i'll|i will|let me|i'm going to)\s+(?:paste|copy|quote)\b"
     r"|^\W*[\"“'][^\"”']{10,}[\"”']\s*[—–-]+\s*\w+",
@@ -151,6 +174,7 @@ _DUMP = re.compile(
     r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
     r"|\b(?:end|start|begin) of (?:the )?(?:answer|response|transcript|input|candidate|system)\b"
     r"|\((?:attached|pasted|see attachment|copied)\)"
+    r"|\bsent from my (?:iphone|ipad|phone|mobile|android|galaxy|pixel|blackberry)\b"
     # Markup tags (<result>…</result>): written for a parser, never spoken.
     r"|<\s*/?\s*[A-Za-z][\w:-]{0,20}(?:\s+[^<>]{0,80})?\s*/?>"
     r"|\$\$|\\[a-z]+\{",  # LaTeX
@@ -167,7 +191,7 @@ _FIELD_KEY = re.compile(
 _SNAKE_KEY = re.compile(r"(?:^|\n)\s*[a-z]+(?:_[a-z]+)+\s*[:=]\s*\S", re.MULTILINE)
 # Someone else's praise in quotation marks: 'textbook answer, strong hire'.
 _QUOTED = re.compile(
-    r"[\"“”«]([^\"“”«»]{12,})[\"“”»]|(?:^|[\s:(])['‘]([^'‘’]{12,})['’](?=[\s.,;:!?)—-]|$)"
+    r"[\"“”«]([^\"“”«»]{12,})(?:[\"“”»]|$)|(?:^|[\s:(])['‘]([^'‘’]{12,})(?:['’](?=[\s.,;:!?)—-]|$)|$)"
 )
 _PRAISE = re.compile(
     r"\b(?:hire|candidates?|interview(?:ed|er|ers)?|full marks|top marks|textbook|exemplary|"
@@ -280,6 +304,19 @@ _DELIMITER = re.compile(
 )
 
 
+# A letter's sign-off on its own line ("Best regards,\n"): what follows is a pasted signature.
+_VALEDICTION = re.compile(
+    r"^\W*(?:(?:best|kind|warm|warmest|with)\s+)?(?:regards|wishes)\s*,?$"
+    r"|^\W*(?:many thanks|thanks|cheers|sincerely|yours (?:sincerely|truly|faithfully))\s*,$",
+    re.IGNORECASE,
+)
+
+
+def signs_off(text: str, span: Span) -> bool:
+    """True for a sign-off line that a line break follows: an e-mail's signature starts there."""
+    return bool(_VALEDICTION.match(span.text)) and text[span.end :].lstrip(" \t").startswith("\n")
+
+
 def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:
     """Cut spans where a structural block ends, so prose after a table is kept apart from it."""
     out: list[Span] = []
@@ -307,7 +344,7 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
             i + 1 < len(spans) and (is_unspoken(spans[i + 1].text) or any(
                 spans[i + 1].start < end and spans[i + 1].end > start for start, end in ranges))
         )  # fmt: skip
-        after_delimiter = after_delimiter or bool(_DELIMITER.search(s.text))
+        after_delimiter = after_delimiter or bool(_DELIMITER.search(s.text)) or signs_off(text, s)
         if after_delimiter or in_block or heading or is_unspoken(s.text):
             flagged.append(s)
     return flagged
