@@ -13,7 +13,6 @@ given: the question-less grade path never loads the embedding model.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +21,7 @@ import numpy as np
 
 from agents.lp.demands import load_demand_examples, load_demands, question_demand_scores
 from agents.text_vectors import cached_embed
+from agents.textutil import split_sentences
 
 # P(demand | question) from the question's vector: the mean cosine of the TOP_EXAMPLES closest
 # example questions of each demand, plus QUESTION_CUE_WEIGHT per cue phrase (at most 2), softmax
@@ -129,7 +129,6 @@ def _question_vector(question: str) -> np.ndarray:
     return get_embedding_function().embed([question])[0]
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # Sentences read per answer, and words kept of each: a spoken, rambling answer can run to one
 # 500-word "sentence", and MiniLM pads a batch to its longest text (up to 256 tokens), so one such
 # sentence made every sentence of the answer cost the most. The relevance corpus's and grader
@@ -147,7 +146,7 @@ def _capped(sentence: str) -> str:
 def sentences(text: str) -> list[str]:
     """The sentences of an answer as the absence reading splits and caps them (at most
     MAX_SENTENCES, each cut to MAX_SENTENCE_WORDS words)."""
-    return [_capped(s) for s in _SENTENCE.split(text) if s.strip()][:MAX_SENTENCES]
+    return [_capped(s.text) for s in split_sentences(text)][:MAX_SENTENCES]
 
 
 def embed_pair(question: str, answer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
