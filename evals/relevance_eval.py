@@ -1,7 +1,7 @@
 """Off-topic detection, leave one voice out: `python -m evals.relevance_eval [--write]`.
 
 For every voice of `evals/data/corpus/` the whole training recipe (`evals.train_relevance`:
-per-demand embedding model, regression, flag threshold) runs on the other seven voices and the
+per-demand embedding model, regression, flag threshold) runs on the other voices and the
 model reads the held-out voice as the grader does. Design choices (features, the 5% out-of-fold
 false-flag budget) were made looking at the dev part only: answers to stories with an odd
 number. The headline is the held-out part (even-numbered stories) of each held-out voice, its
@@ -148,7 +148,7 @@ def section(rows: Sequence[Scored], command: str) -> str:
         "in turn and the whole recipe (`make train`: per-demand MiniLM model, the answer's "
         "sentences against each demand's absence sentences, regression, "
         "threshold at 5% out-of-fold false flags and at most 5% flags on the grader dataset's "
-        "on-topic answers) is trained on the other seven. A flag also needs the question's "
+        "on-topic answers) is trained on the other voices. A flag also needs the question's "
         "MiniLM reading to give the demand its words name P >= "
         f"{DEMAND_AGREEMENT_FLOOR} (one cue word does not decide what a question asks). "
         "Design choices were made on "
