@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from agents.grading import COMPONENTS, Grader, analyze, verified_quotes
 from agents.llm import ScriptedModel
 
@@ -119,3 +121,29 @@ def test_situation_numbers_never_count_as_a_result() -> None:
     )
     grade = analyze(answer, "q")
     assert grade.measurability.level == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "flag"),
+    [
+        ("Honestly, in my role you pick things up all the time, every project is different. "
+         "Nothing in particular comes to mind for that, it's just the work.", "non_answer"),
+        ("Hiring is done by a central team here. I've never been on an interview panel, and the "
+         "people on my shift are assigned to me.", "non_answer"),
+        ("That kind of thing comes up a lot. I'd usually deal with it myself if it's quick. If it "
+         "isn't, I'd find the owner and I'd check back the next day. I learned early that small "
+         "things left alone get bigger.", "hypothetical"),
+    ],
+)
+def test_no_story_said_plainly_is_flagged(answer: str, flag: str) -> None:
+    """No example, or only what the speaker would do, is flagged even in a trade's own words."""
+    assert flag in analyze(answer).flags
+
+
+def test_a_story_that_ends_with_a_lesson_is_not_hypothetical() -> None:
+    """A real past deed keeps the answer a story, however many sentences say 'I'd'."""
+    answer = (
+        "I'd usually leave rota changes to my manager. That week I rebuilt the rota myself and "
+        "moved two night shifts. I learned that asking first saves a lot of swaps."
+    )
+    assert "hypothetical" not in analyze(answer).flags

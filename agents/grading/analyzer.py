@@ -64,17 +64,25 @@ class Sentence(BaseModel):
             self.also.append(name)
 
 
+# "I learned early that..." reflects on the past; it narrates no deed of the story.
+_REFLECTION_VERBS = frozenset({"learned", "learnt"})
+
+
+def _narrates(text: str) -> bool:
+    """True when a first-person past verb other than "learned" appears ("I realised" narrates)."""
+    return any(
+        m.group(1).lower() not in _REFLECTION_VERBS
+        for pattern in (I_ACTION, WE_ACTION)
+        for m in pattern.finditer(text)
+    )
+
+
 def is_hypothetical(spans: Sequence[Span]) -> bool:
     """Most sentences describe what the speaker would do, and none narrate a past action."""
     if not spans:
         return False
     hypo = sum(1 for s in spans if HYPOTHETICAL.search(s.text))
-    past = sum(
-        1
-        for s in spans
-        if (I_ACTION.search(s.text) or WE_ACTION.search(s.text))
-        and not HYPOTHETICAL.search(s.text)
-    )
+    past = sum(1 for s in spans if _narrates(s.text) and not HYPOTHETICAL.search(s.text))
     return hypo >= max(1, len(spans) // 2) and past <= max(0, len(spans) // 4 - 1) and past < hypo
 
 

@@ -155,7 +155,10 @@ NO_STORY = re.compile(
     r"come up with)"
     r"\b(?:\s+\S+){0,4}?\s+(?:example|time|one|instance|situation|story)\b"
     r"|\b(?:I\s+)?(?:cannot|can'?t) remember (?:now|one)\b"
-    r"|\bnothing (?:really |specific )?(?:comes to mind|stands out|springs to mind)\b"
+    r"|\bnothing (?:(?:really|specific|in particular|particular|much)\s+)*(?:comes to mind|"
+    r"stands out|springs to mind)\b"
+    r"|\bI(?:'ve| have) never (?:actually |really )?(?:been (?:on|part of) (?:a|an|the) "
+    r"(?:\w+ )?(?:panel|board)|hired|chosen|recruited|interviewed)\b"
     r"|\bhaven'?t (?:really |actually )?(?:been involved in|done|managed|had to|been in)\b"
     r"|\bnever (?:really )?been in (?:such|that|a position|that kind)"
     r"|\b(?:don'?t|do not) have (?:a |an )?(?:story|example) for (?:that|this)",
