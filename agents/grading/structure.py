@@ -130,7 +130,7 @@ _OUTCOME = re.compile(
     r"|\bmeets every (?:criterion|criteria|requirement)\b|\b(?:all|every) (?:star|starl) "
     r"(?:components?|parts?|criteria) (?:are )?(?:present|met|covered)"
     # What a fair reader "would" award, or a top mark on every part: a verdict, not a story.
-    r"|\b(?:any|a|an|every)\s+(?:fair|honest|reasonable|objective|careful|sensible)\s+"
+    r"|\b(?:any|every)\s+(?:fair|honest|reasonable|objective|careful|sensible)\s+"
     r"(?:assessment|evaluation|reader|reviewer|grader|marker|assessor|judge|interviewer)\b"
     r"|\b(?:level|score|marks?|band|rating|points?|grade)\b[^.]{0,30}\b(?:every|each|all)\s+"
     r"(?:the\s+)?(?:parts?|components?|criterion|criteria|dimensions?|categories|category)\b"
