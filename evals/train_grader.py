@@ -66,7 +66,8 @@ def with_short_replies(answers: Sequence[Answer]) -> list[Answer]:
         for _ in range(2):
             if len(a.spans) < 3:
                 break
-            size = rng.randint(1, 3)
+            # At most all sentences but the opening one (a three-sentence answer drew 3 and failed).
+            size = min(rng.randint(1, 3), len(a.spans) - 1)
             start = rng.randrange(1, len(a.spans) - size + 1)
             out.append(replace(
                 a, id=f"{a.id}#{start}", spans=a.spans[start:start + size],

@@ -67,10 +67,16 @@ def test_a_demand_read_from_one_cue_word_does_not_flag() -> None:
     grade = Grader().grade(SCREEN_READER, FEEDBACK_Q)
     evidence = [*grade.components["action"].evidence, *grade.components["result"].evidence]
     verdict = relevance_of(FEEDBACK_Q, SCREEN_READER, evidence)
-    # The words misread the demand and the regression alone would flag it...
+    # The words misread the demand...
     assert question_demand(FEEDBACK_Q)[0] == "developed_person"
-    assert verdict.probability >= model.threshold
-    # ...but the question's vector does not ask for it, so the answer is not off topic.
+    # ...but the question's vector does not ask for it, so no probability would make it a flag
+    # (the model trained on 12 voices no longer scores this answer over the threshold by itself;
+    # the floor is what stands between a misread question and a flag, whatever the regression).
+    from agents.grading.demand_embed import embed_pair
+
+    qv = embed_pair(FEEDBACK_Q, SCREEN_READER)[0]
+    assert not model.demand_is_clear(FEEDBACK_Q, "developed_person", qv)
+    assert model.demand_is_clear(DISAGREE_Q, "disagreement", embed_pair(DISAGREE_Q, "x")[0])
     assert not verdict.off_topic
     assert "off_topic" not in grade.flags
 

@@ -47,6 +47,12 @@ def encoded(text: str) -> bool:
     return "%" in text and any(len(_PERCENT_CODE.findall(tok)) >= 3 for tok in text.split())
 
 
+def encoded_token_ends(text: str) -> list[int]:
+    """Offsets just after each whitespace-delimited token that `encoded` reads as encoded text:
+    a blob pasted without a full stop must not take the candidate's next sentence with it."""
+    return [m.end() for m in re.finditer(r"\S{12,}", text) if encoded(m.group(0))]
+
+
 # Spaced hex bytes, binary octets, \u / \x escapes.
 _BYTES = re.compile(
     r"(?:\b[0-9a-fA-F]{2}[\s:,]){8,}|(?:\b[01]{8}\b\s*){4,}|(?:\\[ux][0-9a-fA-F]{2,4}){4,}"

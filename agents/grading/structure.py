@@ -14,7 +14,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from agents.grading.disguise import deleet, encoded, foreign, mixed_script, obfuscated
+from agents.grading.disguise import (
+    deleet,
+    encoded,
+    encoded_token_ends,
+    foreign,
+    mixed_script,
+    obfuscated,
+)
 from agents.grading.injection import injection_spans, is_injection
 from agents.textutil import Span, find_metrics
 
@@ -318,9 +325,9 @@ def signs_off(text: str, span: Span) -> bool:
 
 
 def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:
-    """Cut spans where a structural block ends, so prose after a table is kept apart from it."""
+    """Cut spans where a structural block or an encoded blob ends, so prose after it stays apart."""
     out: list[Span] = []
-    ends = [end for _, end in block_ranges(text)]
+    ends = [end for _, end in block_ranges(text)] + encoded_token_ends(text)
     for span in spans:
         cuts = [end for end in ends if span.start < end < span.end]
         start = span.start
