@@ -8,11 +8,13 @@ from benchmarks.bench_grader import make_answer
 from benchmarks.run import discover, flatten, main
 
 
-def test_runner_writes_tables_for_the_grader_benchmark(tmp_path: Path) -> None:
+def test_runner_writes_tables_for_a_benchmark(tmp_path: Path) -> None:
+    # The tokens benchmark (4 s) stands in for any: the grader's own figures are checked in
+    # tests/test_benchmarks_smoke.py, and running it here too cost 30 s of the suite.
     out = tmp_path / "RESULTS.md"
-    assert main(["--quick", "--only", "grader", "--out", str(out)]) == 0
+    assert main(["--quick", "--only", "tokens", "--out", str(out)]) == 0
     text = out.read_text("utf-8")
-    assert "## grader" in text and "300 words.median_ms" in text and "machine:" in text
+    assert "## tokens (ok" in text and "| gpt-4o-mini |" in text and "machine:" in text
 
 
 def test_discovery_and_flattening() -> None:
