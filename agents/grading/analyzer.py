@@ -68,13 +68,14 @@ class Sentence(BaseModel):
 _REFLECTION_VERBS = frozenset({"learned", "learnt"})
 
 
+def _acts(pattern: re.Pattern[str], text: str, excluded: frozenset[str] | set[str]) -> bool:
+    """True when `pattern` finds an actor's verb in `text` that is not in `excluded`."""
+    return any(m.group(1).lower() not in excluded for m in pattern.finditer(text))
+
+
 def _narrates(text: str) -> bool:
     """True when a first-person past verb other than "learned" appears ("I realised" narrates)."""
-    return any(
-        m.group(1).lower() not in _REFLECTION_VERBS
-        for pattern in (I_ACTION, WE_ACTION)
-        for m in pattern.finditer(text)
-    )
+    return _acts(I_ACTION, text, _REFLECTION_VERBS) or _acts(WE_ACTION, text, _REFLECTION_VERBS)
 
 
 def is_hypothetical(spans: Sequence[Span]) -> bool:
@@ -88,8 +89,8 @@ def is_hypothetical(spans: Sequence[Span]) -> bool:
 
 def action_kind(text: str) -> tuple[bool, bool]:
     """(has a first-person-singular action, has a collective action)."""
-    i_hit = any(m.group(1).lower() not in NON_ACTION_VERBS for m in I_ACTION.finditer(text))
-    we_hit = any(m.group(1).lower() not in NON_ACTION_VERBS for m in WE_ACTION.finditer(text))
+    i_hit = _acts(I_ACTION, text, NON_ACTION_VERBS)
+    we_hit = _acts(WE_ACTION, text, NON_ACTION_VERBS)
     if not i_hit and re.search(r"\bI\b", text) and ACTION_EXTRA.search(text):
         i_hit = bool(I_ACTION_EXTRA.search(text))
     return i_hit, we_hit

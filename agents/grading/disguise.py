@@ -47,10 +47,14 @@ def encoded(text: str) -> bool:
     return "%" in text and any(len(_PERCENT_CODE.findall(tok)) >= 3 for tok in text.split())
 
 
+# Tokens long enough to hold an encoded blob (`_ENCODED`'s shortest is 12 characters of "%xx").
+_LONG_TOKEN = re.compile(r"\S{12,}")
+
+
 def encoded_token_ends(text: str) -> list[int]:
     """Offsets just after each whitespace-delimited token that `encoded` reads as encoded text:
     a blob pasted without a full stop must not take the candidate's next sentence with it."""
-    return [m.end() for m in re.finditer(r"\S{12,}", text) if encoded(m.group(0))]
+    return [m.end() for m in _LONG_TOKEN.finditer(text) if encoded(m.group(0))]
 
 
 # Spaced hex bytes, binary octets, \u / \x escapes.
