@@ -21,3 +21,14 @@ def test_the_count_is_not_vacuous_on_injected_answers() -> None:
     relabelled = [replace(a, labels={**a.labels, "injection": False}) for a in injected]
     flagged, _read = injection_false_flags(relabelled)
     assert flagged >= len(injected)
+
+
+def test_second_pass_agreement_by_voice_counts_only_those_voices(capsys) -> None:
+    from evals.second_pass import main, second_pass_agreement
+
+    trades = second_pass_agreement(["trades"])
+    assert trades["answers"] == 30
+    assert trades["off_topic_both"] <= trades["off_topic_writer"]
+    assert second_pass_agreement()["answers"] > trades["answers"]
+    assert main(["--voices", "trades"]) == 0
+    assert "answers: 30.000" in capsys.readouterr().out
