@@ -114,7 +114,7 @@ _UNITS = (
     r"members?|reports?|students?|patients?|drivers?|vendors?|markets?|languages?|regions?|"
     # Money said the way people say it, and currencies by name.
     r"grand|quid|bucks|ringgit|z[łl]oty|dinars?|pesos?|francs?|reais|riyals?|yuan|naira|"
-    r"kronor|krona|lira|lakh|crore"
+    r"kronor|krona|lira|lakh|crore|p"
 )
 _SCALE = r"(?:k|m|bn|million|billion|thousand|lakh|crore|mil)"
 _MONEY_WORD = (
@@ -143,6 +143,26 @@ METRIC_RE = re.compile(
     rf"|\b\d[\d,.]*\s?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*[\s-]?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
+    # "twice as long", "twice the bookings".
+    rf"|\b(?:(?:{_HEDGE_NUMBER})\s+)?twice\s+(?:as|the)\s+[a-z]+"
+    # Shares and rankings: "12 out of 14", "last of four", "came second".
+    rf"|\b(?:\d[\d,.]*|{_NUM_WORD})\s+out\s+of\s+(?:\d[\d,.]*|{_NUM_WORD})\b"
+    rf"|\b(?:first|second|third|fourth|fifth|last|top)\s+(?:of|out of)\s+"
+    rf"(?:\d[\d,.]*|{_NUM_WORD})\b"
+    rf"|\b(?:came|finished|placed|ranked)\s+(?:first|second|third|top|last)\b"
+    rf"(?!\s+(?:of|out of)\b)"
+    # A count of one said as a count: "only one firefighter", "less than one a week".
+    rf"|\b(?:only|just|exactly)\s+one\s+[a-z][\w-]*"
+    rf"|\b(?:less|fewer)\s+than\s+one(?:\s+(?:a|an|per)\s+(?:day|week|month|year|shift))?\b"
+    # A span counted in words: "another year", "one working day", "within the week".
+    rf"|\b(?:(?:another|a further|an extra)\s+(?:full\s+|whole\s+|working\s+)?|"
+    rf"one\s+(?:full|whole|working|extra)\s+){_SPAN_UNIT}s?\b"
+    rf"|\bfor\s+(?:a|an|one)\s+(?:full\s+|whole\s+)?{_SPAN_UNIT}\b"
+    rf"|\bwithin\s+(?:the|that)\s+(?:same\s+)?{_SPAN_UNIT}\b"
+    # A figure a change landed on: "fell to two", "down to three".
+    rf"|(?<=\b(?:fell|rose|grew) to )(?:{_NUM_WORD}|\d[\d,.]*)\b"
+    rf"|(?:(?<=\bdown to )|(?<=\bup to ))(?:{_NUM_WORD}|\d[\d,.]*)\b"
+    rf"|(?<=\bdropped to )(?:{_NUM_WORD}|\d[\d,.]*)\b"
     rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+"
     rf"(?:(?:just |well )?(?:under|over|about|around|below|above|nearly|almost|roughly)\s+)?\S+"
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"

@@ -321,9 +321,11 @@ def section(learned: Run, rules: Run, command: str) -> str:
         "Corpus (`evals/data/corpus/`, labels defined in its LABELS.md): "
         + ", ".join(f"{v} {n}" for v, n in counts.items())
         + " answers, each voice written independently from the label definitions; plus today's "
-        "dataset as the voice `legacy`. For every voice the sentence-role model is trained on all "
-        "the others and the whole offline grader (`barraiser grade`'s path) is scored on the one "
-        "left out. Hypothetical and non-answers count as having no parts, as the grade rules say.",
+        "dataset as the voice `legacy`. For every voice the sentence-role model (with "
+        "measurability's learned effect reader) is trained on all the others and the whole "
+        "offline grader (`barraiser grade`'s path) is scored on the one left out. Hypothetical "
+        "and non-answers count as having no parts, as the grade rules say. The cue-rules table "
+        "below reads the effect by the EFFECT word list.",
         "",
         "**Learned sentence roles (the shipped grader)**",
         "",

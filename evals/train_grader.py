@@ -2,7 +2,8 @@
 
 Fits `SentenceRoleModel` on every voice in `evals/data/corpus/` (the injection slice excluded:
 its payload sentences are not roles), chooses one presence threshold per role from out-of-fold
-predictions grouped by story, and writes `agents/grading/models/sentence_roles.npz` with its
+predictions grouped by story, fits measurability's effect reader (`EffectModel`) on the labelled
+result sentences, and writes `agents/grading/models/sentence_roles.npz` with its
 SHA-256. Same corpus and seed, same bytes.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import replace
 import numpy as np
 from scipy import sparse
 
+from agents.grading.effect_model import EffectModel
 from agents.grading.roles_model import MODEL_FILE, ROLES, SEED, SentenceRoleModel, featurize
 from evals.corpus import Answer, load_corpus
 
@@ -76,12 +78,25 @@ def with_short_replies(answers: Sequence[Answer]) -> list[Answer]:
     return out
 
 
+def effect_examples(answers: Sequence[Answer]) -> tuple[list[str], list[bool]]:
+    """Result text and 'labelled 3' of every trainable answer labelled measurability 2 or 3."""
+    texts, level3 = [], []
+    for a in trainable(answers):
+        result = " ".join(s["text"] for s in a.sentences if "result" in s["roles"])
+        if a.labels["measurability"] >= 2 and result:
+            texts.append(result)
+            level3.append(a.labels["measurability"] == 3)
+    return texts, level3
+
+
 def fit_model(answers: Sequence[Answer], c: float = 4.0) -> SentenceRoleModel:
-    """The full training recipe on the trainable answers (both passes and the thresholds)."""
+    """The full training recipe on the trainable answers (both passes, thresholds, effect)."""
     data = with_short_replies(trainable(answers))
     x, y, owner = rows_of(data)
     groups = [data[n].story for n in owner]
-    return SentenceRoleModel(c=c).fit(x, y, owner, groups)
+    model = SentenceRoleModel(c=c).fit(x, y, owner, groups)
+    model.effect = EffectModel().fit(*effect_examples(answers))
+    return model
 
 
 def main(argv: Sequence[str] | None = None) -> int:

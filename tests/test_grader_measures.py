@@ -22,6 +22,16 @@ from agents.textutil import find_metrics
             ["three hundred quid", "six grand"],
         ),
         ("The whole thing cost us less than 300 ringgit.", ["less than 300 ringgit"]),
+        # Counts and spans said in words, shares and rankings, pence.
+        ("Nine out of ten tenants renewed, for another year.", ["Nine out of ten", "another year"]),
+        ("Our crew came third of nine at the regional finals.", ["third of nine"]),
+        ("Only one driver missed a slot, and late loads dropped to three.", ["Only one driver",
+                                                                              "three"]),
+        ("Call-backs fell to less than one a day.", ["less than one a day"]),
+        ("The new labels cost 4p more a tin and visitors stayed twice as long.",
+         ["4p", "twice as long"]),
+        ("We slipped by one working day and it was signed within the week.",
+         ["one working day", "within the week"]),
     ],
 )
 def test_metrics_keep_their_units(sentence: str, metrics: list[str]) -> None:
@@ -113,3 +123,42 @@ def test_context_numbers_are_not_a_result() -> None:
     )
     grade = analyze(answer, "Tell me about a time you turned something around.")
     assert not grade.components["result"].present and grade.measurability.level == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "effect"),
+    [
+        ("The nightly data load went from six hours to 40 minutes",
+         ", so the analysts had fresh numbers when they arrived."),
+        ("Our flaky test count went from 30 to 4", ", which meant releases stopped slipping for "
+         "customers."),
+        ("The rota spreadsheet went from 14 tabs to 3", ", so the nurses could find their shifts "
+         "in seconds."),
+        ("Form fields went from 42 to 17", ", and applications went up 20% in a month."),
+        ("My review time per pull request went from about 40 minutes to under 15",
+         ", which meant the other developers were unblocked the same morning."),
+    ],
+)
+def test_the_learned_effect_reader_wants_an_effect_for_level_3(change: str, effect: str) -> None:
+    """The same before/after reads as level 3 with its effect on people or money said, and is
+    clearly less likely to without it (the shipped model reads the result sentences)."""
+    from agents.grading import measure_result
+    from agents.grading.roles_model import load_model
+
+    reader = load_model().effect
+    assert reader is not None
+    assert measure_result([change + effect]).level == 3
+    assert reader.probability(change + effect) - reader.probability(change + ".") > 0.2
+
+
+def test_the_effect_reader_ships_inside_the_role_model() -> None:
+    """The artefact carries the effect reader, and a model without one falls back to the rule."""
+    from agents.grading.effect_model import EffectModel
+    from agents.grading.roles_model import load_model
+
+    model = load_model()
+    assert model.effect is not None and model.effect.coef is not None
+    with pytest.raises(RuntimeError, match="not fitted"):
+        EffectModel().probability("Sales rose from 2 to 3 million dollars.")
+    text = "The backlog of untriaged bugs went from 60 to 12, for the team."
+    assert measurability_of([text]).level == 3  # the word list alone reads "team" as an effect

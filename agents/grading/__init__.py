@@ -17,7 +17,7 @@ from agents.grading.grade import (
 from agents.grading.grader import Grader
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.judge import JudgedComponent, Judgement, verified_quotes
-from agents.grading.learned import analyze
+from agents.grading.learned import analyze, measure_result
 from agents.grading.numbers import measurability_of
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "injection_spans",
     "is_injection",
     "measurability_of",
+    "measure_result",
     "overall_from_parts",
     "verified_quotes",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -298,10 +298,12 @@ def grade_sentences(
     question: str,
     avoid_follow_ups: Iterable[str],
     evidence_order: dict[ComponentName, list[int]] | None = None,
+    effect: Callable[[str], bool] | None = None,
 ) -> Grade:
     """Components, measurability and ownership from labelled sentences, then the rules.
 
-    `evidence_order` lists, per component, sentence indices strongest first (default: in order).
+    `evidence_order` lists, per component, sentence indices strongest first (default: in order);
+    `effect` is measurability's effect reader (default: the EFFECT word list).
     """
     components: dict[ComponentName, Component] = {}
     for name in COMPONENTS:
@@ -309,7 +311,7 @@ def grade_sentences(
         evidence = [sentences[i].text for i in order if sentences[i].has(name)][:3]
         strength = strength_of(sentences, name)
         components[name] = Component(present=bool(evidence), strength=strength, evidence=evidence)
-    measurability = measurability_of(s.text for s in sentences if s.has("result"))
+    measurability = measurability_of((s.text for s in sentences if s.has("result")), effect)
     # Ownership reads the narrated actions: a verb inside the context, the goal or the lesson
     # ("I owned the service", "I learned to…") says nothing about who did the work.
     narrated = [s for s in sentences if s.has("action") and s.label in ("action", "result")]

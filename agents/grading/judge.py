@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from agents.grading.analyzer import Sentence, action_kind, ownership_of
 from agents.grading.grade import COMPONENTS, Component, ComponentName, Grade, Ownership, apply_rules
 from agents.grading.injection import is_injection
-from agents.grading.numbers import measurability_of
+from agents.grading.learned import measure_result
 
 
 class JudgedComponent(BaseModel):
@@ -92,7 +92,7 @@ def combine(
             strength=max(strength, 1) if present else 0,
             evidence=quotes[:3] if present else [],
         )
-    measurability = measurability_of(
+    measurability = measure_result(
         components["result"].evidence if components["result"].present else []
     )
     action_sentences = []

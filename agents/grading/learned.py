@@ -21,8 +21,8 @@ from agents.grading.analyzer import (
     grade_sentences,
     prepare,
 )
-from agents.grading.grade import ComponentName, Grade
-from agents.grading.numbers import BASELINE
+from agents.grading.grade import ComponentName, Grade, Measurability
+from agents.grading.numbers import BASELINE, measurability_of
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
 from agents.grading.scene_task import RESPONSIBILITY, scene_not_task
 from agents.textutil import Span, find_metrics
@@ -326,6 +326,16 @@ def analyze(
     prepared = prepare(answer)
     sentences: list[Sentence] = []
     order: dict[ComponentName, list[int]] = {}
+    model = model or load_model()
     if prepared.gradable:
-        sentences, order = learned_sentences(prepared.spans, model or load_model())
-    return grade_sentences(sentences, prepared, question, avoid_follow_ups, order)
+        sentences, order = learned_sentences(prepared.spans, model)
+    effect = model.effect.shows_effect if model.effect is not None else None
+    return grade_sentences(sentences, prepared, question, avoid_follow_ups, order, effect)
+
+
+def measure_result(result_texts: Iterable[str]) -> Measurability:
+    """Measurability of result sentences with the shipped effect reader (judge, coaching)."""
+    model = load_model()
+    return measurability_of(
+        result_texts, model.effect.shows_effect if model.effect is not None else None
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from agents.grading.grade import Measurability
 from agents.textutil import find_metrics
@@ -71,8 +71,14 @@ EFFECT = re.compile(
     r"ringgit|z[łl]oty|dinars?|pesos?)\b)",
     re.IGNORECASE,
 )
-def measurability_of(result_texts: Iterable[str]) -> Measurability:
-    """Score measurability from the result sentences only (situation numbers never count)."""
+def measurability_of(
+    result_texts: Iterable[str], effect: Callable[[str], bool] | None = None
+) -> Measurability:
+    """Score measurability from the result sentences only (situation numbers never count).
+
+    Level 3 needs a baseline (the BASELINE rule) and an effect: `effect` reads the joined result
+    text (the learned `EffectModel`); without it the EFFECT word list decides.
+    """
     texts = list(result_texts)
     if not texts:
         return Measurability(level=0, metrics=[])
@@ -82,6 +88,7 @@ def measurability_of(result_texts: Iterable[str]) -> Measurability:
     if not metrics:
         return Measurability(level=1, metrics=[])
     joined = " ".join(texts)
-    if BASELINE.search(joined) and EFFECT.search(joined):
+    shows_effect = effect(joined) if effect is not None else bool(EFFECT.search(joined))
+    if BASELINE.search(joined) and shows_effect:
         return Measurability(level=3, metrics=metrics)
     return Measurability(level=2, metrics=metrics)

@@ -11,9 +11,7 @@ whose SHA-256 is checked at load.
 
 from __future__ import annotations
 
-import itertools
 import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,18 +22,17 @@ import numpy as np
 
 from agents.artefact import read_verified, write_digest
 from agents.grading.analyzer import classify_sentence
+from agents.grading.effect_model import EffectModel
 from agents.grading.grade import COMPONENTS
+from agents.grading.hashing import N_HASH, ngram_ids
 from agents.textutil import find_metrics
 
 ROLES: tuple[str, ...] = ("situation", "task", "action", "result", "learning")
-N_HASH = 1 << 14
 SEED = 20261205
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "sentence_roles.npz"
 MODEL_SHA_FILE = MODEL_DIR / "sentence_roles.sha256"
 
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[%$€£]")
-_FILLER = re.compile(r"\b(?:um+|uh+|er+|like|you know|i mean|kind of|sort of|basically)\b", re.I)
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
@@ -58,23 +55,6 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # its strong second labels, first-person and collective action) so the model starts from the cues.
 N_RULE = 2 * len(COMPONENTS) + 3
 N_DENSE = 8 + len(_MARKERS) + N_RULE
-
-
-def _tokens(text: str) -> list[str]:
-    return _WORD.findall(_FILLER.sub(" ", text.lower()))
-
-
-def _hash(feature: str) -> int:
-    return zlib.crc32(feature.encode("utf-8")) % N_HASH
-
-
-def _ngram_ids(text: str, prefix: str, bigrams: bool) -> list[int]:
-    toks = _tokens(text)
-    ids = [_hash(prefix + t) for t in toks]
-    if bigrams:
-        ids += [_hash(f"{prefix}{a}_{b}") for a, b in itertools.pairwise(toks)]
-        ids += [_hash(f"{prefix}^{t}") for t in toks[:3]]
-    return ids
 
 
 def _dense(text: str, index: int, total: int) -> list[float]:
@@ -104,12 +84,12 @@ def featurize(sentences: Sequence[str]) -> np.ndarray:
     total = len(sentences)
     rows = np.zeros((total, N_HASH + N_DENSE), dtype=np.float32)
     for i, text in enumerate(sentences):
-        own = _ngram_ids(text, "", True)
+        own = ngram_ids(text, "", True)
         ctx = []
         if i > 0:
-            ctx += _ngram_ids(sentences[i - 1], "p:", False)
+            ctx += ngram_ids(sentences[i - 1], "p:", False)
         if i + 1 < total:
-            ctx += _ngram_ids(sentences[i + 1], "n:", False)
+            ctx += ngram_ids(sentences[i + 1], "n:", False)
         for ids, weight in ((own, 1.0), (ctx, 0.35)):
             if ids:
                 np.add.at(rows[i], ids, weight / np.sqrt(len(ids)))
@@ -197,6 +177,9 @@ class SentenceRoleModel:
     intercept2: np.ndarray | None = None
     thresholds: np.ndarray | None = None
     c: float = 4.0
+    # Measurability's learned half (whether a quantified result shows its effect); fitted by
+    # `evals.train_grader` beside the roles and saved in the same artefact.
+    effect: EffectModel | None = None
 
     def fit(
         self, rows: Any, labels: np.ndarray, owner: Sequence[int], groups: Sequence[str]
@@ -264,8 +247,17 @@ class SentenceRoleModel:
                 coef2=self.coef2,
                 intercept2=self.intercept2,
                 thresholds=np.asarray(self.thresholds, dtype=np.float32),
+                **self._effect_arrays(),
             )
         return write_digest(path)
+
+    def _effect_arrays(self) -> dict[str, np.ndarray]:
+        if self.effect is None or self.effect.coef is None:
+            return {}
+        return {
+            "effect_coef": self.effect.coef.astype(np.float32),
+            "effect_intercept": np.asarray([self.effect.intercept], dtype=np.float32),
+        }
 
 
 class ModelIntegrityError(RuntimeError):
@@ -283,4 +275,10 @@ def load_model(path: Path = MODEL_FILE) -> SentenceRoleModel:
             coef2=npz["coef2"].astype(np.float32),
             intercept2=npz["intercept2"].astype(np.float32),
             thresholds=npz["thresholds"].astype(np.float32),
+            effect=EffectModel(
+                coef=npz["effect_coef"].astype(np.float32),
+                intercept=float(npz["effect_intercept"][0]),
+            )
+            if "effect_coef" in npz.files
+            else None,
         )

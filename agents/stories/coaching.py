@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from agents.grading import COMPONENTS, Grade, analyze, measurability_of, overall_from_parts
+from agents.grading import COMPONENTS, Grade, analyze, measure_result, overall_from_parts
 from agents.prompts import load_phrases
 from agents.stories.errors import StoryImportError
 from agents.stories.formats.markdown import parse_markdown
@@ -256,7 +256,7 @@ def story_grade(story: Story) -> tuple[Grade, dict[str, int], int, list[str]]:
                 words = len(value.split())
                 strengths[name] = 2 if words >= 12 else 1
         if story.result:
-            m = measurability_of([story.result])
+            m = measure_result([story.result])
             if m.level > measurability:
                 measurability, metrics = m.level, list(m.metrics)
     return grade, strengths, measurability, metrics
