@@ -15,7 +15,7 @@ from agents.grading.learned import (
     stated_task,
 )
 from agents.grading.numbers import measurability_of
-from agents.grading.scene_task import TASK_SURE, scene_not_task
+from agents.grading.scene_task import TASK_SURE, disowned_not_task, disowns, scene_not_task
 from agents.textutil import Span
 
 
@@ -158,3 +158,30 @@ def test_a_sentence_that_is_no_deed_states_the_task_with_responsibility_words() 
     )
     stated_task(deeds)
     assert not any(s.has("task") for s in deeds)
+
+
+def test_a_job_said_not_to_be_yours_is_not_the_task() -> None:
+    """ "It wasn't my call" denies the job; only taking it on in the same breath makes it a task."""
+    assert disowns("Stock counts were the warehouse team's business, not mine.")
+    assert disowns("As a junior analyst I had no formal say over the pricing model.")
+    assert not disowns("It wasn't my area, but I decided to take it on anyway.")
+    assert not disowns("Refunds were not my department, and I needed finance to move faster.")
+    sentences = _sentences(
+        ("Our refunds took three weeks and customers kept calling the shop.", "situation", []),
+        ("Refunds weren't my responsibility, the head office team owned them.", "task", []),
+        ("Strictly it wasn't my call either.", "situation", ["task"]),
+        ("I mapped the steps and showed head office where the claims waited.", "action", []),
+    )
+    disowned_not_task(sentences)
+    assert [s.has("task") for s in sentences] == [False, False, False, False]
+    assert sentences[1].label == "situation" and sentences[2].also == []
+    # The same denial with the job taken on stays the task, and a stated task skips the denial.
+    kept = _sentences(("It wasn't my job, but I said I'd sort it that week.", "task", []))
+    disowned_not_task(kept)
+    assert kept[0].has("task")
+    said = _sentences(
+        ("That account was not my responsibility, Priya ran it.", None, []),
+        ("Getting the renewal signed was down to me.", None, []),
+    )
+    stated_task(said)
+    assert [s.has("task") for s in said] == [False, True]

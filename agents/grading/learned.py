@@ -24,7 +24,12 @@ from agents.grading.analyzer import (
 from agents.grading.grade import ComponentName, Grade, Measurability
 from agents.grading.numbers import BASELINE, measurability_of
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
-from agents.grading.scene_task import RESPONSIBILITY, scene_not_task
+from agents.grading.scene_task import (
+    RESPONSIBILITY,
+    disowned_not_task,
+    disowns,
+    scene_not_task,
+)
 from agents.textutil import Span, find_metrics
 
 
@@ -160,7 +165,7 @@ def stated_task(sentences: list[Sentence]) -> None:
         says_so = _TASK_CUE.search(s.text) or (
             not s.has("action") and RESPONSIBILITY.search(s.text)
         )
-        if says_so and not _OWNING_UP.search(s.text):
+        if says_so and not _OWNING_UP.search(s.text) and not disowns(s.text):
             s.add("task")
             return
 
@@ -302,6 +307,7 @@ def learned_sentences(
     continues_outcome(sentences, spans)
     scene_not_task(sentences, probs[:, ROLES.index("task")])
     stated_task(sentences)
+    disowned_not_task(sentences)
     closing_lesson(sentences)
     weight = np.asarray([substance(s.text) for s in spans])
     order = {

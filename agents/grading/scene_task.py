@@ -1,4 +1,5 @@
-"""A rule after the learned roles: the scene is not the task unless it says whose job it was.
+"""Rules after the learned roles: the scene is not the task unless it says whose job it was, and
+a sentence that says the job was not the speaker's is not the task either.
 
 The model often reads an answer's scene ("People on my support team were burning out from
 after-hours pages", "My VP wanted me to offer a bank 35% off") as the task too, and the same
@@ -62,3 +63,44 @@ def scene_not_task(sentences: list[Sentence], p_task: Sequence[float]) -> None:
                 s.also = [r for r in s.also if r != "situation"]
             else:
                 s.also = [r for r in s.also if r != "task"]
+
+
+# "It wasn't my call", "well outside my job", "as a postdoc I had no formal role in them", "nobody
+# asked me to get involved": the words of responsibility, denied. Told that way the sentence sets
+# the scene for going beyond one's remit; it becomes the task only when the speaker takes the job
+# on in the same breath ("it wasn't my area, but I decided to take it on").
+DISOWNS = re.compile(
+    r"\b(?:(?:was|were|is|are)(?:n't| not)|had(?:n't| not) been)\s+(?:really\s+|anywhere near\s+|"
+    r"even\s+|strictly\s+|technically\s+|officially\s+|exactly\s+)?(?:my|our)\s+(?:call|job|"
+    r"remit|area|territory|responsibility|problem|decision|role|place|department|patch|lane|"
+    r"project|account|number|business|team)\b|\bnot (?:mine|ours)\b|"
+    r"\boutside (?:my|our) (?:job|remit|role|area|lane|responsibilit\w+|scope)\b|"
+    r"\bno (?:formal |official |real )?(?:role|responsibility|authority|say) (?:in|over|for)\b|"
+    r"\b(?:nobody|no one) (?:had )?asked (?:me|us)\b|\bnot my (?:job|call|remit|area|role)\b",
+    re.IGNORECASE,
+)
+TAKES_ON = re.compile(
+    r"\b(?:but|even though|though|so I|I decided|I'd|I said|I offered|I took|I wanted|"
+    r"(?:I|we) needed|(?:I|we) had to)\b|"
+    r"\b(?:was|is|it's) (?:kind of |really )?mine\b",
+    re.IGNORECASE,
+)
+
+
+def disowns(text: str) -> bool:
+    """The sentence denies that the job was the speaker's and does not take it on."""
+    return bool(DISOWNS.search(text)) and not TAKES_ON.search(text)
+
+
+def disowned_not_task(sentences: list[Sentence]) -> None:
+    """A sentence that says the job was not the speaker's, and does not take it on, is the scene
+    (when it was read as the task alone) or loses the task (when it was read as more)."""
+    for s in sentences:
+        if not s.has("task") or not disowns(s.text):
+            continue
+        if s.label == "task":
+            s.label = None if s.also else "situation"
+            if s.also:
+                s.label, s.also = s.also[0], s.also[1:]
+        else:
+            s.also = [r for r in s.also if r != "task"]
