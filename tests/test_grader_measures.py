@@ -52,6 +52,13 @@ def test_metrics_keep_their_units(sentence: str, metrics: list[str]) -> None:
         "We had zero reversing incidents, against two in the six months before, for the drivers.",
         "The stock we lost came to three hundred quid, against a usual loss of about six grand.",
         "Our double-payment complaints went from, like, twenty a month to zero.",
+        # An old state as the yardstick, said without "from ... to".
+        "Conversion came in at 3.1%, higher than our old checkout had ever managed, which lifted "
+        "sales.",
+        "Bookings grew 12% year on year, worth about $30,000 in revenue.",
+        "Call-backs were a quarter of what we'd had in the previous cycle, so customers waited "
+        "less.",
+        "Now about 2% of deploys fail, where before one in ten failed in front of customers.",
     ],
 )
 def test_baselines_with_words_between_the_bounds(result: str) -> None:

@@ -28,7 +28,14 @@ BASELINE = re.compile(
     r"(?:than|of|versus|against) (?:the |our |my )?(?:original|initial|planned|budgeted|"
     r"estimated|quoted) (?:plan|budget|estimate|quote|cost|target|price|figure)|"
     r"(?:years?|months?|quarters?|terms?|weeks?) before\b(?!\s+(?:the|a|an|we|I|it|that|this)\b)|"
-    r"versus|vs\.?|baseline|previously|used to|before (?:that|this|the change|it|we|I)|when before|"
+    r"versus|vs\.?|baseline|previously|used to|before (?:that|this|the change|it|we|I)|"
+    r"(?:when|where) before|year on year|on the year|"
+    # An old state named as the yardstick: "higher than their old site had ever done", "a third
+    # of what we'd seen in the previous closure programme".
+    r"than (?:their|our|the|its|my|his|her) (?:old|previous|former|last)\b|"
+    r"of what (?:we|I|they|he|she)(?:'d| had)? (?:seen|had|got|managed|done)\b|"
+    r"the previous (?:\w+ ){0,2}?(?:programme|program|project|campaign|launch|round|cycle|"
+    r"process|system|version|season|intake|cohort)\b|"
     r"instead of (?:\w+ ){0,3}?(?:\d|usual\b|(?:one|two|three|four|five|six|seven|eight|nine|"
     r"ten|twelve|twenty|thirty|forty|fifty|a hundred)\b)|instead of (?:staying|being|taking)|"
     r"(?:the )?previous (?:year|quarter|month|term|one|release|sale|record|best)|"
