@@ -160,9 +160,9 @@ METRIC_RE = re.compile(
     rf"|\bfor\s+(?:a|an|one)\s+(?:full\s+|whole\s+)?{_SPAN_UNIT}\b"
     rf"|\bwithin\s+(?:the|that)\s+(?:same\s+)?{_SPAN_UNIT}\b"
     # A figure a change landed on: "fell to two", "down to three".
-    rf"|(?<=\b(?:fell|rose|grew) to )(?:{_NUM_WORD}|\d[\d,.]*)\b"
-    rf"|(?:(?<=\bdown to )|(?<=\bup to ))(?:{_NUM_WORD}|\d[\d,.]*)\b"
-    rf"|(?<=\bdropped to )(?:{_NUM_WORD}|\d[\d,.]*)\b"
+    # (one lookbehind per verb length: Python's lookbehind is fixed-width)
+    rf"|(?:(?<=\b(?:fell|rose|grew) to )|(?<=\bdown to )|(?<=\bup to )|(?<=\bdropped to ))"
+    rf"(?:{_NUM_WORD}|\d[\d,.]*)\b"
     rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+"
     rf"(?:(?:just |well )?(?:under|over|about|around|below|above|nearly|almost|roughly)\s+)?\S+"
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"

@@ -335,13 +335,11 @@ def analyze(
     model = model or load_model()
     if prepared.gradable:
         sentences, order = learned_sentences(prepared.spans, model)
-    effect = model.effect.shows_effect if model.effect is not None else None
-    return grade_sentences(sentences, prepared, question, avoid_follow_ups, order, effect)
+    return grade_sentences(
+        sentences, prepared, question, avoid_follow_ups, order, model.effect_reader
+    )
 
 
 def measure_result(result_texts: Iterable[str]) -> Measurability:
     """Measurability of result sentences with the shipped effect reader (judge, coaching)."""
-    model = load_model()
-    return measurability_of(
-        result_texts, model.effect.shows_effect if model.effect is not None else None
-    )
+    return measurability_of(result_texts, load_model().effect_reader)

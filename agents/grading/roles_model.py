@@ -12,7 +12,7 @@ whose SHA-256 is checked at load.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -250,6 +250,11 @@ class SentenceRoleModel:
                 **self._effect_arrays(),
             )
         return write_digest(path)
+
+    @property
+    def effect_reader(self) -> Callable[[str], bool] | None:
+        """Measurability's effect reader, or None (then the EFFECT word list decides)."""
+        return self.effect.shows_effect if self.effect is not None else None
 
     def _effect_arrays(self) -> dict[str, np.ndarray]:
         if self.effect is None or self.effect.coef is None:

@@ -99,8 +99,6 @@ def disowned_not_task(sentences: list[Sentence]) -> None:
         if not s.has("task") or not disowns(s.text):
             continue
         if s.label == "task":
-            s.label = None if s.also else "situation"
-            if s.also:
-                s.label, s.also = s.also[0], s.also[1:]
+            s.label, s.also = (s.also[0], s.also[1:]) if s.also else ("situation", [])
         else:
             s.also = [r for r in s.also if r != "task"]
