@@ -185,3 +185,15 @@ def test_a_job_said_not_to_be_yours_is_not_the_task() -> None:
     )
     stated_task(said)
     assert [s.has("task") for s in said] == [False, True]
+
+
+def test_no_sentence_of_the_corpus_that_disowns_the_job_is_labelled_task() -> None:
+    """The disowned-task rule against the labels: such sentences exist, and none is a task."""
+    from evals.corpus import load_corpus
+
+    disowning = [
+        s for a in load_corpus() if a.voice != "injection" for s in a.sentences
+        if disowns(s["text"])
+    ]  # fmt: skip
+    assert len(disowning) >= 10  # the rule is not vacuous on the corpus
+    assert [s["text"] for s in disowning if "task" in s["roles"]] == []
