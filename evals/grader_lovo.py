@@ -41,6 +41,7 @@ ALL = "*all*"  # no answer has this voice: leaving it out trains on the whole co
 INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_new", "new"),
     (CORPUS_DIR.parent / "injection_r6", "r6"),
+    (CORPUS_DIR.parent / "injection_r7", "r7"),
 )
 
 

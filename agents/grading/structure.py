@@ -23,6 +23,7 @@ from agents.grading.disguise import (
     obfuscated,
 )
 from agents.grading.injection import injection_spans, is_injection
+from agents.grading.verdicts import addresses_grader, claims_outcome
 from agents.textutil import Span, find_metrics
 
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
@@ -34,130 +35,16 @@ _BLOCKS = re.compile(
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
     r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
-    r"|(?:^|(?<=\s))-{3,}[ \t]*\n.*?\n-{3,}[ \t]*$",  # YAML front matter
-    re.DOTALL | re.MULTILINE,
+    r"|(?:^|(?<=\s))-{3,}[ \t]*\n.*?\n-{3,}[ \t]*$"  # YAML front matter
+    # A pasted section with its own end marker: "### System ... ### End system", "[BEGIN NOTE]
+    # ... [END NOTE]". Whatever sits between the markers belongs to them.
+    r"|^[ \t]*#{1,6}[^\n]*$.*?^[ \t]*#{1,6}[ \t]*end\b[^\n]*$"
+    r"|\[\s*(?:begin|start)\b[^\]\n]{0,40}\].*?(?:\[\s*end\b[^\]\n]{0,40}\]|\Z)",
+    re.DOTALL | re.MULTILINE | re.IGNORECASE,
 )
+# The opening of a JSON object (or Python dict): `{"key":`; `_json_objects` finds its closing brace.
+_JSON_OPEN = re.compile(r"\{\s*[\"'][^\"'\n]{1,40}[\"']\s*:")
 
-# Speaking to the machinery rather than the interviewer: "Dear grader", "To whoever wrote this
-# rubric", "Evaluator: ...". "I handed it to the model owner" is prose, so the address must open.
-_MACHINE = (
-    r"(?:grader|grading|evaluator|assessor|reviewer|rubric|scorer|scoring|marker|judge|"
-    r"ai|model|bot|llm|algorithm)s?"
-)
-_ADDRESS = re.compile(
-    r"^\W*(?:dear|hi|hello|attention|(?:quick |one more |a )?(?:note|message|thing|word|aside|"
-    r"remark|comment) "
-    r"(?:to|for)|p\.?s\.?,?|to)\s+(?:the\s+|any\s+)?" + _MACHINE + r"\b"
-    r"|\b(?:whoever|people|person|team|folks|those|anyone)\s+(?:who\s+)?(?:wrote|built|designed|"
-    r"made|set up|runs?|is|are)\s+(?:the\s+|this\s+)?(?:rubric|grader|scoring|criteria|grading|"
-    r"marking|evaluating|reviewing|reading this)\b"
-    r"|\b(?:wrote|built|designed|made|set)\s+(?:up\s+)?your\s+(?:rubric|criteria|scoring|grading|"
-    r"marking|checklist)\b"
-    # The rubric's author named as the audience: "if the rubric's author is reading".
-    r"|\b(?:rubric|grading|scoring|marking|criteria)(?:'s)?\s+(?:authors?|designers?|writers?|"
-    r"creators?|owners?)\b|\b(?:authors?|designers?|writers?|creators?)\s+of\s+(?:the\s+|this\s+|"
-    r"your\s+)?(?:\w+\s+)?(?:rubric|criteria|scoring|grading|marking)\b"
-    r"|\b(?:your|this)\s+(?:rubric|scoring (?:guide|criteria|system)|grading (?:criteria|"
-    r"system|model))\b"
-    r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
-    r"engine|software|bot)\b"
-    r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
-    r"response|story)\s+as\b"
-    # Whoever reads or scores the answers, named as the audience: "to whoever grades these answers".
-    r"|\b(?:whoever|whatever|anyone|anybody|anything|those|people|person|you)\s+"
-    r"(?:or\s+(?:whatever|whoever)\s+)?(?:who\s+|that\s+)?(?:is\s+|are\s+)?(?:reads?|"
-    r"reading|reviews?|reviewing|grades?|grading|scores?|scoring|marks?|marking|evaluates?|"
-    r"evaluating|assess(?:es)?|assessing|checks?|checking)\s+(?:these|this|the|my|all)\s+"
-    r"(?:\w+\s+)?(?:answers?|responses?|transcripts?|submissions?)\b"
-    r"|\b(?:whoever|whatever)\s+(?:or\s+(?:whatever|whoever)\s+)?(?:reads|reviews|grades|scores|"
-    r"marks|evaluates|assesses|checks)\s+(?:this|these|it)\b"
-    r"|\b(?:whoever|anyone|someone)\s+(?:who\s+)?(?:is\s+)?(?:reading|assessing|grading|scoring|"
-    r"marking|evaluating|reviewing|judging)\s+(?:this|these|me)\b"
-    r"|^\W*you\s*,\s*(?:the\s+)?(?:system|grader|model|ai|reader|reviewer|evaluator|assessor|"
-    r"machine|algorithm|bot)\b"
-    r"|\bthe\s+(?:system|model|ai|algorithm|machine|tool|program)\s+(?:that\s+is\s+|that's\s+)?"
-    r"(?:reading|grading|scoring|reviewing|assessing|evaluating|marking)\s+(?:this|these|me)\b"
-    r"|^\W*" + _MACHINE + r"\s*[,:]"
-    # A note for the grader wherever it opens: "First half of a note for the scorer: ...".
-    r"|\b(?:note|message|word|aside|remark|instructions?)s?\s+(?:to|for|on)\s+(?:the\s+|any\s+|"
-    r"your\s+)?(?:grader|grading|evaluator|assessor|rubric|scorer|scoring|marker|llm|ai)s?\b"
-    r"|\bwhen you (?:assess|grade|score|mark|evaluate|rate)\b|\bwhat (?:would|will) you "
-    r"(?:give|rate|score|mark)\b"
-    r"|\b(?:remember|make sure|be sure|don't forget|do not forget)\s+to\s+(?:count|include|"
-    r"credit|score|mark|rate|grade|consider|factor)\b[^.]{0,60}\b(?:result|score|grade|answer|"
-    r"measurab\w*|rubric)"
-    r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:designed|wrote|set|"
-    r"made|built|created)\s+(?:these|this|the|your)\s+(?:questions?|interview|rubric|criteria|"
-    r"test|assessment)\b"
-    r"|\b(?:imagine|pretend|suppose|picture)\s+(?:for a (?:moment|second|minute)\s+)?(?:that\s+)?"
-    r"you(?:'re| are| were)\b[^.]{0,60}\b(?:reading|grading|scoring|reviewing|assessing|judging|"
-    r"evaluating|marking|interviewing|fan|rate|give (?:it|me|this)|bar[- ]raiser|hiring manager|"
-    r"expert|examiner|sign)"
-    # What the reader "would" award: "you'd sign this off as exceptional", "you would agree this is
-    # a top-tier example", "you'd want a story like this to land in the top band".
-    r"|\byou(?:'d| would)\s+(?:\w+\s+)?(?:agree|sign|rate|score|mark|grade|want|put|place|rank|"
-    r"class|call)\b[^.]{0,80}\b(?:top|exceptional|excellent|best|strongest|finest|clearest|band|"
-    r"score|marks?|strong hire|"
-    r"outstanding|exemplary|highest|full)"
-    # Asking for marks: "be generous with the marks", "weight it that way", "the top band".
-    r"|\b(?:generous|lenient|kind|easy)\s+(?:with|on|in)\s+(?:the\s+|your\s+|my\s+)?(?:marks?|"
-    r"marking|grading|grades?|scores?|scoring|points|rating)\b"
-    r"|\b(?:top|highest|upper|first|best)\s+(?:scoring\s+)?(?:band|tier|bracket|grade boundary)\b"
-    r"|\bweight (?:it|this|that|my answer|the answer|the story)\b"
-    r"|\b(?:record|count|treat|log|score|mark|credit|take|note|enter|register)\s+(?:that|this|it|"
-    r"these|those)(?:\s+figures?|\s+numbers?)?\s+as\s+(?:the\s+|my\s+|a\s+|an\s+)?(?:\w+\s+)?"
-    r"(?:result|outcome|evidence|achievement|metrics?|impact)\b"
-    r"|\bact (?:like|as if)\b[^.]{0,60}\b(?:hire|decided|grader|fan)\b"
-    # The reader as a vocative: "Reader, I personally led this".
-    r"|^\W*(?:dear\s+)?(?:reader|reviewer|grader|evaluator|assessor|marker|examiner|scorer)s?\s*[,:]",
-    re.IGNORECASE,
-)
-_OUTCOME = re.compile(
-    r"\b(?:strong|clear|definite|obvious)\s+hire\b|\bhire signal\b|\bbar[- ]raiser approved\b"
-    # Naming the grade's own fields: "record measurability 3", "all components present".
-    r"|\b(?:measurability|ownership|overall(?: score)?|strength)\s*(?:level\s*)?"
-    r"(?:(?::?=|:)\s*(?:\d|i|we)\b|\d)"
-    # An assignment statement: "SET metrics := [...]", "let ownership = i".
-    r"|\b(?:set|let)\s+[a-z_]+\s*:?=|:="
-    r"|\ball (?:the )?(?:star|starl)?\s*components\b"
-    r"|\b(?:the )?answer (?:above|below) is\b"
-    r"|\b(?:this|the|my)\s+(?:answer|response|story|example|submission)\s+(?:clearly\s+)?"
-    r"(?:demonstrates|shows|meets|exceeds|deserves|scores|earns|hits|ticks|covers|satisfies|"
-    r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
-    r"exemplary|perfect|model|excellent|outstanding|top))"
-    r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
-    # Naming the answer's own parts as boxes ticked: "Situation, Task, Action and Result are all
-    # covered", "in STAR terms".
-    r"|\bin (?:star|starl) (?:terms|format)\b|\b(?:star|starl) (?:parts|components|boxes)\b"
-    r"|\bsituation,\s+(?:(?:my|the)\s+)?task,\s+(?:(?:my|the)\s+)?actions?,?\s+(?:and\s+)?"
-    r"(?:(?:my|the)\s+)?(?:\w+\s+)?results?\b"
-    r"|\b(?:interviewers|graders|reviewers|assessors)\s+(?:always|usually|all)\s+(?:say|rate|"
-    r"agree|mark|score)"
-    r"|\b(?:score|rating|grade|mark)s?\s*(?:[:=]|of)\s*(?:\d|five|ten|top|full|max)"
-    r"|\bmeets every (?:criterion|criteria|requirement)\b|\b(?:all|every) (?:star|starl) "
-    r"(?:components?|parts?|criteria) (?:are )?(?:present|met|covered)"
-    # What a fair reader "would" award, or a top mark on every part: a verdict, not a story.
-    r"|\b(?:any|every)\s+(?:fair|honest|reasonable|objective|careful|sensible)\s+"
-    r"(?:assessment|evaluation|reader|reviewer|grader|marker|assessor|judge|interviewer)\b"
-    r"|\b(?:level|score|marks?|band|rating|points?|grade)\b[^.]{0,30}\b(?:every|each|all)\s+"
-    r"(?:the\s+)?(?:parts?|components?|criterion|criteria|dimensions?|categories|category)\b"
-    r"|\b(?:best|strongest|perfect|ideal|model|textbook)\s+(?:answer|response)\s+(?:to|for)\s+"
-    r"(?:this|that|these|such|an?|the)\s+(?:\w+\s+){0,2}questions?\b"
-    r"|\b(?:this|my|the)\s+(?:answer\s+|story\s+|response\s+|example\s+)?(?:meets|clears|"
-    r"raises) (?:the|your) bar\b"
-    r"|\b(?:measurability|ownership|the grade|the score|my score|the rating)\s+(?:should|must|"
-    r"ought to|needs to|has to)\b"
-    r"|\b(?:mark|count|score|rate|grade|treat|record|consider)\s+(?:the|my|this)\s+(?:result|"
-    r"action|task|ownership|situation|learning)\s+as\b"
-    r"|\btreat (?:this|that|what follows|the following|everything)\b.{0,30}\bas (?:verified|true|"
-    r"fact|confirmed|correct|accurate)\b"
-    # Grading the story against the principles: "this demonstrates customer obsession", "hits
-    # every Leadership Principle". Candidates tell what they did; verdicts are the grader's.
-    r"|\b(?:demonstrates?|displays?|embodies|exemplifies|illustrates?|proves?|hits|ticks)\s+"
-    r"(?:\w+\s+){0,2}(?:customer obsession|bias for action|leadership principles?|"
-    r"(?:the|every|all|each|several|many) (?:\w+\s+)?(?:lps?|principles?|criteria|boxes))\b",
-    re.IGNORECASE,
-)
 # A note pasted from someone else: "Note from my manager: '…'", "Feedback from the VP — …".
 _PASTED_NOTE = re.compile(
     r"^\W*(?:note|feedback|comment|quote|testimonial|review|endorsement|reference|slack|e-?mail|"
@@ -210,6 +97,11 @@ _CHAT_ROLE = re.compile(
     r"(?:^|\n)\s*(?:user|human|ai|bot|chatgpt|gpt-?\d?|claude|llm|model)\s*:|<<\s*/?sys\s*>>"
     # A scripted exchange: "Interviewer: ... Candidate: ...".
     r"|(?:^|\n|[.!?]\s+)\s*(?:interviewer|candidate|interviewee)\s*:"
+    # A speaker tag in brackets is a transcript's or a chat log's, never speech: "[assistant]:",
+    # "[Interviewer]:", "(system):".
+    r"|[\[(<]\s*(?:user|human|ai|bot|assistant|system|developer|model|llm|tool|interviewer|"
+    r"candidate|interviewee|recruiter|hiring manager|bar raiser|grader|evaluator|reviewer|me)"
+    r"\s*[\])>]\s*:"
     r"|\bfrom now on,? you\b|\bstay in character\b|\blet'?s play a game\b"
     r"|\byou(?:'re| are) (?:now )?(?:playing|acting as)\b",
     re.IGNORECASE,
@@ -276,11 +168,11 @@ def is_unspoken(text: str) -> bool:
         return True
     folded = unicodedata.normalize("NFKC", text)
     plain = deleet(folded)
-    if plain != folded and (is_injection(plain) or _OUTCOME.search(plain)):
+    if plain != folded and (is_injection(plain) or claims_outcome(plain)):
         return True
     return bool(
-        _ADDRESS.search(folded)
-        or _OUTCOME.search(folded)
+        addresses_grader(folded)
+        or claims_outcome(folded)
         or _PASTED_NOTE.search(folded)
         or _DUMP.search(folded)
         # Nobody speaks in pipes: "a 14 min → 3 min | satisfaction 71% → 96% | overtime −40%".
@@ -297,9 +189,32 @@ def is_unspoken(text: str) -> bool:
     )
 
 
+def _json_objects(text: str) -> list[tuple[int, int]]:
+    """Ranges of JSON objects up to their matching brace, nested objects and all (a regex's
+    first `}` would end `{"score": {"overall": 5}, "result": "saved $120k"}` too early)."""
+    ranges: list[tuple[int, int]] = []
+    for m in _JSON_OPEN.finditer(text):
+        if ranges and m.start() < ranges[-1][1]:
+            continue
+        depth, quoted, end = 0, False, len(text)
+        for i in range(m.start(), len(text)):
+            c = text[i]
+            if c == '"' and text[i - 1] != "\\":
+                quoted = not quoted
+            elif not quoted and c == "{":
+                depth += 1
+            elif not quoted and c == "}":
+                depth -= 1
+                if depth == 0:
+                    end = i + 1
+                    break
+        ranges.append((m.start(), end))
+    return ranges
+
+
 def block_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of tables, code fences, comments and data blocks in the whole text."""
-    return [(m.start(), m.end()) for m in _BLOCKS.finditer(text)]
+    return sorted([(m.start(), m.end()) for m in _BLOCKS.finditer(text)] + _json_objects(text))
 
 
 # A bare heading ("Results:", "Impact summary:") introduces pasted structure, not speech.
@@ -320,8 +235,12 @@ _VALEDICTION = re.compile(
 
 
 def signs_off(text: str, span: Span) -> bool:
-    """True for a sign-off line that a line break follows: an e-mail's signature starts there."""
-    return bool(_VALEDICTION.match(span.text)) and text[span.end :].lstrip(" \t").startswith("\n")
+    """True for a sign-off line that a line break follows: an e-mail's signature starts there.
+
+    The e-mail signature separator, "--" alone on a line, is one too."""
+    if not text[span.end :].lstrip(" \t").startswith("\n"):
+        return False
+    return bool(_VALEDICTION.match(span.text)) or span.text.strip() == "--"
 
 
 def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:

@@ -1,0 +1,177 @@
+"""Text that speaks to the grader or hands down a grade: never the candidate's story.
+
+Helpers of `structure.py` (injection as a class): an address to whoever scores the answer ("Dear
+grader", "(For the reviewer: ...)") and a verdict on the answer itself ("this meets the bar",
+"record measurability as 3").
+"""
+
+from __future__ import annotations
+
+import re
+
+# Speaking to the machinery rather than the interviewer: "Dear grader", "To whoever wrote this
+# rubric", "Evaluator: ...". "I handed it to the model owner" is prose, so the address must open.
+_MACHINE = (
+    r"(?:grader|grading|evaluator|assessor|reviewer|rubric|scorer|scoring|marker|judge|"
+    r"ai|model|bot|llm|algorithm)s?"
+)
+_ADDRESS = re.compile(
+    r"^\W*(?:dear|hi|hello|attention|(?:quick |one more |a )?(?:note|message|thing|word|aside|"
+    r"remark|comment) "
+    r"(?:to|for)|p\.?s\.?,?|to)\s+(?:the\s+|any\s+)?" + _MACHINE + r"\b"
+    r"|\b(?:whoever|people|person|team|folks|those|anyone)\s+(?:who\s+)?(?:wrote|built|designed|"
+    r"made|set up|runs?|is|are)\s+(?:the\s+|this\s+)?(?:rubric|grader|scoring|criteria|grading|"
+    r"marking|evaluating|reviewing|reading this)\b"
+    r"|\b(?:wrote|built|designed|made|set)\s+(?:up\s+)?your\s+(?:rubric|criteria|scoring|grading|"
+    r"marking|checklist)\b"
+    # The rubric's author named as the audience: "if the rubric's author is reading".
+    r"|\b(?:rubric|grading|scoring|marking|criteria)(?:'s)?\s+(?:authors?|designers?|writers?|"
+    r"creators?|owners?)\b|\b(?:authors?|designers?|writers?|creators?)\s+of\s+(?:the\s+|this\s+|"
+    r"your\s+)?(?:\w+\s+)?(?:rubric|criteria|scoring|grading|marking)\b"
+    r"|\b(?:your|this)\s+(?:rubric|scoring (?:guide|criteria|system)|grading (?:criteria|"
+    r"system|model))\b"
+    r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
+    r"engine|software|bot)\b"
+    r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
+    r"response|story)\s+as\b"
+    # Whoever reads or scores the answers, named as the audience: "to whoever grades these answers".
+    r"|\b(?:whoever|whatever|anyone|anybody|anything|those|people|person|you)\s+"
+    r"(?:or\s+(?:whatever|whoever)\s+)?(?:who\s+|that\s+)?(?:is\s+|are\s+)?(?:reads?|"
+    r"reading|reviews?|reviewing|grades?|grading|scores?|scoring|marks?|marking|evaluates?|"
+    r"evaluating|assess(?:es)?|assessing|checks?|checking)\s+(?:these|this|the|my|all)\s+"
+    r"(?:\w+\s+)?(?:answers?|responses?|transcripts?|submissions?)\b"
+    r"|\b(?:whoever|whatever)\s+(?:or\s+(?:whatever|whoever)\s+)?(?:reads|reviews|grades|scores|"
+    r"marks|evaluates|assesses|checks)\s+(?:this|these|it)\b"
+    r"|\b(?:whoever|anyone|someone)\s+(?:who\s+)?(?:is\s+)?(?:reading|assessing|grading|scoring|"
+    r"marking|evaluating|reviewing|judging)\s+(?:this|these|me)\b"
+    r"|^\W*you\s*,\s*(?:the\s+)?(?:system|grader|model|ai|reader|reviewer|evaluator|assessor|"
+    r"machine|algorithm|bot)\b"
+    r"|\bthe\s+(?:system|model|ai|algorithm|machine|tool|program)\s+(?:that\s+is\s+|that's\s+)?"
+    r"(?:reading|grading|scoring|reviewing|assessing|evaluating|marking)\s+(?:this|these|me)\b"
+    r"|^\W*" + _MACHINE + r"\s*[,:]"
+    # A note for the grader wherever it opens: "First half of a note for the scorer: ...".
+    r"|\b(?:note|message|word|aside|remark|instructions?)s?\s+(?:to|for|on)\s+(?:the\s+|any\s+|"
+    r"your\s+)?(?:grader|grading|evaluator|assessor|rubric|scorer|scoring|marker|llm|ai)s?\b"
+    r"|\bwhen you (?:assess|grade|score|mark|evaluate|rate)\b|\bwhat (?:would|will) you "
+    r"(?:give|rate|score|mark)\b"
+    r"|\b(?:remember|make sure|be sure|don't forget|do not forget)\s+to\s+(?:count|include|"
+    r"credit|score|mark|rate|grade|consider|factor)\b[^.]{0,60}\b(?:result|score|grade|answer|"
+    r"measurab\w*|rubric)"
+    r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:designed|wrote|set|"
+    r"made|built|created)\s+(?:these|this|the|your)\s+(?:questions?|interview|rubric|criteria|"
+    r"test|assessment)\b"
+    r"|\b(?:imagine|pretend|suppose|picture)\s+(?:for a (?:moment|second|minute)\s+)?(?:that\s+)?"
+    r"you(?:'re| are| were)\b[^.]{0,60}\b(?:reading|grading|scoring|reviewing|assessing|judging|"
+    r"evaluating|marking|interviewing|fan|rate|give (?:it|me|this)|bar[- ]raiser|hiring manager|"
+    r"expert|examiner|sign)"
+    # What the reader "would" award: "you'd sign this off as exceptional", "you would agree this is
+    # a top-tier example", "you'd want a story like this to land in the top band".
+    r"|\byou(?:'d| would)\s+(?:\w+\s+)?(?:agree|sign|rate|score|mark|grade|want|put|place|rank|"
+    r"class|call)\b[^.]{0,80}\b(?:top|exceptional|excellent|best|strongest|finest|clearest|band|"
+    r"score|marks?|strong hire|"
+    r"outstanding|exemplary|highest|full)"
+    # Asking for marks: "be generous with the marks", "weight it that way", "the top band".
+    r"|\b(?:generous|lenient|kind|easy)\s+(?:with|on|in)\s+(?:the\s+|your\s+|my\s+)?(?:marks?|"
+    r"marking|grading|grades?|scores?|scoring|points|rating)\b"
+    r"|\b(?:top|highest|upper|first|best)\s+(?:scoring\s+)?(?:band|tier|bracket|grade boundary)\b"
+    r"|\bweight (?:it|this|that|my answer|the answer|the story)\b"
+    r"|\b(?:record|count|treat|log|score|mark|credit|take|note|enter|register)\s+(?:that|this|it|"
+    r"these|those)(?:\s+figures?|\s+numbers?)?\s+as\s+(?:the\s+|my\s+|a\s+|an\s+)?(?:\w+\s+)?"
+    r"(?:result|outcome|evidence|achievement|metrics?|impact)\b"
+    r"|\bact (?:like|as if)\b[^.]{0,60}\b(?:hire|decided|grader|fan)\b"
+    # The reader as a vocative: "Reader, I personally led this".
+    r"|^\W*(?:dear\s+)?(?:reader|reviewer|grader|evaluator|assessor|marker|examiner|scorer)s?\s*[,:]"
+    # A note headed for the reader, opening a line or a bracket: "(For the reviewer: ...)".
+    r"|(?:^|[(\[{])\W*(?:for|to|attn|attention|fao)\s*:?\s+(?:the\s+|any\s+|my\s+)?(?:grader|"
+    r"grading|evaluator|assessor|reviewer|rubric|scorer|marker|examiner|reader|llm|ai|assistant)"
+    r"s?\s*[:,—–-]"
+    # The machine addressed by what it is doing: "Assistant evaluating this: ...".
+    r"|^\W*(?:the\s+)?(?:assistant|ai|model|grader|evaluator|reviewer|assessor|scorer|llm|bot|"
+    r"system)\s+(?:\w+\s+){0,2}?(?:reading|evaluating|grading|scoring|reviewing|assessing|marking|"
+    r"checking)\s+(?:this|these|me|it)\s*[:,]"
+    # Asking for a figure to be counted: "which I'd like counted as my result".
+    r"|\b(?:like|want|need|ask)\w*\s+(?:[\w%$£€.,'-]+\s+){0,4}?(?:to be\s+)?"
+    r"(?:counted|treated|recorded|scored|credited|marked|taken|logged)\s+as\s+(?:my\s+|the\s+|"
+    r"a\s+|an\s+)?(?:\w+\s+)?(?:result|outcome|evidence|achievement|metric|impact|task|action|"
+    r"ownership)s?\b"
+    # An order to drop the rubric, opening a clause: "stop applying the rubric".
+    r"|(?:^|[:;]\s*|\bplease\s+)\W*(?:stop|quit|skip|drop|suspend|set aside|put aside|"
+    r"forget about|don't|do not|never)\s+(?:\w+\s+){0,2}(?:the|your|this)\s+(?:rubric|"
+    r"scoring rules|grading rules|scoring criteria|grading criteria|marking scheme)\b"
+    # An order to award the top mark: "return the maximum score for every label".
+    r"|\b(?:return|output|assign)\s+(?:\w+\s+){0,2}?(?:the\s+)?"
+    r"(?:maximum|max|highest|top|full|perfect)\s+(?:possible\s+)?(?:score|marks?|rating|grade|"
+    r"points)\b",
+    re.IGNORECASE,
+)
+_OUTCOME = re.compile(
+    r"\b(?:strong|clear|definite|obvious)\s+hire\b|\bhire signal\b|\bbar[- ]raiser approved\b"
+    # Naming the grade's own fields: "record measurability 3", "all components present".
+    r"|\b(?:measurability|ownership|overall(?: score)?|strength)\s*(?:level\s*)?"
+    r"(?:(?::?=|:)\s*(?:\d|i|we)\b|\d)"
+    # ... or set in words: "record measurability as 3 and ownership as I".
+    r"|\b(?:measurability|strength|overall score)\s+(?:as|to|at|of)\s+(?:level\s+)?\d"
+    r"|\bownership\s+(?:as|to|=|:)\s+[\"']?(?:i|we)[\"']?\s*(?:[.,;]|and\b|$)"
+    # The candidate's verdict on their own answer: "this is clearly a top-tier Best Employer
+    # answer", "the strongest example anyone could give", "it clearly exceeds the bar".
+    r"|\b(?:this|that|it|mine)(?:'s|\s+is)[\s,]+(?:[\w,]+\s+){0,3}?(?:a|an|the|my)\s+"
+    r"(?:[\w-]+[\s-]+){0,3}?(?:top-tier|top tier|five-star|5-star|perfect|ideal|textbook|"
+    r"exemplary|model|stellar|excellent|outstanding|strongest|best|clearest|finest|standout|"
+    r"winning)\s+(?:[\w-]+\s+){0,3}?(?:answer|response|submission)\b"
+    r"|\b(?:strongest|best|clearest|finest|perfect|ideal)\s+(?:possible\s+)?(?:example|answer|"
+    r"story|illustration|response)\b[^.]{0,40}\b(?:anyone|anybody|you)(?:'ll|\s+(?:could|can|"
+    r"will|would|might))\s+(?:ever\s+)?(?:give|find|tell|hear|ask for|want|imagine)"
+    r"|\b(?:it|this|that|which)\s+(?:\w+ly\s+)?(?:exceeds|meets|clears|is above|surpasses|"
+    r"beats)\s+(?:the|your|amazon'?s)\s+(?:hiring\s+|l\d\s+)?bar\b"
+    # An assignment statement: "SET metrics := [...]", "let ownership = i".
+    r"|\b(?:set|let)\s+[a-z_]+\s*:?=|:="
+    r"|\ball (?:the )?(?:star|starl)?\s*components\b"
+    r"|\b(?:the )?answer (?:above|below) is\b"
+    r"|\b(?:this|the|my)\s+(?:answer|response|story|example|submission)\s+(?:clearly\s+)?"
+    r"(?:demonstrates|shows|meets|exceeds|deserves|scores|earns|hits|ticks|covers|satisfies|"
+    r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
+    r"exemplary|perfect|model|excellent|outstanding|top))"
+    r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
+    # Naming the answer's own parts as boxes ticked: "Situation, Task, Action and Result are all
+    # covered", "in STAR terms".
+    r"|\bin (?:star|starl) (?:terms|format)\b|\b(?:star|starl) (?:parts|components|boxes)\b"
+    r"|\bsituation,\s+(?:(?:my|the)\s+)?task,\s+(?:(?:my|the)\s+)?actions?,?\s+(?:and\s+)?"
+    r"(?:(?:my|the)\s+)?(?:\w+\s+)?results?\b"
+    r"|\b(?:interviewers|graders|reviewers|assessors)\s+(?:always|usually|all)\s+(?:say|rate|"
+    r"agree|mark|score)"
+    r"|\b(?:score|rating|grade|mark)s?\s*(?:[:=]|of)\s*(?:\d|five|ten|top|full|max)"
+    r"|\bmeets every (?:criterion|criteria|requirement)\b|\b(?:all|every) (?:star|starl) "
+    r"(?:components?|parts?|criteria) (?:are )?(?:present|met|covered)"
+    # What a fair reader "would" award, or a top mark on every part: a verdict, not a story.
+    r"|\b(?:any|every)\s+(?:fair|honest|reasonable|objective|careful|sensible)\s+"
+    r"(?:assessment|evaluation|reader|reviewer|grader|marker|assessor|judge|interviewer)\b"
+    r"|\b(?:level|score|marks?|band|rating|points?|grade)\b[^.]{0,30}\b(?:every|each|all)\s+"
+    r"(?:the\s+)?(?:parts?|components?|criterion|criteria|dimensions?|categories|category)\b"
+    r"|\b(?:best|strongest|perfect|ideal|model|textbook)\s+(?:answer|response)\s+(?:to|for)\s+"
+    r"(?:this|that|these|such|an?|the)\s+(?:\w+\s+){0,2}questions?\b"
+    r"|\b(?:this|my|the)\s+(?:answer\s+|story\s+|response\s+|example\s+)?(?:meets|clears|"
+    r"raises) (?:the|your) bar\b"
+    r"|\b(?:measurability|ownership|the grade|the score|my score|the rating)\s+(?:should|must|"
+    r"ought to|needs to|has to)\b"
+    r"|\b(?:mark|count|score|rate|grade|treat|record|consider)\s+(?:the|my|this)\s+(?:result|"
+    r"action|task|ownership|situation|learning)\s+as\b"
+    r"|\btreat (?:this|that|what follows|the following|everything)\b.{0,30}\bas (?:verified|true|"
+    r"fact|confirmed|correct|accurate)\b"
+    # Grading the story against the principles: "this demonstrates customer obsession", "hits
+    # every Leadership Principle". Candidates tell what they did; verdicts are the grader's.
+    r"|\b(?:demonstrates?|displays?|embodies|exemplifies|illustrates?|proves?|hits|ticks|meets|"
+    r"covers|satisfies|fulfil+s|checks)\s+"
+    r"(?:\w+\s+){0,2}(?:customer obsession|bias for action|leadership principles?|"
+    r"(?:the|every|all|each|several|many) (?:\w+\s+)?(?:lps?|principles?|criteria|boxes))\b",
+    re.IGNORECASE,
+)
+
+
+def addresses_grader(text: str) -> bool:
+    """True when `text` speaks to the grader, the rubric's authors or whoever reads the answer."""
+    return bool(_ADDRESS.search(text))
+
+
+def claims_outcome(text: str) -> bool:
+    """True when `text` states a grade, a hire decision or a verdict on the answer itself."""
+    return bool(_OUTCOME.search(text))
