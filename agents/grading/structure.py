@@ -39,7 +39,9 @@ _BLOCKS = re.compile(
     # A pasted section with its own end marker: "### System ... ### End system", "[BEGIN NOTE]
     # ... [END NOTE]". Whatever sits between the markers belongs to them.
     r"|^[ \t]*#{1,6}[^\n]*$.*?^[ \t]*#{1,6}[ \t]*end\b[^\n]*$"
-    r"|\[\s*(?:begin|start)\b[^\]\n]{0,40}\].*?(?:\[\s*end\b[^\]\n]{0,40}\]|\Z)",
+    r"|\[\s*(?:begin|start)\b[^\]\n]{0,40}\].*?(?:\[\s*end\b[^\]\n]{0,40}\]|\Z)"
+    # A markup element up to its closing tag: `<div hidden>...</div>`, whatever its sentences.
+    r"|<([a-z][\w:-]{0,20})(?:\s[^<>]{0,200})?>.*?</\1\s*>",
     re.DOTALL | re.MULTILINE | re.IGNORECASE,
 )
 # The opening of a JSON object (or Python dict): `{"key":`; `_json_objects` finds its closing brace.
@@ -291,6 +293,22 @@ _FORWARD = re.compile(r"\b(?:next|following|what follows|below|the rest)\b", re.
 _LABELLED_LINE = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*|-])")
 
 
+# A quotation, which may run over several sentences: someone else's words, as one unit.
+_QUOTATION = re.compile(r"\"[^\"]{1,600}\"|“[^“”]{1,600}”")
+
+
+def _whole_quotations(text: str, spans: Sequence[Span], flagged: list[Span]) -> list[Span]:
+    """Every sentence of a quotation that has a flagged sentence in it: "Textbook answer. She
+    cut latency 90%. Strong hire." is one pasted note, not three sentences to judge apart."""
+    keys = {(f.start, f.end) for f in flagged}
+    extra: list[Span] = []
+    for m in _QUOTATION.finditer(text):
+        inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
+        if len(inside) > 1 and any((s.start, s.end) in keys for s in inside):
+            extra += inside
+    return extra
+
+
 def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     """Every span that is not the candidate's story: instructions, structures, outcome claims."""
     flagged = merge_flagged(injection_spans(spans), structural_spans(text, spans))
@@ -307,4 +325,5 @@ def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
                 break
             tails.append(nxt)
             keys.add((nxt.start, nxt.end))
-    return merge_flagged(flagged, tails)
+    flagged = merge_flagged(flagged, tails)
+    return merge_flagged(flagged, _whole_quotations(text, spans, flagged))
