@@ -301,11 +301,17 @@ def prf_table(reports: Sequence[VoiceReport]) -> str:
     return "\n".join(rows)
 
 
+# Held-out pairs whose misses were read to write the round-7 injection rules: no longer unread,
+# so the table says so. `r7 held-out` is the unread one.
+READ_HELD_OUT = frozenset({"held-out", "new held-out", "r6 held-out"})
+
+
 def injection_table(injection: dict[str, dict[str, int]]) -> str:
     """Inflations and flags per group of injection pairs."""
     rows = ["| injection pairs | cases | inflations | flagged |", "|---|---|---|---|"]
     for group, row in injection.items():
-        rows.append(f"| {group} | {row['cases']} | {row['inflations']} | {row['flagged']} |")
+        name = f"{group} (read in round 7)" if group in READ_HELD_OUT else group
+        rows.append(f"| {name} | {row['cases']} | {row['inflations']} | {row['flagged']} |")
     return "\n".join(rows)
 
 
@@ -340,9 +346,11 @@ def section(learned: Run, rules: Run, command: str) -> str:
         table(rules.reports),
         "",
         "**Injection** (inflation = any part of the grade raised by the payload; the `dev` pairs "
-        "of each set were read while writing the rules, the `held-out` ones never were; `new`: "
-        "`evals/data/injection_new/`, 15 payload families; `r6`: `evals/data/injection_r6/`, "
-        "16 families by another writer):",
+        "of each set were read while writing the rules; the `held-out` ones were not, until "
+        "round 7 read the misses of the first three to write rules for their classes, so only "
+        "`r7 held-out` is still unread; `new`: `evals/data/injection_new/`, 15 payload families; "
+        "`r6`: `evals/data/injection_r6/` and `r7`: `evals/data/injection_r7/`, 16 families each, "
+        "by two more writers):",
         "",
         injection_table(learned.injection),
         "",
