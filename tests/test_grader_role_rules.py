@@ -7,6 +7,7 @@ import numpy as np
 from agents.grading.analyzer import Sentence
 from agents.grading.learned import (
     analyze,
+    closing_count,
     closing_lesson,
     continues_outcome,
     likeliest_outcome,
@@ -197,3 +198,35 @@ def test_no_sentence_of_the_corpus_that_disowns_the_job_is_labelled_task() -> No
     ]  # fmt: skip
     assert len(disowning) >= 10  # the rule is not vacuous on the corpus
     assert [s["text"] for s in disowning if "task" in s["roles"]] == []
+
+
+def test_a_story_that_closes_on_a_count_closes_on_its_result() -> None:
+    """Deeds, no outcome, and a closing sentence with a quantity: that sentence is the result,
+    even when it reads like one more deed ("We did 212 covers that night")."""
+    story = _sentences(
+        ("The coolroom died on the busiest Saturday of the year.", "situation", []),
+        ("We moved the stock into the bar fridges.", "action", []),
+        ("We did 212 covers that night.", "action", []),
+    )
+    closing_count(story)
+    assert story[-1].has("result") and story[-1].has("action")
+    # Not when the answer already has a result, ends on a lesson or the scene, has no deed, has
+    # no number at its close, or is under three sentences.
+    cases = [
+        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
+         ("Nothing spoiled.", "result", []), ("We did 212 covers.", "action", [])],
+        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
+         ("I now check the fridges 2 times a day.", "learning", [])],
+        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
+         ("It was the third failure in 2 months.", "situation", [])],
+        [("The coolroom died.", "situation", []), ("It was a Saturday.", "situation", []),
+         ("There were 212 covers booked.", None, [])],
+        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
+         ("We carried on.", "action", [])],
+        [("We moved the stock.", "action", []), ("We did 212 covers.", "action", [])],
+    ]
+    for pairs in cases:
+        sentences = _sentences(*pairs)
+        before = [(s.label, list(s.also)) for s in sentences]
+        closing_count(sentences)
+        assert [(s.label, list(s.also)) for s in sentences] == before, pairs

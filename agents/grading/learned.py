@@ -262,6 +262,21 @@ OUTCOME_FLOOR = 0.3
 DEED_CEILING = 0.6
 
 
+def closing_count(sentences: list[Sentence]) -> None:
+    """A story with deeds and no outcome that closes on a quantity closes on what came of it:
+    "We did 212 covers that night", "I've since handled eight deals myself". The model reads
+    such a "we did N" as one more deed; a closing number is the count of the result, unless the
+    sentence is a lesson or sets the scene. Answers of fewer than three sentences are left alone.
+    """
+    if len(sentences) < 3 or any(s.has("result") for s in sentences):
+        return
+    if not any(s.has("action") for s in sentences):
+        return
+    last = sentences[-1]
+    if find_metrics(last.text) and not (last.has("learning") or last.has("situation")):
+        last.add("result")
+
+
 def learned_sentences(
     spans: Sequence[Span], model: SentenceRoleModel
 ) -> tuple[list[Sentence], dict[ComponentName, list[int]]]:
@@ -304,6 +319,7 @@ def learned_sentences(
         )
     scene_not_outcome(sentences)
     likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
+    closing_count(sentences)
     continues_outcome(sentences, spans)
     scene_not_task(sentences, probs[:, ROLES.index("task")])
     stated_task(sentences)
