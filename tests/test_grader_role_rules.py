@@ -16,7 +16,13 @@ from agents.grading.learned import (
     stated_task,
 )
 from agents.grading.numbers import measurability_of
-from agents.grading.scene_task import TASK_SURE, disowned_not_task, disowns, scene_not_task
+from agents.grading.scene_task import (
+    TASK_SURE,
+    disowned_not_task,
+    disowns,
+    opening_scene,
+    scene_not_task,
+)
 from agents.textutil import Span
 
 
@@ -229,4 +235,49 @@ def test_a_story_that_closes_on_a_count_closes_on_its_result() -> None:
         sentences = _sentences(*pairs)
         before = [(s.label, list(s.also)) for s in sentences]
         closing_count(sentences)
+        assert [(s.label, list(s.also)) for s in sentences] == before, pairs
+
+
+def test_an_answer_without_a_scene_opens_with_one() -> None:
+    """No sentence read as the scene: the opening of substance sets it, even when the model read
+    it as a deed; a result-first or lesson-first opening hands it to the next sentence."""
+    story = _sentences(
+        ("In my final year I entered a case competition with three friends from my course.",
+         "action", []),
+        ("I built our whole deck around new bus routes.", "action", []),
+        ("We came last of four in the semi-final.", "result", []),
+    )
+    opening_scene(story, [0.3, 0.0, 0.0])
+    assert story[0].has("situation") and story[0].has("action")
+    result_first = _sentences(
+        ("We came last of four in the semi-final.", "result", []),
+        ("In my final year I had entered a case competition with three friends.", "action", []),
+        ("I built our whole deck around new bus routes.", "action", []),
+    )
+    opening_scene(result_first, [0.0, 0.3, 0.0])
+    assert result_first[1].has("situation") and not result_first[0].has("situation")
+    # A bare deed, which the model is sure is no context, is not made the scene.
+    bare = _sentences(
+        ("So we pulled the raw order tables and compared them hour by hour.", "action", []),
+        ("I found the job that double-counted refunds.", "action", []),
+        ("The dashboard matched again.", "result", []),
+    )
+    opening_scene(bare, [0.05, 0.0, 0.0])
+    assert not bare[0].has("situation")
+    # Left alone: a scene already read, a task stated up front, a short opening, two sentences.
+    cases = [
+        [("The depot was short of drivers all winter long that year.", "situation", []),
+         ("I took the late run myself every Friday that month.", "action", []),
+         ("Nobody missed a delivery.", "result", [])],
+        [("My job was to get the vendor master cleaned and loaded in ten weeks.", "task", []),
+         ("I split the records by region.", "action", []), ("We loaded on time.", "result", [])],
+        [("So, the rota.", None, []), ("I rewrote it over a weekend for the team.", "action", []),
+         ("Overtime fell.", "result", [])],
+        [("I entered a case competition in my final year with three friends.", "action", []),
+         ("We came last.", "result", [])],
+    ]
+    for pairs in cases:
+        sentences = _sentences(*pairs)
+        before = [(s.label, list(s.also)) for s in sentences]
+        opening_scene(sentences, [0.5] * len(sentences))
         assert [(s.label, list(s.also)) for s in sentences] == before, pairs

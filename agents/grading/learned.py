@@ -28,6 +28,7 @@ from agents.grading.scene_task import (
     RESPONSIBILITY,
     disowned_not_task,
     disowns,
+    opening_scene,
     scene_not_task,
 )
 from agents.textutil import Span, find_metrics
@@ -320,6 +321,7 @@ def learned_sentences(
     scene_not_outcome(sentences)
     likeliest_outcome(sentences, probs[:, ROLES.index("result")], probs[:, ROLES.index("action")])
     closing_count(sentences)
+    opening_scene(sentences, probs[:, ROLES.index("situation")])
     continues_outcome(sentences, spans)
     scene_not_task(sentences, probs[:, ROLES.index("task")])
     stated_task(sentences)

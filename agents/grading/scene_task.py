@@ -102,3 +102,44 @@ def disowned_not_task(sentences: list[Sentence]) -> None:
             s.label, s.also = (s.also[0], s.also[1:]) if s.also else ("situation", [])
         else:
             s.also = [r for r in s.also if r != "task"]
+
+
+# Shorter openings ("So, the rota.") do not set a scene on their own.
+SCENE_MIN_WORDS = 8
+# ...nor does an opening the model is sure is only a deed ("So we pulled the raw order tables").
+# Chosen on the dev part: openings it rightly marks read 0.17-0.59 as context, bare deeds < 0.1.
+OPENING_SCENE_FLOOR = 0.1
+# What makes an opening the scene: it frames time, place or role ("In my final year", "At
+# Harbourline", "When fraud moved under me", "As head chef"), or says how things were ("I was a
+# paralegal", "the call-out system was just ringing down a list"). "I restored the database from
+# the last good backup" frames nothing: it is the first deed.
+SCENE_CUE = re.compile(
+    r"^\W*(?:(?:so|well|okay|ok|right|um|uh|yeah)\b,?\s+)*(?:in|at|on|during|when|while|after|"
+    r"before|back|last|as|every|the first time|one|a few|early|late)\b"
+    # A state said early, before any deed: "The customer I worked most closely with was a
+    # university"; a "were" deep in a list of deeds ("...until mismatches were explained") is not.
+    r"|^\W*(?:[\w'’-]+,?\s+){0,8}?(?:was|were|am|is|are|had been|'d been|used to)\b"
+    r"|^\W*(?:\w+\s+){0,2}\w+'m\b|\bwhich meant\b",
+    re.IGNORECASE,
+)
+
+
+def opening_scene(sentences: list[Sentence], p_situation: Sequence[float]) -> None:
+    """An answer of three or more sentences with no scene over the model's threshold: its opening
+    sets it. The model reads many openings as deeds ("In my final year I entered a case
+    competition", "In 2020 I wrote the cabinet report"), yet what a story opens with is its
+    context. A result-first or lesson-first opening hands this to the next sentence; a task stated
+    up front ("My job was to ...") is not the scene, nor is a short opening or a bare deed."""
+    if len(sentences) < 3 or any(s.has("situation") for s in sentences):
+        return
+    for i, s in enumerate(sentences[:2]):
+        if s.has("learning") or s.has("result"):
+            continue
+        if (
+            len(s.text.split()) >= SCENE_MIN_WORDS
+            and not s.has("task")
+            and p_situation[i] >= OPENING_SCENE_FLOOR
+            and SCENE_CUE.search(s.text)
+        ):
+            s.add("situation")
+        return
