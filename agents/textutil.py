@@ -134,6 +134,13 @@ _SPAN_UNIT = (
     r"(?:hour|day|week|month|year|quarter|term|fortnight|minute|second|shift|night|percent|"
     r"per cent|percentage point)"
 )
+# Words that end in s without being plurals: "2023 she was" counts nothing.
+_NOT_PLURAL = (
+    r"(?:was|has|is|this|its|his|hers|ours|yours|theirs|as|us|does|less|unless|across|always|"
+    r"perhaps|towards|afterwards|sometimes|whereas|thus|plus|yes|besides)"
+)
+# "by half twelve" is a time of day, not a fraction.
+_CLOCK_HOUR = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 METRIC_RE = re.compile(
     # Money with its scale and currency word: "$2 million", "2 million dollars", "R$ 300 mil".
     rf"(?:(?:R\$|[$€£₹¥])\s?\d[\d,.]*(?:\s?{_SCALE}\b)?(?:\s+{_MONEY_WORD}\b)?"
@@ -167,8 +174,9 @@ METRIC_RE = re.compile(
     rf"(?:(?:just |well )?(?:under|over|about|around|below|above|nearly|almost|roughly)\s+)?\S+"
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"
     # A count of things, adjectives allowed: "two critical bugs", "38 accessibility checks".
-    rf"|\b(?:\d[\d,.]*|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"
-    rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+[a-z][\w-]*s\b"
+    # A year counts nothing, and a word that merely ends in s is no plural: "in 2023 she was".
+    rf"|\b(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"
+    rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+(?!{_NOT_PLURAL}\b)[a-z][\w-]*s\b"
     # "six of them", "eleven of the twelve".
     rf"|\b(?:\d[\d,.]*|{_NUM_WORD_PLURAL})\s+of\s+(?:them|those|these|the|our|my|us)\b"
     # Zero is a result too: "zero findings", "stayed at zero".
@@ -184,7 +192,7 @@ METRIC_RE = re.compile(
     rf"|\b(?:{_HEDGE}\s+)?(?:a|one|two|three)[\s-](?:tenth|third|fifth|quarter|half)s?\b"
     rf"(?:\s+of\s+(?:a |one )?(?:percent|per cent|percentage point|point|second|day|week))?"
     rf"|\b(?:more than|less than|over|under|nearly|almost|about|around|roughly|by|well over)"
-    rf"\s+half\b"
+    rf"\s+half\b(?!\s+(?:past\s+)?(?:\d|{_CLOCK_HOUR}\b))"
     rf"|\b(?:a|one|two|three) (?:tenth|third|fifth|quarter|half)s? of (?:a |one )?"
     rf"(?:percent|per cent|percentage point|point|second|day|week))",
     re.IGNORECASE,
