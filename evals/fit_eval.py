@@ -102,7 +102,7 @@ def table(rows: Sequence[VoiceFit]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the table; `--write` also updates evals/RESULTS.md."""
-    from evals.grader_eval import write_section
+    from evals.results_file import write_section
 
     write = "--write" in (argv if argv is not None else sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="fit-eval-") as tmp:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.grading import COMPONENTS, Grade, Grader
+from evals.results_file import write_section
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "grader"
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SOURCES = ("constructed", "spoken", "injection")
 
 
@@ -221,16 +221,6 @@ def to_markdown(reports: dict[str, Report], command: str) -> str:
         + "\n".join(lines)
         + "\n"
     )
-
-
-def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace (or append) one `## ` section of RESULTS.md, leaving the others alone."""
-    title = section.splitlines()[0]
-    text = path.read_text("utf-8") if path.exists() else "# Evaluation results\n"
-    parts = text.split("\n## ")
-    kept = [parts[0]] + [p for p in parts[1:] if not ("## " + p).startswith(title)]
-    body = "\n## ".join(kept).rstrip() + "\n\n" + section.rstrip() + "\n"
-    path.write_text(body, "utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

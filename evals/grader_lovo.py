@@ -29,8 +29,8 @@ from evals.grader_eval import (
     load_records,
     prf,
     quadratic_weighted_kappa,
-    write_section,
 )
+from evals.results_file import write_section
 from evals.second_pass import second_pass_agreement
 from evals.train_grader import fit_model
 

@@ -38,10 +38,10 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+from evals.results_file import write_section
+
 SECTION = "## Interviewer"
 
 # (mode, round, minutes)
@@ -456,19 +456,6 @@ def render(summary: Summary) -> str:
         for kind, items in bad.items():
             lines += [f"- {kind}: {item}" for item in items]
     return "\n".join(lines) + "\n"
-
-
-def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace (or append) only the "## Interviewer" section; other sections are untouched."""
-    text = path.read_text("utf-8") if path.exists() else "# Evaluation results\n"
-    start = text.find(SECTION + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        nxt = text.find("\n## ", start + len(SECTION))
-        tail = text[nxt + 1 :] if nxt != -1 else ""
-        text = text[:start] + section + ("\n" + tail if tail else "")
-    path.write_text(text, "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

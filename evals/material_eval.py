@@ -21,8 +21,8 @@ from agents.material.seeds import build_seeds
 from agents.material.transcript_formats import read_transcript
 from agents.material.transcript_split import split_transcript
 from agents.textutil import find_metrics
-from evals.grader_eval import write_section
 from evals.material_files import load_resumes, load_transcripts, render_docx, render_pdf
+from evals.results_file import write_section
 
 FORMATS = ("md", "pdf", "docx")
 KEY_WORDS = 5

@@ -21,19 +21,18 @@ it) and on held-out stories written for this purpose, and the time to generate 5
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+from evals.results_file import write_section
+
 SECTION = "## Prompt generator"
 FULL_TEXT_DUP = 0.90
 
@@ -363,17 +362,6 @@ def render_section(report: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace (or append) only the "## Prompt generator" section of RESULTS.md."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\s*$.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section.rstrip() + "\n\n", text, count=1)
-    else:
-        text = text.rstrip() + "\n\n" + section.rstrip() + "\n"
-    path.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
 def run(quick: bool = False, write: bool = True) -> dict[str, Any]:

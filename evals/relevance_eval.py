@@ -170,7 +170,7 @@ def section(rows: Sequence[Scored], command: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the section; `--write` also updates evals/RESULTS.md."""
-    from evals.grader_eval import write_section
+    from evals.results_file import write_section
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import statistics
 import tempfile
 import time
@@ -26,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evals.results_file import RESULTS, write_section
+
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / "data" / "retrieval"
-RESULTS = HERE / "RESULTS.md"
 SECTION = "## Retrieval"
 OLD_SECTIONS = ("## Story retrieval",)  # earlier titles of this section, replaced on write
 TARGET_RECALL_AT_3 = 0.9
@@ -236,20 +236,6 @@ def section(report: RetrievalReport) -> str:
     )
 
 
-def write_section(text: str, path: Path = RESULTS) -> None:
-    """Replace (or append) our section of RESULTS.md, leaving every other section alone."""
-    current = path.read_text("utf-8") if path.exists() else "# Evaluation results\n"
-    for title in OLD_SECTIONS:
-        old = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-        current = old.sub("", current)
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text
-    path.write_text(updated.rstrip("\n") + "\n", "utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the eval, print the table and update evals/RESULTS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -264,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"query p50 {report.query_ms_p50} ms"
     )
     if not args.no_write:
-        write_section(section(report))
+        write_section(section(report), drop=OLD_SECTIONS)
         print(f"updated the '{SECTION}' section of {RESULTS}")
     return 0
 

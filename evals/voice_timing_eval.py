@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from evals.grader_eval import write_section
+from evals.results_file import write_section
 from evals.spoken_answers import PARTS, SpokenAnswer, Voice, answers, spoken
 
 SPLIT = Path(__file__).resolve().parent / "data" / "spoken" / "split.yaml"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.grader_eval import cohen_kappa, quadratic_weighted_kappa, write_section
+from evals.grader_eval import cohen_kappa, quadratic_weighted_kappa
+from evals.results_file import write_section
 
 
 def test_cohen_kappa_known_values() -> None:
@@ -31,3 +32,19 @@ def test_write_section_replaces_only_its_own(tmp_path) -> None:
     write_section("## Grader\n\nnew\n", path)
     text = path.read_text()
     assert "keep me" in text and "new" in text and "old" not in text
+
+
+def test_write_section_matches_whole_title_lines_and_keeps_the_order(tmp_path) -> None:
+    """ "## Grader" replaces itself where it stands and leaves "## Grader: leave-one-voice-out"."""
+    path = tmp_path / "RESULTS.md"
+    path.write_text(
+        "# Evaluation results\n\n## Grader\n\nold\n\n## Grader: leave-one-voice-out\n\nlovo\n"
+        "\n## Relevance\n\nrel\n"
+    )
+    write_section("## Grader\n\nnew\n", path)
+    text = path.read_text()
+    assert "lovo" in text and "rel" in text and "old" not in text
+    assert text.index("new") < text.index("lovo") < text.index("rel")
+    write_section("## Story retrieval\n\nolder title\n", path)
+    write_section("## Retrieval\n\nfresh\n", path, drop=("## Story retrieval",))
+    assert "older title" not in path.read_text() and "fresh" in path.read_text()
