@@ -67,6 +67,12 @@ def test_an_answered_question_then_skipped_is_scored_on_its_answer(
     assert question.strip() in debrief
 
 
+LAST_MESSAGE_HAS = (
+    "t => { const m = document.querySelectorAll('#drill-chat .message');"
+    " return m.length > 0 && m[m.length - 1].innerText.includes(t); }"
+)
+
+
 def test_the_grade_card_follows_the_chat_and_survives_a_reload(
     signed_in_app: str, page: Any
 ) -> None:
@@ -81,9 +87,14 @@ def test_the_grade_card_follows_the_chat_and_survives_a_reload(
     assert "Grade card" not in page.locator("#grade-card-box").inner_text()
     send_answer(page, STRONG)
     page.locator("#grade-card").wait_for()
+    # The interviewer's reply is saved before it is shown: wait until it is shown, so the reloads
+    # below resume a settled drill rather than race the reply still being written.
+    reply = page.locator("#grade-card p", has_text="Next probe").inner_text().split(":", 1)[1]
+    page.wait_for_function(LAST_MESSAGE_HAS, arg=reply.strip()[:40])
     for _ in range(2):
         page.reload()
         page.locator("#grade-card").wait_for()  # the card is back after a reload
+        page.wait_for_function(LAST_MESSAGE_HAS, arg="Welcome back")  # this load has resumed
     page.wait_for_timeout(500)  # let a second "Welcome back" arrive if there were one
     welcomes = [t for t in chat_texts(page) if t.strip().startswith("Welcome back")]
     screenshot(page, "ux-card-after-reload")
