@@ -31,7 +31,6 @@ _BLOCKS = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
     r"|<!--.*?(?:-->|\Z)"  # HTML comments
     r"|(?:^[ \t]*\|.*\|[ \t]*$\n?){2,}"  # Markdown tables: two or more |...| lines
-    r"|\{\s*[\"'][^\"'\n]{1,40}[\"']\s*:.*?\}"  # JSON objects (and Python dicts)
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
     r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
