@@ -18,6 +18,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -174,8 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")
+    parser.add_argument(
+        "--vector-cache", type=Path, default=None,
+        help="directory for the corpus's MiniLM vectors (same bytes; a re-run skips embedding)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    rows = run(examples(load_corpus()), external_on_topic())
+    cache = args.vector_cache
+    rows = run(examples(load_corpus(), cache), external_on_topic(cache_dir=cache))
     text = section(rows, "python -m evals.relevance_eval --write")
     print(text)
     if args.write:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.embeddings import get_embedding_function
+from agents.embeddings import MODEL_SHA256, get_embedding_function
 from agents.grading.demand_embed import DemandEmbedModel, example_questions, sentences
 from agents.grading.learned import analyze
 from agents.grading.relevance import (
@@ -31,6 +31,7 @@ from agents.grading.relevance import (
     is_story,
     relevance_features,
 )
+from agents.text_vectors import cached_embed
 from evals.corpus import CORPUS_DIR, Answer, load_corpus
 
 EXCLUDE = ("injection",)
@@ -59,15 +60,23 @@ class Example:
     vectors: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # question, answer, sentences
 
 
-def with_vectors(data: list[Example]) -> list[Example]:
-    """Fill every example's question, answer and sentence vectors (batched passes of MiniLM)."""
+def with_vectors(data: list[Example], cache_dir: Path | None = None) -> list[Example]:
+    """Fill every example's question, answer and sentence vectors (batched passes of MiniLM).
+
+    With `cache_dir`, each batch is read from (or written to) an `.npy` keyed by its texts and the
+    pinned MiniLM hash: the vectors are the same bytes, so training from them is too.
+    """
     ef = get_embedding_function()
+
+    def embed(texts: list[str], tag: str) -> np.ndarray:
+        return cached_embed(texts, ef, cache_dir, f"relevance-{tag}-{MODEL_SHA256[:12]}")
+
     questions = sorted({e.question for e in data})
-    qv = dict(zip(questions, ef.embed(questions), strict=True))
-    av = ef.embed([e.text for e in data])
+    qv = dict(zip(questions, embed(questions, "questions"), strict=True))
+    av = embed([e.text for e in data], "answers")
     split = [sentences(e.text) or [e.text] for e in data]
     said = sorted({s for parts in split for s in parts})
-    sv = dict(zip(said, ef.embed(said), strict=True))
+    sv = dict(zip(said, embed(said, "sentences"), strict=True))
     for e, v, parts in zip(data, av, split, strict=True):
         e.vectors = (qv[e.question], v, np.vstack([sv[s] for s in parts]))
     return data
@@ -84,8 +93,9 @@ def asked_demands(directory: Path = CORPUS_DIR) -> dict[str, str]:
     return out
 
 
-def examples(answers: Sequence[Answer]) -> list[Example]:
-    """Features of every answer, through the shipped grader's sentence roles."""
+def examples(answers: Sequence[Answer], cache_dir: Path | None = None) -> list[Example]:
+    """Features of every answer, through the shipped grader's sentence roles (vectors cached in
+    `cache_dir` when given)."""
     asked = asked_demands()
     out = []
     for a in answers:
@@ -103,7 +113,7 @@ def examples(answers: Sequence[Answer]) -> list[Example]:
             or not is_story(a.answer),
             overall=grade.overall, asked=asked.get(a.id) or None,
         ))  # fmt: skip
-    return with_vectors(out)
+    return with_vectors(out, cache_dir)
 
 
 def usable(data: Sequence[Example]) -> list[Example]:
@@ -177,7 +187,9 @@ EXTERNAL_DIR = Path(__file__).resolve().parent / "data" / "grader"
 MAX_EXTERNAL_FLAGS = 0.05
 
 
-def external_on_topic(directory: Path = EXTERNAL_DIR) -> list[Example]:
+def external_on_topic(
+    directory: Path = EXTERNAL_DIR, cache_dir: Path | None = None
+) -> list[Example]:
     """The grader dataset's answers as on-topic examples (its stories answer their questions)."""
     out = []
     for path in sorted(directory.glob("*.jsonl")):
@@ -196,7 +208,7 @@ def external_on_topic(directory: Path = EXTERNAL_DIR) -> list[Example]:
                 or not is_story(rec["answer"]),
                 overall=grade.overall, asked=None,
             ))  # fmt: skip
-    return with_vectors(out)
+    return with_vectors(out, cache_dir)
 
 
 def fit_model(data: Sequence[Example], external: Sequence[Example] | None = None) -> RelevanceModel:
@@ -251,8 +263,13 @@ def flaggable(model: RelevanceModel, data: Sequence[Example], probs: np.ndarray)
 def main(argv: Sequence[str] | None = None) -> None:
     """Train on every voice and write the artefact."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args(argv)
-    model = fit_model(examples(load_corpus()), external_on_topic())
+    parser.add_argument(
+        "--vector-cache", type=Path, default=None,
+        help="directory for the corpus's MiniLM vectors (same bytes; a re-run skips embedding)",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    cache = args.vector_cache
+    model = fit_model(examples(load_corpus(), cache), external_on_topic(cache_dir=cache))
     digest = model.save(MODEL_FILE)
     print(f"wrote {MODEL_FILE} (threshold {model.threshold:.2f}, sha256 {digest[:12]}…)")
 
