@@ -9,6 +9,7 @@ it overlaps most, so the model learns on exactly the units it will see.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,3 +102,8 @@ def load_corpus(directory: Path = CORPUS_DIR, voices: Iterable[str] | None = Non
         if wanted is None or path.stem in wanted:
             answers.extend(load_file(path))
     return answers
+
+
+def is_dev_story(story: str) -> bool:
+    """Odd story numbers are the dev part of the corpus (read while tuning); even ones are not."""
+    return int(re.search(r"(\d+)$", story).group(1)) % 2 == 1  # type: ignore[union-attr]

@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from agents.grading.learned import analyze
-from evals.corpus import load_corpus
-from evals.grader_lovo import corpus_case, fit_left_out, is_dev_story, legacy_cases
+from evals.corpus import is_dev_story, load_corpus
+from evals.grader_lovo import corpus_case, fit_left_out, legacy_cases
 
 
 def confusions(dev_only: bool = False, jobs: int = 1) -> tuple[Counter, Counter]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import statistics
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,26 +22,19 @@ from agents.grading import COMPONENTS, Grade
 from agents.grading.analyzer import analyze_rules
 from agents.grading.learned import analyze as analyze_learned
 from agents.grading.roles_model import SentenceRoleModel, load_model
-from evals.corpus import CORPUS_DIR, Answer, load_corpus, load_file
+from evals.corpus import Answer, is_dev_story, load_corpus
 from evals.grader_eval import (
-    inflated,
     load_records,
     prf,
     quadratic_weighted_kappa,
 )
+from evals.injection_pairs import injection_rows, injection_table
 from evals.results_file import write_section
 from evals.second_pass import second_pass_agreement
 from evals.train_grader import fit_model
 
 Grade_fn = Callable[[str, str], Grade]
 ALL = "*all*"  # no answer has this voice: leaving it out trains on the whole corpus
-# Later injection pair sets, each split into a dev file (read while changing rules) and a held-out
-# file (never read): folder, and the label of its groups in the table.
-INJECTION_SETS = (
-    (CORPUS_DIR.parent / "injection_new", "new"),
-    (CORPUS_DIR.parent / "injection_r6", "r6"),
-    (CORPUS_DIR.parent / "injection_r7", "r7"),
-)
 
 
 @dataclass
@@ -59,6 +51,7 @@ class Case:
     top_gap: str
     flagged: bool
     clean_answer: str | None = None
+    dev: bool = False  # in the part read while choosing rules (odd stories, legacy's dev split)
 
 
 def corpus_case(a: Answer) -> Case:
@@ -83,7 +76,7 @@ def legacy_cases(split: str = "all") -> list[Case]:
             components={c: bool(lab["components"][c]) for c in COMPONENTS},
             measurability=int(lab["measurability"]), ownership=lab["ownership"],
             top_gap=lab["top_gap"], flagged=bool(lab["hypothetical"] or lab["non_answer"]),
-            clean_answer=r.get("clean_answer"),
+            clean_answer=r.get("clean_answer"), dev=r["split"] == "dev",
         ))  # fmt: skip
     return out
 
@@ -113,7 +106,11 @@ class VoiceReport:
 
 def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
     """Grade every case of one voice and compare with its labels."""
-    grades = [grade(c.answer, c.question) for c in cases]
+    return report(voice, cases, [grade(c.answer, c.question) for c in cases])
+
+
+def report(voice: str, cases: Sequence[Case], grades: Sequence[Grade]) -> VoiceReport:
+    """Compare the grades of one voice's cases with their labels."""
     kappa, recall, precision = {}, {}, {}
     for comp in COMPONENTS:
         gold = [c.components[comp] for c in cases]
@@ -149,47 +146,14 @@ def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
     )  # fmt: skip
 
 
-def injection_pairs(corpus: Sequence[Answer]) -> list[tuple[str, str, str, str, str]]:
-    """(group, id, question, injected, clean) for every injection pair we have.
-
-    Groups: `dev` (corpus stories with odd numbers, read while writing the structural rules),
-    `held-out` (even numbers, never read), `legacy` (today's dataset's injection cases), and the
-    pairs of each of INJECTION_SETS, e.g. `evals/data/injection_new/`: `new dev` (read while
-    changing rules) and `new held-out` (committed before those changes, never read while changing
-    them).
-    """
-    pairs = _paired([a for a in corpus if a.voice == "injection"],
-                    lambda s: "dev" if is_dev_story(s) else "held-out")  # fmt: skip
-    for c in legacy_cases():
-        if c.clean_answer:
-            pairs.append(("legacy", c.id, c.question, c.answer, c.clean_answer))
-    for folder, label in INJECTION_SETS:
-        for name, part in (("dev", "dev"), ("heldout", "held-out")):
-            if (folder / f"{name}.jsonl").exists():
-                new = load_file(folder / f"{name}.jsonl")
-                pairs += _paired(new, lambda _s, g=f"{label} {part}": g)
-    return pairs
-
-
-def _paired(answers: Sequence[Answer], group: Callable[[str], str]) -> list[tuple[str, ...]]:
-    by_story: dict[str, dict[bool, Answer]] = {}
-    for a in answers:
-        by_story.setdefault(a.story, {})[bool(a.labels["injection"])] = a
-    return [(group(story), story, both[True].question, both[True].answer, both[False].answer)
-            for story, both in sorted(by_story.items()) if True in both and False in both]
-
-
 @dataclass
 class Run:
     """A whole leave-one-voice-out run."""
 
     reports: list[VoiceReport]
     injection: dict[str, dict[str, int]]
-
-
-def is_dev_story(story: str) -> bool:
-    """Odd story numbers are the dev part of the corpus (read while tuning); even ones are not."""
-    return int(re.search(r"(\d+)$", story).group(1)) % 2 == 1  # type: ignore[union-attr]
+    # The same grades split by part: "dev" (read while choosing rules) and "held-out" (not).
+    parts: dict[str, list[VoiceReport]] = field(default_factory=dict)
 
 
 def fit_left_out(
@@ -212,6 +176,7 @@ def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
     corpus = load_corpus()
     voices = sorted({a.voice for a in corpus} - {"injection"})
     reports = []
+    parts: dict[str, list[VoiceReport]] = {"dev": [], "held-out": []}
     models = fit_left_out(corpus, [*voices, "legacy", ALL], jobs) if learned else {}
     for voice in [*voices, "legacy"]:
         cases = legacy_cases("dev" if dev_only else "all") if voice == "legacy" else [
@@ -220,28 +185,14 @@ def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
         grade: Grade_fn = analyze_rules
         if learned:
             grade = partial(_learned, model=models[voice])
-        reports.append(score(voice, cases, grade))
+        grades = [grade(c.answer, c.question) for c in cases]
+        reports.append(report(voice, cases, grades))
+        for name, dev in (("dev", True), ("held-out", False)):
+            pairs = [(c, g) for c, g in zip(cases, grades, strict=True) if c.dev == dev]
+            if pairs:
+                parts[name].append(report(voice, *map(list, zip(*pairs, strict=True))))
     full = models[ALL] if learned else None
-    return Run(reports, injection_rows(corpus, full, dev_only))
-
-
-def injection_rows(
-    corpus: Sequence[Answer], model: SentenceRoleModel | None, dev_only: bool = False
-) -> dict[str, dict[str, int]]:
-    """Cases, inflations and flags per group of injection pairs (`model` None: the rules)."""
-    injection: dict[str, dict[str, int]] = {}
-    for group, _id, question, attacked, clean in injection_pairs(corpus):
-        if dev_only and group.endswith("held-out"):
-            continue
-        row = injection.setdefault(group, {"cases": 0, "inflations": 0, "flagged": 0})
-        if model is not None:
-            a, b = _learned(attacked, question, model), _learned(clean, question, model)
-        else:
-            a, b = analyze_rules(attacked, question), analyze_rules(clean, question)
-        row["cases"] += 1
-        row["inflations"] += inflated(a, b)
-        row["flagged"] += "injection_suspected" in a.flags
-    return injection
+    return Run(reports, injection_rows(corpus, full, dev_only), parts)
 
 
 def _learned(answer: str, question: str, model: SentenceRoleModel) -> Grade:
@@ -287,6 +238,29 @@ def table(reports: Sequence[VoiceReport]) -> str:
     return "\n".join(rows)
 
 
+def parts_table(run: Run) -> str:
+    """Markdown: the voice means on each part of the stories and on all of them."""
+    rows = [
+        "| stories | n | S | T | A | R | L | macro κ (worst voice) | meas. exact | meas. QWK "
+        "| ownership | top gap |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    named = [(f"{name} part", reports) for name, reports in run.parts.items() if reports]
+    for name, reports in [*named, ("all", run.reports)]:
+        kappas = "".join(f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS)
+        worst = min(reports, key=lambda r: r.macro_kappa)
+        rows.append(
+            f"| {name} | {sum(r.n for r in reports)} {kappas}"
+            f"| {_mean(reports, lambda r: r.macro_kappa):.3f} ({worst.voice} "
+            f"{worst.macro_kappa:.3f}) "
+            f"| {_mean(reports, lambda r: r.measurability_exact):.3f} "
+            f"| {_mean(reports, lambda r: r.measurability_qwk):.3f} "
+            f"| {_mean(reports, lambda r: r.ownership):.3f} "
+            f"| {_mean(reports, lambda r: r.targeting):.3f} |"
+        )
+    return "\n".join(rows)
+
+
 def prf_table(reports: Sequence[VoiceReport]) -> str:
     """Per-component precision / recall / F1 / kappa, means over held-out voices."""
     rows = ["| part | precision | recall | F1 | kappa | task missed, read as situation |",
@@ -298,20 +272,6 @@ def prf_table(reports: Sequence[VoiceReport]) -> str:
         confusion = sum(r.task_as_situation for r in reports) if c == "task" else ""
         rows.append(f"| {c} | {p:.3f} | {rc:.3f} | {f1:.3f} "
                     f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.3f} | {confusion} |")
-    return "\n".join(rows)
-
-
-# Held-out pairs whose misses were read to write the round-7 injection rules: no longer unread,
-# so the table says so. `r7 held-out` is the unread one.
-READ_HELD_OUT = frozenset({"held-out", "new held-out", "r6 held-out"})
-
-
-def injection_table(injection: dict[str, dict[str, int]]) -> str:
-    """Inflations and flags per group of injection pairs."""
-    rows = ["| injection pairs | cases | inflations | flagged |", "|---|---|---|---|"]
-    for group, row in injection.items():
-        name = f"{group} (read in round 7)" if group in READ_HELD_OUT else group
-        rows.append(f"| {name} | {row['cases']} | {row['inflations']} | {row['flagged']} |")
     return "\n".join(rows)
 
 
@@ -339,6 +299,11 @@ def section(learned: Run, rules: Run, command: str) -> str:
         table(learned.reports),
         "",
         prf_table(learned.reports),
+        "",
+        "By part of the stories (rules after the model were chosen by looking at the dev part: odd "
+        "story numbers, and legacy's dev split; the held-out part was only scored):",
+        "",
+        parts_table(learned),
         "",
         "**Cue rules alone for sentence roles (the v1 analyzer, with today's numbers and injection "
         "rules; same voices, no training)**",

@@ -10,7 +10,7 @@ import pytest
 
 from agents.grading.roles_model import load_model
 from evals.corpus import load_corpus
-from evals.grader_lovo import injection_pairs, injection_rows
+from evals.injection_pairs import injection_pairs, injection_rows
 
 pytestmark = pytest.mark.eval
 
