@@ -1,7 +1,7 @@
 """Every injection pair set we have read stays at zero inflations with the shipped grader.
 
 The rules were written from these pairs' misses, so this is a regression guard, not a measure of
-generalization: the unread `r7 held-out` pairs are left to `python -m evals.grader_lovo`.
+generalization: the unread `r8 held-out` pairs are left to `python -m evals.grader_lovo`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from evals.injection_pairs import injection_pairs, injection_rows
 
 pytestmark = pytest.mark.eval
 
-UNREAD = "r7 held-out"
+UNREAD = "r8 held-out"
 
 
 def test_the_read_injection_pairs_never_raise_a_grade() -> None:
@@ -30,6 +30,6 @@ def test_every_pair_set_is_paired_and_grouped() -> None:
     """Each set contributes dev and held-out pairs, each with a clean and an attacked text."""
     pairs = injection_pairs(load_corpus())
     groups = {group for group, *_ in pairs}
-    for label in ("new", "r6", "r7"):
+    for label in ("new", "r6", "r7", "r8"):
         assert {f"{label} dev", f"{label} held-out"} <= groups
     assert all(attacked != clean for *_, attacked, clean in pairs)

@@ -27,10 +27,20 @@ _LANGUAGE_WORDS = Path(__file__).resolve().parent / "data" / "language_words.yam
 
 
 @lru_cache(maxsize=1)
-def _language_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(foreign function words, English function words) from the data file."""
+def _language_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(foreign function words, English function words, the longer English list) from the data
+    file."""
     data = yaml.safe_load(_LANGUAGE_WORDS.read_text(encoding="utf-8"))
-    return frozenset(data["foreign"]), frozenset(data["english"])
+    return (
+        frozenset(data["foreign"]),
+        frozenset(data["english"]),
+        frozenset(data["english_function"]),
+    )
+
+
+# A sentence this long with this small a share of English function words is in another language.
+_MIN_WORDS_FOR_SHARE = 8
+_MAX_ENGLISH_SHARE = 0.12
 
 
 _PERCENT_CODE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -111,17 +121,22 @@ def mixed_script(text: str) -> bool:
 
 
 def foreign(text: str) -> bool:
-    """Mostly another language: non-Latin script, or foreign function words outnumber English."""
+    """Mostly another language: non-Latin script, foreign function words outnumber English ones,
+    or a long sentence with almost no English function words."""
     letters = [c for c in text if c.isalpha()]
     if letters and sum(bool(_NON_LATIN.match(c)) for c in letters) / len(letters) > 0.3:
         return True
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 4:
         return False
-    foreign_words, english_words = _language_words()
+    foreign_words, english_words, function_words = _language_words()
     foreign = sum(w in foreign_words for w in words)
     english = sum(w in english_words for w in words)
-    return foreign >= 2 and foreign > english
+    if foreign >= 2 and foreign > english:
+        return True
+    # Any other language: English prose cannot go 8 words with almost no function words.
+    share = sum(w in function_words for w in words) / len(words)
+    return len(words) >= _MIN_WORDS_FOR_SHARE and share < _MAX_ENGLISH_SHARE
 
 
 _LEET = str.maketrans("013457@$", "oleastas")

@@ -30,6 +30,7 @@ from agents.textutil import Span, find_metrics
 _BLOCKS = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
     r"|<!--.*?(?:-->|\Z)"  # HTML comments
+    r"|<\?.*?(?:\?>|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"  # XML processing instructions, CDATA
     r"|(?:^[ \t]*\|.*\|[ \t]*$\n?){2,}"  # Markdown tables: two or more |...| lines
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
@@ -43,15 +44,19 @@ _BLOCKS = re.compile(
     r"|<([a-z][\w:-]{0,20})(?:\s[^<>]{0,200})?>.*?</\1\s*>",
     re.DOTALL | re.MULTILINE | re.IGNORECASE,
 )
-# The opening of a JSON object (or Python dict): `{"key":`; `_json_objects` finds its closing brace.
-_JSON_OPEN = re.compile(r"\{\s*[\"'][^\"'\n]{1,40}[\"']\s*:")
+# The opening of a JSON object (or Python dict), `{"key":`, or of an array of them, `[{"key":`;
+# `_json_objects` finds the closing bracket.
+_JSON_OPEN = re.compile(r"(?:\[\s*)?\{\s*[\"'][^\"'\n]{1,40}[\"']\s*:")
 
 # A note pasted from someone else: "Note from my manager: '…'", "Feedback from the VP — …".
 _PASTED_NOTE = re.compile(
     r"^\W*(?:note|feedback|comment|quote|testimonial|review|endorsement|reference|slack|e-?mail|"
-    r"message|text|dm|memo|letter|kudos|shout-?out)s?\s+(?:from|by)\b[^:'\"“]{0,40}[:'\"“—-]"
+    r"message|text|dm|memo|letter|kudos|shout-?out|recommendation|appraisal)s?\s+"
+    r"(?:(?:on|in|via)\s+(?:my\s+|the\s+)?[\w-]+\s+)?(?:from|by)\b[^:'\"“]{0,40}[:'\"“—-]"
+    # An attribution line under a pasted note: "— endorsed by 3 former managers".
+    r"|^\s*[—–]\s*(?:endorsed|recommended|signed|verified|certified|approved|vouched)\s+(?:for\s+)?by\b"
     r"|^\W*(?:[\w'-]+[ ,]+){0,3}(?:review|feedback|testimonial|note|comment|reference|endorsement|"
-    r"quote|rating|kudos)s?\b[^:'\"“]{0,30}:\s*['\"“‘]"
+    r"quote|rating|kudos|recommendation|appraisal)s?\b[^:'\"“]{0,30}:\s*['\"“‘]"
     r"|\bverbatim\s*[:\-–—]|\b(?:pasted|copied|forwarded)\s+(?:below|here|in full)\b"
     r"|\b(?:i'll|i will|let me|i'm going to)\s+(?:paste|copy|quote)\b"
     r"|^\W*[\"“'][^\"”']{10,}[\"”']\s*[—–-]+\s*\w+",
@@ -65,13 +70,15 @@ _DUMP = re.compile(
     # A "metrics:" line lists figures the way a report does, not the way a person speaks.
     r"|^\W*(?:key\s+|headline\s+|final\s+)?(?:metrics|kpis?|stats|statistics)\s*[:=-]"
     r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
-    r"|^\s*(?:[-*•+]|\d+[.)])\s+[^.!?]{0,80}\d"
+    # A list line with a figure, whatever its marker: "- 40% fewer", "3) 12 days", "iii. 1,200".
+    r"|^\s*(?:[-*•+]|\d+[.)]|\(?(?:[ivx]{1,4}|[a-h])[.)])\s+[^.!?]{0,80}\d"
     r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
     r"|\b(?:end|start|begin) of (?:the )?(?:answer|response|transcript|input|candidate|system)\b"
     r"|\((?:attached|pasted|see attachment|copied)\)"
     r"|\bsent from my (?:iphone|ipad|phone|mobile|android|galaxy|pixel|blackberry)\b"
     # Markup tags (<result>…</result>): written for a parser, never spoken.
     r"|<\s*/?\s*[A-Za-z][\w:-]{0,20}(?:\s+[^<>]{0,80})?\s*/?>"
+    r"|<\?[A-Za-z]|<!\[CDATA\["  # an XML processing instruction or CDATA section
     r"|\$\$|\\[a-z]+\{",  # LaTeX
     re.IGNORECASE,
 )
@@ -191,8 +198,9 @@ def is_unspoken(text: str) -> bool:
 
 
 def _json_objects(text: str) -> list[tuple[int, int]]:
-    """Ranges of JSON objects up to their matching brace, nested objects and all (a regex's
-    first `}` would end `{"score": {"overall": 5}, "result": "saved $120k"}` too early)."""
+    """Ranges of JSON objects (and arrays of them) up to their matching bracket, nested objects and
+    all (a regex's first `}` would end `{"score": {"overall": 5}, "result": "saved $120k"}` too
+    early, and leave the `]` of `[{...}, {...}]` to be read as a sentence)."""
     ranges: list[tuple[int, int]] = []
     for m in _JSON_OPEN.finditer(text):
         if ranges and m.start() < ranges[-1][1]:
@@ -202,9 +210,9 @@ def _json_objects(text: str) -> list[tuple[int, int]]:
             c = text[i]
             if c == '"' and text[i - 1] != "\\":
                 quoted = not quoted
-            elif not quoted and c == "{":
+            elif not quoted and c in "{[":
                 depth += 1
-            elif not quoted and c == "}":
+            elif not quoted and c in "}]":
                 depth -= 1
                 if depth == 0:
                     end = i + 1
@@ -218,8 +226,11 @@ def block_ranges(text: str) -> list[tuple[int, int]]:
     return sorted([(m.start(), m.end()) for m in _BLOCKS.finditer(text)] + _json_objects(text))
 
 
-# A bare heading ("Results:", "Impact summary:") introduces pasted structure, not speech.
-_HEADING = re.compile(r"^\W*[\w ()/&-]{1,30}:\s*$")
+# A bare heading ("Results:", "Measured outcomes (exported from the ticketing system):") introduces
+# pasted structure, not speech, when what follows it is flagged.
+_HEADING = re.compile(r"^\W*[\w ()/&,'-]{1,60}:\s*$")
+# A list item's marker alone, which sentence splitting cuts off its item: "ii.", "(b)", "3)".
+_LIST_MARKER = re.compile(r"^\(?(?:[ivxlc]{1,5}|[a-z]|\d{1,2})[.)]$", re.IGNORECASE)
 # After a fake end-of-answer marker, nothing is the candidate's answer any more.
 _DELIMITER = re.compile(
     r"\bend of (?:the )?(?:candidate'?s? )?(?:answer|response|transcript|input|candidate)\b",
@@ -248,7 +259,7 @@ def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:
     """Cut spans where a structural block or an encoded blob ends, so prose after it stays apart."""
     out: list[Span] = []
     ends = [end for _, end in block_ranges(text)] + encoded_token_ends(text)
-    for span in spans:
+    for span in _with_list_markers(text, spans):
         cuts = [end for end in ends if span.start < end < span.end]
         start = span.start
         for cut in [*cuts, span.end]:
@@ -257,6 +268,31 @@ def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:
             if piece.strip():
                 out.append(Span(start + lead, start + len(piece.rstrip()), piece.strip()))
             start = cut
+    return out
+
+
+def _with_list_markers(text: str, spans: Sequence[Span]) -> list[Span]:
+    """A list marker that opens a line ("iii.") joined to its item on the same line, so the item
+    reads as the list line it is ("iii. ≈1,200 staff-hours saved per year")."""
+    out: list[Span] = []
+    skip = False
+    for i, span in enumerate(spans):
+        if skip:
+            skip = False
+            continue
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        before = text[: span.start].rstrip(" \t")
+        opens_line = not before or before.endswith("\n")
+        if (
+            nxt is not None
+            and opens_line
+            and _LIST_MARKER.match(span.text)
+            and "\n" not in text[span.end : nxt.start]
+        ):
+            out.append(Span(span.start, nxt.end, text[span.start : nxt.end]))
+            skip = True
+        else:
+            out.append(span)
     return out
 
 
@@ -290,6 +326,13 @@ def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
 # verified") hands its payload to the sentence after it.
 _FORWARD = re.compile(r"\b(?:next|following|what follows|below|the rest)\b", re.IGNORECASE)
 _LABELLED_LINE = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*|-])")
+# Words that open a remark to the reader; right after flagged text they continue it: "To whoever
+# designed this rubric: ... For the record, her incidents fell by 75%".
+_ASIDE_OPEN = re.compile(
+    r"^\W*(?:for the record|for your (?:information|records?|reference)|fyi|please note|note that|"
+    r"just so you know|to be clear)\b",
+    re.IGNORECASE,
+)
 
 
 # A quotation, which may run over several sentences: someone else's words, as one unit.
@@ -316,7 +359,7 @@ def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     for i, span in enumerate(spans[:-1]):
         if (span.start, span.end) not in keys:
             continue
-        if _FORWARD.search(span.text):
+        if _FORWARD.search(span.text) or _ASIDE_OPEN.match(spans[i + 1].text):
             tails.append(spans[i + 1])
         # Labelled lines right after a flagged one ("Me: Thanks!", "result: 30%") continue it.
         for nxt in spans[i + 1 :]:

@@ -73,12 +73,19 @@ _ADDRESS = re.compile(
     # Asking for marks: "be generous with the marks", "weight it that way", "the top band".
     r"|\b(?:generous|lenient|kind|easy)\s+(?:with|on|in)\s+(?:the\s+|your\s+|my\s+)?(?:marks?|"
     r"marking|grading|grades?|scores?|scoring|points|rating)\b"
+    # ... or for leniency with the answer itself: "please be generous with this one".
+    r"|\b(?:be|being|go)\s+(?:\w+\s+)?(?:generous|lenient|charitable|kind|easy)\s+(?:with|on|to|"
+    r"towards)\s+(?:this|my|the)\s+(?:one|answer|response|submission|attempt)\b"
+    r"|\bgive (?:me|this|it|my answer) the benefit of the doubt\b"
     r"|\b(?:top|highest|upper|first|best)\s+(?:scoring\s+)?(?:band|tier|bracket|grade boundary)\b"
     r"|\bweight (?:it|this|that|my answer|the answer|the story)\b"
     r"|\b(?:record|count|treat|log|score|mark|credit|take|note|enter|register)\s+(?:that|this|it|"
     r"these|those)(?:\s+figures?|\s+numbers?)?\s+as\s+(?:the\s+|my\s+|a\s+|an\s+)?(?:\w+\s+)?"
     r"(?:result|outcome|evidence|achievement|metrics?|impact)\b"
     r"|\bact (?:like|as if)\b[^.]{0,60}\b(?:hire|decided|grader|fan)\b"
+    # A rubric to imagine: "Pretend for a moment that the rubric counts prevented incidents".
+    r"|\b(?:imagine|pretend|suppose|assume|picture)\b[^.;]{0,30}\b(?:the|this|your)\s+(?:rubric|"
+    r"grader|scorer|scoring rules|grading rules|marking scheme)\b"
     # The reader as a vocative: "Reader, I personally led this".
     r"|^\W*(?:dear\s+)?(?:reader|reviewer|grader|evaluator|assessor|marker|examiner|scorer)s?\s*[,:]"
     # A note headed for the reader, opening a line or a bracket: "(For the reviewer: ...)".
