@@ -70,6 +70,7 @@ lint: install
 
 eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval
+	$(BIN)/python -m evals.train_payload --write
 	$(BIN)/python -m evals.grader_lovo --write
 	$(BIN)/python -m evals.material_eval --write
 	$(BIN)/python -m evals.relevance_eval --write
@@ -78,8 +79,10 @@ eval: install system-deps
 # The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
 # writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)
 # model over the grader's sentence roles: agents/grading/models/relevance.npz and its .sha256.
+# The payload-span model (agents/grading/models/payload.npz) comes first: the others grade through it.
 train: install
 	$(BIN)/python -m evals.build_text_vectors
+	$(BIN)/python -m evals.train_payload
 	$(BIN)/python -m evals.train_grader
 	$(BIN)/python -m evals.train_relevance
 

@@ -21,6 +21,7 @@ from functools import partial
 from agents.grading import COMPONENTS, Grade
 from agents.grading.analyzer import analyze_rules
 from agents.grading.learned import analyze as analyze_learned
+from agents.grading.payload_model import load_payload_model, using
 from agents.grading.roles_model import SentenceRoleModel, load_model
 from evals.corpus import Answer, is_dev_story, load_corpus
 from evals.grader_eval import (
@@ -32,6 +33,8 @@ from evals.injection_pairs import injection_rows, injection_table
 from evals.results_file import write_section
 from evals.second_pass import second_pass_agreement
 from evals.train_grader import fit_model
+from evals.train_payload import fit_model as fit_payload
+from evals.train_payload import rows as payload_rows
 
 Grade_fn = Callable[[str, str], Grade]
 ALL = "*all*"  # no answer has this voice: leaving it out trains on the whole corpus
@@ -178,6 +181,10 @@ def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
     reports = []
     parts: dict[str, list[VoiceReport]] = {"dev": [], "held-out": []}
     models = fit_left_out(corpus, [*voices, "legacy", ALL], jobs) if learned else {}
+    # The payload model too is refitted without the voice it scores (its story spans are its
+    # negatives), at the shipped threshold.
+    spans = payload_rows() if learned else []
+    threshold = load_payload_model().threshold
     for voice in [*voices, "legacy"]:
         cases = legacy_cases("dev" if dev_only else "all") if voice == "legacy" else [
             corpus_case(a) for a in corpus
@@ -185,7 +192,12 @@ def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
         grade: Grade_fn = analyze_rules
         if learned:
             grade = partial(_learned, model=models[voice])
-        grades = [grade(c.answer, c.question) for c in cases]
+        if learned:
+            payload = fit_payload([r for r in spans if r.group != f"voice:{voice}"], threshold)
+            with using(payload):
+                grades = [grade(c.answer, c.question) for c in cases]
+        else:
+            grades = [grade(c.answer, c.question) for c in cases]
         reports.append(report(voice, cases, grades))
         for name, dev in (("dev", True), ("held-out", False)):
             pairs = [(c, g) for c, g in zip(cases, grades, strict=True) if c.dev == dev]

@@ -38,6 +38,11 @@ def _language_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     )
 
 
+def english_function_words() -> frozenset[str]:
+    """English function words, number words and fillers (`english_function` in the data file)."""
+    return _language_words()[2]
+
+
 # A sentence this long with this small a share of English function words is in another language.
 _MIN_WORDS_FOR_SHARE = 8
 _MAX_ENGLISH_SHARE = 0.12

@@ -23,6 +23,7 @@ from agents.grading.disguise import (
     obfuscated,
 )
 from agents.grading.injection import injection_spans, is_injection
+from agents.grading.payload_model import pasted
 from agents.grading.verdicts import addresses_grader, claims_outcome
 from agents.textutil import Span, find_metrics
 
@@ -301,6 +302,8 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     ranges = block_ranges(text)
     flagged: list[Span] = []
     after_delimiter = False
+    # The learned reading of each span's form catches payloads no rule names yet.
+    learned = pasted([s.text for s in spans])
     for i, s in enumerate(spans):
         in_block = any(s.start < end and s.end > start for start, end in ranges)
         heading = bool(_HEADING.match(s.text)) and (
@@ -308,7 +311,7 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
                 spans[i + 1].start < end and spans[i + 1].end > start for start, end in ranges))
         )  # fmt: skip
         after_delimiter = after_delimiter or bool(_DELIMITER.search(s.text)) or signs_off(text, s)
-        if after_delimiter or in_block or heading or is_unspoken(s.text):
+        if after_delimiter or in_block or heading or learned[i] or is_unspoken(s.text):
             flagged.append(s)
     return flagged
 
