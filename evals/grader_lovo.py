@@ -65,7 +65,7 @@ def corpus_case(a: Answer) -> Case:
         id=a.id, voice=a.voice, question=a.question, answer=a.answer, components=comps,
         measurability=0 if flagged else a.labels["measurability"],
         ownership="none" if flagged else a.labels["ownership"], top_gap=a.top_gap,
-        flagged=flagged,
+        flagged=flagged, dev=is_dev_story(a.story),
     )  # fmt: skip
 
 
