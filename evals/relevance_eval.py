@@ -18,16 +18,14 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from agents.grading.relevance import DEMAND_AGREEMENT_FLOOR, OFF_TOPIC_CAP
-from evals.corpus import load_corpus
 from evals.train_relevance import (
     Example,
-    examples,
-    external_on_topic,
+    add_vector_cache,
+    corpus_examples,
     fit_model,
     flaggable,
     predict,
@@ -175,13 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update evals/RESULTS.md")
-    parser.add_argument(
-        "--vector-cache", type=Path, default=None,
-        help="directory for the corpus's MiniLM vectors (same bytes; a re-run skips embedding)",
-    )  # fmt: skip
+    add_vector_cache(parser)
     args = parser.parse_args(argv)
-    cache = args.vector_cache
-    rows = run(examples(load_corpus(), cache), external_on_topic(cache_dir=cache))
+    rows = run(*corpus_examples(args.vector_cache))
     text = section(rows, "python -m evals.relevance_eval --write")
     print(text)
     if args.write:

@@ -260,16 +260,25 @@ def flaggable(model: RelevanceModel, data: Sequence[Example], probs: np.ndarray)
     return np.where(np.array(keep, dtype=bool), probs, 0.0)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Train on every voice and write the artefact."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_vector_cache(parser: argparse.ArgumentParser) -> None:
+    """The `--vector-cache DIR` option of the commands that embed the corpus."""
     parser.add_argument(
         "--vector-cache", type=Path, default=None,
         help="directory for the corpus's MiniLM vectors (same bytes; a re-run skips embedding)",
     )  # fmt: skip
+
+
+def corpus_examples(cache: Path | None = None) -> tuple[list[Example], list[Example]]:
+    """The corpus's examples and the grader dataset's on-topic ones, vectors cached in `cache`."""
+    return examples(load_corpus(), cache), external_on_topic(cache_dir=cache)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train on every voice and write the artefact."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_vector_cache(parser)
     args = parser.parse_args(argv)
-    cache = args.vector_cache
-    model = fit_model(examples(load_corpus(), cache), external_on_topic(cache_dir=cache))
+    model = fit_model(*corpus_examples(args.vector_cache))
     digest = model.save(MODEL_FILE)
     print(f"wrote {MODEL_FILE} (threshold {model.threshold:.2f}, sha256 {digest[:12]}…)")
 

@@ -179,12 +179,11 @@ def test_scripted_drill_probes_once_and_flags_the_answer(tmp_path: Path) -> None
 def test_training_reproduces_the_shipped_model_bit_for_bit(
     tmp_path: Path, pytestconfig: pytest.Config
 ) -> None:
-    from evals.corpus import load_corpus
-    from evals.train_relevance import examples, external_on_topic, fit_model
+    from evals.train_relevance import corpus_examples, fit_model
 
     # The corpus's MiniLM vectors are kept between runs (keyed by their texts and the model's
     # hash): embedding them is half the cost, and a cached vector is the same bytes.
     cache = pytestconfig.cache.mkdir("relevance-vectors") if pytestconfig.cache else None
     out = tmp_path / "relevance.npz"
-    digest = fit_model(examples(load_corpus(), cache), external_on_topic(cache_dir=cache)).save(out)
+    digest = fit_model(*corpus_examples(cache)).save(out)
     assert digest == MODEL_FILE.with_suffix(".sha256").read_text("utf-8").strip()
