@@ -15,6 +15,7 @@ import datetime as dt
 import statistics
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -107,11 +108,6 @@ class VoiceReport:
         return statistics.fmean(self.kappa.values())
 
 
-def score(voice: str, cases: Sequence[Case], grade: Grade_fn) -> VoiceReport:
-    """Grade every case of one voice and compare with its labels."""
-    return report(voice, cases, [grade(c.answer, c.question) for c in cases])
-
-
 def report(voice: str, cases: Sequence[Case], grades: Sequence[Grade]) -> VoiceReport:
     """Compare the grades of one voice's cases with their labels."""
     kappa, recall, precision = {}, {}, {}
@@ -184,7 +180,7 @@ def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
     # The payload model too is refitted without the voice it scores (its story spans are its
     # negatives), at the shipped threshold.
     spans = payload_rows() if learned else []
-    threshold = load_payload_model().threshold
+    threshold = load_payload_model().threshold if learned else 1.0
     for voice in [*voices, "legacy"]:
         cases = legacy_cases("dev" if dev_only else "all") if voice == "legacy" else [
             corpus_case(a) for a in corpus
@@ -192,11 +188,11 @@ def run(learned: bool = True, dev_only: bool = False, jobs: int = 1) -> Run:
         grade: Grade_fn = analyze_rules
         if learned:
             grade = partial(_learned, model=models[voice])
-        if learned:
-            payload = fit_payload([r for r in spans if r.group != f"voice:{voice}"], threshold)
-            with using(payload):
-                grades = [grade(c.answer, c.question) for c in cases]
-        else:
+        payload = (
+            using(fit_payload([r for r in spans if r.group != f"voice:{voice}"], threshold))
+            if learned else nullcontext()
+        )  # fmt: skip
+        with payload:
             grades = [grade(c.answer, c.question) for c in cases]
         reports.append(report(voice, cases, grades))
         for name, dev in (("dev", True), ("held-out", False)):
@@ -230,17 +226,8 @@ def table(reports: Sequence[VoiceReport]) -> str:
             f"| {r.measurability_exact:.3f} | {r.measurability_qwk:.3f} | {r.ownership:.3f} "
             f"| {r.targeting:.3f} |"
         )
-    parts = "".join(
-        f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS
-    )
-    rows.append(
-        f"| **mean** | {sum(r.n for r in reports)} {parts}"
-        f"| **{_mean(reports, lambda r: r.macro_kappa):.3f}** "
-        f"| {_mean(reports, lambda r: r.measurability_exact):.3f} "
-        f"| {_mean(reports, lambda r: r.measurability_qwk):.3f} "
-        f"| {_mean(reports, lambda r: r.ownership):.3f} "
-        f"| {_mean(reports, lambda r: r.targeting):.3f} |"
-    )
+    macro = _mean(reports, lambda r: r.macro_kappa)
+    rows.append(_mean_row("**mean**", reports, f"**{macro:.3f}**"))
     worst = min(reports, key=lambda r: r.macro_kappa)
     low = min(worst.kappa, key=lambda c: worst.kappa[c])
     rows.append(
@@ -259,18 +246,24 @@ def parts_table(run: Run) -> str:
     ]
     named = [(f"{name} part", reports) for name, reports in run.parts.items() if reports]
     for name, reports in [*named, ("all", run.reports)]:
-        kappas = "".join(f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS)
         worst = min(reports, key=lambda r: r.macro_kappa)
-        rows.append(
-            f"| {name} | {sum(r.n for r in reports)} {kappas}"
-            f"| {_mean(reports, lambda r: r.macro_kappa):.3f} ({worst.voice} "
-            f"{worst.macro_kappa:.3f}) "
-            f"| {_mean(reports, lambda r: r.measurability_exact):.3f} "
-            f"| {_mean(reports, lambda r: r.measurability_qwk):.3f} "
-            f"| {_mean(reports, lambda r: r.ownership):.3f} "
-            f"| {_mean(reports, lambda r: r.targeting):.3f} |"
+        macro = (
+            f"{_mean(reports, lambda r: r.macro_kappa):.3f} ({worst.voice} {worst.macro_kappa:.3f})"
         )
+        rows.append(_mean_row(name, reports, macro))
     return "\n".join(rows)
+
+
+def _mean_row(name: str, reports: Sequence[VoiceReport], macro: str) -> str:
+    """A table row of voice means: n, the part kappas, `macro` as written, then the rest."""
+    kappas = "".join(f"| {_mean(reports, lambda r, c=c: r.kappa[c]):.2f} " for c in COMPONENTS)
+    return (
+        f"| {name} | {sum(r.n for r in reports)} {kappas}| {macro} "
+        f"| {_mean(reports, lambda r: r.measurability_exact):.3f} "
+        f"| {_mean(reports, lambda r: r.measurability_qwk):.3f} "
+        f"| {_mean(reports, lambda r: r.ownership):.3f} "
+        f"| {_mean(reports, lambda r: r.targeting):.3f} |"
+    )
 
 
 def prf_table(reports: Sequence[VoiceReport]) -> str:

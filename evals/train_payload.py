@@ -24,7 +24,7 @@ from agents.grading.payload_model import (
     MIN_THRESHOLD,
     MODEL_FILE,
     PayloadModel,
-    plain,
+    readable,
 )
 from agents.grading.structure import mark_hidden, split_at_blocks
 from agents.textutil import clean_text, split_sentences
@@ -52,11 +52,6 @@ def spans(text: str) -> list[str]:
     """The spans of an answer as the grader cuts them."""
     cleaned = clean_text(mark_hidden(text))
     return [s.text for s in split_at_blocks(cleaned, split_sentences(cleaned))]
-
-
-def readable(text: str) -> bool:
-    """A span the model reads: long enough, and not plain prose (both are left to the rules)."""
-    return len("".join(text.split())) >= MIN_CHARS and not plain(text)
 
 
 def _norm(text: str) -> str:

@@ -38,9 +38,11 @@ def _language_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     )
 
 
-def english_function_words() -> frozenset[str]:
-    """English function words, number words and fillers (`english_function` in the data file)."""
-    return _language_words()[2]
+def english_share(words: list[str]) -> float:
+    """Share of `words` (lower-case letter runs, at least one) that are English function words,
+    number words or fillers (`english_function` in the data file)."""
+    function = _language_words()[2]
+    return sum(w in function for w in words) / len(words)
 
 
 # A sentence this long with this small a share of English function words is in another language.
@@ -134,14 +136,13 @@ def foreign(text: str) -> bool:
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < 4:
         return False
-    foreign_words, english_words, function_words = _language_words()
+    foreign_words, english_words, _ = _language_words()
     foreign = sum(w in foreign_words for w in words)
     english = sum(w in english_words for w in words)
     if foreign >= 2 and foreign > english:
         return True
     # Any other language: English prose cannot go 8 words with almost no function words.
-    share = sum(w in function_words for w in words) / len(words)
-    return len(words) >= _MIN_WORDS_FOR_SHARE and share < _MAX_ENGLISH_SHARE
+    return len(words) >= _MIN_WORDS_FOR_SHARE and english_share(words) < _MAX_ENGLISH_SHARE
 
 
 _LEET = str.maketrans("013457@$", "oleastas")

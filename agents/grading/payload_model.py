@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.artefact import read_verified, write_digest
-from agents.grading.disguise import english_function_words
+from agents.grading.disguise import english_share
 
 SEED = 20261206
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "payload.npz"
@@ -71,10 +71,9 @@ def shape(text: str) -> list[float]:
     """The shape ratios of DENSE, each scaled to about 0-1."""
     letters = [c for c in text if c.isalpha()]
     words = _LETTER_WORD.findall(text.lower())
-    function = english_function_words()
     n = max(len(text), 1)
     return [
-        sum(w in function for w in words) / len(words) if words else 0.0,
+        english_share(words) if words else 0.0,
         sum(ord(c) > 127 for c in letters) / len(letters) if letters else 0.0,
         sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
         sum(c in _MARKUP for c in text) / n,
@@ -92,8 +91,13 @@ def plain(text: str) -> bool:
     words = _LETTER_WORD.findall(text.lower())
     if len(words) < PLAIN_SHORT_WORDS:
         return True  # "People seemed happier." has no function word and is still speech
-    share = sum(w in english_function_words() for w in words) / len(words)
-    return share >= MIN_PLAIN_FUNCTION_SHARE
+    return english_share(words) >= MIN_PLAIN_FUNCTION_SHARE
+
+
+def readable(text: str) -> bool:
+    """A span the model reads: MIN_CHARS visible characters or more, and not plain prose (both
+    are left to the rules)."""
+    return len("".join(text.split())) >= MIN_CHARS and not plain(text)
 
 
 def features(texts: Sequence[str]) -> tuple[list[list[int]], np.ndarray]:
@@ -134,16 +138,18 @@ class PayloadModel:
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """P(payload) per span."""
+        """P(payload) per span (0 for spans it does not read: see `readable`)."""
         if self.coef is None:
             raise RuntimeError("PayloadModel is not fitted")
-        if not texts:
-            return np.zeros(0)
-        ids, dense = features(texts)
+        out = np.zeros(len(texts))
+        read = [i for i, t in enumerate(texts) if readable(t)]
+        if not read:
+            return out  # most answers: every span is plain prose, nothing to featurize
+        ids, dense = features([texts[i] for i in read])
         coef = self.coef.astype(np.float64)
         z = np.array([coef[row].sum() for row in ids]) + dense @ coef[N_HASH:] + self.intercept
-        short = np.array([len("".join(t.split())) < MIN_CHARS or plain(t) for t in texts])
-        return np.where(short, 0.0, 1.0 / (1.0 + np.exp(-z)))
+        out[read] = 1.0 / (1.0 + np.exp(-z))
+        return out
 
     def flags(self, texts: Sequence[str]) -> list[bool]:
         """Which spans read as pasted text at the shipped threshold."""

@@ -282,12 +282,11 @@ def _with_list_markers(text: str, spans: Sequence[Span]) -> list[Span]:
             skip = False
             continue
         nxt = spans[i + 1] if i + 1 < len(spans) else None
-        before = text[: span.start].rstrip(" \t")
-        opens_line = not before or before.endswith("\n")
+        line_start = text.rfind("\n", 0, span.start) + 1
         if (
             nxt is not None
-            and opens_line
             and _LIST_MARKER.match(span.text)
+            and not text[line_start : span.start].strip(" \t")
             and "\n" not in text[span.end : nxt.start]
         ):
             out.append(Span(span.start, nxt.end, text[span.start : nxt.end]))
