@@ -22,7 +22,7 @@ from functools import partial
 from agents.grading import COMPONENTS, Grade
 from agents.grading.analyzer import analyze_rules
 from agents.grading.learned import analyze as analyze_learned
-from agents.grading.payload_model import load_payload_model, using
+from agents.grading.payload_model import PayloadModel, load_payload_model, using
 from agents.grading.roles_model import SentenceRoleModel, load_model
 from evals.corpus import Answer, is_dev_story, load_corpus
 from evals.grader_eval import (
@@ -346,9 +346,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--injection", action="store_true",
         help="only the injection pairs, with the shipped model (make train's bytes, no retraining)",
     )  # fmt: skip
+    parser.add_argument(
+        "--rules-only", action="store_true",
+        help="with --injection: flag by the rules alone, without the learned payload model",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.injection:
-        print(injection_table(injection_rows(load_corpus(), load_model())))
+        payload = using(PayloadModel.never()) if args.rules_only else nullcontext()
+        with payload:
+            print(injection_table(injection_rows(load_corpus(), load_model())))
         return 0
     if args.write:
         learned = run(learned=True, jobs=args.jobs)

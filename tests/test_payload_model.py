@@ -73,9 +73,8 @@ def test_an_unnamed_payload_in_an_answer_raises_nothing() -> None:
 
 def test_a_model_can_be_swapped_in_for_evaluation() -> None:
     """`using` reads spans with another model (the leave-one-voice-out run's), then restores."""
-    never = PayloadModel(coef=load_payload_model().coef, intercept=-100.0, threshold=0.5)
     span = UNNAMED[0]
-    with using(never):
+    with using(PayloadModel.never()):
         assert not analyze(story_with(span), "Q?").flags.count("injection_suspected")
     assert "injection_suspected" in analyze(story_with(span), "Q?").flags
 

@@ -151,6 +151,11 @@ class PayloadModel:
         out[read] = 1.0 / (1.0 + np.exp(-z))
         return out
 
+    @classmethod
+    def never(cls) -> PayloadModel:
+        """A model that flags nothing: the rules alone, for comparison."""
+        return cls(coef=np.zeros(N_HASH + len(DENSE), dtype=np.float32), threshold=2.0)
+
     def flags(self, texts: Sequence[str]) -> list[bool]:
         """Which spans read as pasted text at the shipped threshold."""
         return [bool(p >= self.threshold) for p in self.predict_proba(texts)]
