@@ -71,6 +71,8 @@ lint: install
 eval: install system-deps
 	$(BIN)/python -m pytest -q -m eval
 	$(BIN)/python -m evals.train_payload --write
+	$(BIN)/python -m evals.train_question_demand --write
+	$(BIN)/python -m evals.fit_eval --write
 	$(BIN)/python -m evals.grader_lovo --write
 	$(BIN)/python -m evals.material_eval --write
 	$(BIN)/python -m evals.relevance_eval --write
@@ -80,8 +82,10 @@ eval: install system-deps
 # writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)
 # model over the grader's sentence roles: agents/grading/models/relevance.npz and its .sha256.
 # The payload-span model (agents/grading/models/payload.npz) comes first: the others grade through it.
+# The question-demand model (agents/lp/models/question_demand.npz) reads questions for story search.
 train: install
 	$(BIN)/python -m evals.build_text_vectors
+	$(BIN)/python -m evals.train_question_demand
 	$(BIN)/python -m evals.train_payload
 	$(BIN)/python -m evals.train_grader
 	$(BIN)/python -m evals.train_relevance

@@ -4,10 +4,8 @@ A behavioural question usually carries one demand (a disagreement, a failure, an
 customer...; `leadership_principles/interview/demands.yaml`). In a bank written in one voice every
 story shares its topic words, so what tells the right story apart is whether it contains that
 demand. Both sides are read here, cheaply:
-- a question: its MiniLM vector against hand-written example questions of each demand
-  (`interview/demand_examples.yaml`: question-to-question similarity is what MiniLM does
-  best), mean of the best TOP_EXAMPLES per demand, plus the question's cue phrases, as a
-  softmax P(demand | question);
+- a question: P(demand | question) from the learned reading of its MiniLM vector
+  (`agents.lp.question_demand`, trained on the corpus's labelled questions);
 - a story, once at import: its cue phrases (`story_demand_hits`) and its best window's
   similarity to first-person example sentences of each demand, through a fixed logistic curve,
   as P(story contains demand). Stored in the story record; search only reads it.
@@ -25,23 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from agents.lp.demands import (
-    load_demand_examples,
-    load_demands,
-    question_demand_scores,
-    story_demand_hits,
-)
+from agents.lp.demands import load_demand_examples, load_demands, story_demand_hits
+from agents.lp.question_demand import question_demand_model
 from agents.text_vectors import cached_embed
 
 if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding
 
-# P(demand | question): mean cosine of the TOP_EXAMPLES closest example questions of each demand,
-# plus QUESTION_CUE_WEIGHT per cue phrase of that demand in the question (at most 2), through a
-# softmax at QUESTION_TEMPERATURE.
-TOP_EXAMPLES = 2
-QUESTION_CUE_WEIGHT = 0.05
-QUESTION_TEMPERATURE = 0.05
 # P(story contains demand) = sigmoid(STORY_COEF . features + STORY_BIAS); features: cue hits
 # (capped at 4, then at 8, each scaled to 0-1), the best window's cosine with the demand's example
 # sentences, and "any cue at all". Fitted (logistic, L2) on the labelled stories of the care and
@@ -71,43 +59,30 @@ def demand_ask(name: str) -> str:
 
 
 class DemandVectors:
-    """The example questions and sentences of every demand, embedded once."""
+    """The example sentences of every demand, embedded once."""
 
     def __init__(self, embedder: MiniLMEmbedding) -> None:
-        """Embed the examples with `embedder` (about 250 short texts)."""
+        """Embed the example sentences with `embedder` (about 120 short texts)."""
         names = demand_names()
-        examples = load_demand_examples()
-        asks, said = examples.questions, examples.statements
-        missing = [n for n in names if n not in asks or n not in said]
+        said = load_demand_examples().statements
+        missing = [n for n in names if n not in said]
         if missing:
             raise ValueError(f"demand examples missing for: {', '.join(missing)}")
-        demands = load_demands()
-        questions: list[str] = []
-        q_owner: list[int] = []
         statements: list[str] = []
         s_owner: list[int] = []
         for i, name in enumerate(names):
-            asked = [*asks[name], f"Tell me about {demands[name].ask}."]
-            questions += asked
-            q_owner += [i] * len(asked)
             statements += said[name]
             s_owner += [i] * len(said[name])
-        vectors = cached_embed(questions + statements, embedder, None, "demand-index")
         self.names = names
-        self.questions = vectors[: len(questions)]
-        self.statements = vectors[len(questions) :]
-        self.q_groups = [np.flatnonzero(np.array(q_owner) == d) for d in range(len(names))]
+        self.statements = cached_embed(statements, embedder, None, "demand-statements")
         self.s_groups = [np.flatnonzero(np.array(s_owner) == d) for d in range(len(names))]
 
     def question_probs(self, question: str, qv: np.ndarray) -> np.ndarray:
-        """P(demand | question) over `names`, from the question's vector and cue phrases."""
-        sims = self.questions @ np.asarray(qv, dtype=np.float32)
-        scores = np.array([float(np.sort(sims[g])[-TOP_EXAMPLES:].mean()) for g in self.q_groups])
-        cues = question_demand_scores(question)
-        scores += QUESTION_CUE_WEIGHT * np.array([min(cues.get(n, 0), 2) for n in self.names])
-        z = (scores - scores.max()) / QUESTION_TEMPERATURE
-        p = np.exp(z)
-        return p / p.sum()
+        """P(demand | question) over `names`, read from the question's vector."""
+        model = question_demand_model()
+        if model.names != self.names:
+            raise ValueError("the question-demand model was trained for other demands")
+        return model.probs(qv)
 
     def window_sims(self, window_vectors: np.ndarray) -> np.ndarray:
         """Per demand, the best cosine between any window and the demand's example sentences."""
