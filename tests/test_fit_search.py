@@ -155,3 +155,40 @@ def test_search_prefers_the_story_with_the_demand(tmp_path: Path) -> None:
     scope.update_story_metadata("pushback", {"demands": ""})
     again = bank.search("nina", "Tell me about a time you pushed back on your manager.", k=2)
     assert [h.id for h in again] == ["pushback", "rota"] and again[0].shows_demand
+
+
+# A mentoring story that never says "mentor", "coach" or "develop": the demand is told, not named.
+TOLD_NOT_NAMED = {
+    "id": "priya",
+    "title": "Priya's first release",
+    "lps": ["ownership"],
+    "text": (
+        "Priya joined our team straight from university and was nervous about shipping anything. "
+        "Every Tuesday I sat with her for an hour, we went through one of her pull requests line "
+        "by line, and I let her lead the next design review while I stayed in the background. I "
+        "gave her the smaller of the two migration tickets and checked in daily for the first "
+        "fortnight. By spring she owned the billing migration end to end, and in the autumn she "
+        "was promoted, a cycle earlier than usual."
+    ),
+}
+
+
+def test_stored_demands_take_the_learned_reading_where_it_is_higher(tmp_path: Path) -> None:
+    from agents.grading.relevance import load_relevance_model
+
+    bank = StoryBank(path=tmp_path / "chroma")
+    bank.import_text("ana", json.dumps([TOLD_NOT_NAMED]), "json")
+    record = bank.store.scope("ana", create=False).get_stories(
+        ["priya"], include=("metadatas", "embeddings")
+    )
+    held = decode_story_demands(record["metadatas"][0])
+    assert held is not None
+    embed = load_relevance_model().embed
+    assert embed is not None
+    learned = embed.shows(np.asarray(record["embeddings"][0]))
+    for name, p in zip(demand_names(), learned, strict=True):
+        if p >= 0.01:
+            assert held[name] >= round(float(p), 3) - 1e-9, name
+    # Cue words alone barely see the mentoring; the stored reading does.
+    text = f"{TOLD_NOT_NAMED['title']}. {TOLD_NOT_NAMED['text']}"
+    assert story_demand_probs(text)["developed_person"] < 0.2 < held["developed_person"]

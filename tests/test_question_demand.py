@@ -103,6 +103,7 @@ def test_training_reproduces_the_shipped_model_bit_for_bit(
 ) -> None:
     from evals.train_question_demand import fit, training_set
 
-    cache = pytestconfig.cache.mkdir("question-demand-vectors") if pytestconfig.cache else None
+    store = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
+    cache = store.mkdir("question-demand-vectors") if store else None
     digest = fit(*training_set(cache)).save(tmp_path / "question_demand.npz")
     assert digest == MODEL_FILE.with_suffix(".sha256").read_text("utf-8").strip()

@@ -111,6 +111,13 @@ class DemandEmbedModel:
             return 0.0
         return float(self.question_probs(question, qv)[self.names.index(demand)])
 
+    def shows(self, av: np.ndarray) -> np.ndarray:
+        """P(the story shows the demand) per demand in `names`, for an answer or story vector."""
+        if self.coef is None or self.intercept is None:
+            raise RuntimeError("DemandEmbedModel is not fitted")
+        z = self.coef.astype(np.float64) @ np.asarray(av, dtype=np.float64) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
     def features(self, question: str, qv: np.ndarray, av: np.ndarray) -> list[float]:
         """[score of the question's likeliest demand, its gap to the best other demand, the
         question-probability-weighted score] for an answer vector `av`."""

@@ -8,7 +8,10 @@ demand. Both sides are read here, cheaply:
   (`agents.lp.question_demand`, trained on the corpus's labelled questions);
 - a story, once at import: its cue phrases (`story_demand_hits`) and its best window's
   similarity to first-person example sentences of each demand, through a fixed logistic curve,
-  as P(story contains demand). Stored in the story record; search only reads it.
+  as P(story contains demand), or the off-topic check's learned reading of the story's vector
+  (`DemandEmbedModel.shows`, trained on the corpus's answers) where that is higher: cue words
+  catch a demand that is said, the learned reading one that is only told. Stored in the story
+  record; search only reads it.
 Search adds DEMAND_WEIGHT x sum over demands of P(demand | question) x min(1, P(story has it) /
 DEMAND_SATURATION): a story that clearly shows the demand gets the full credit, however many cue
 words it has. Constants were chosen on the `care` and `tech` slices of evals/data/fit.
@@ -39,7 +42,8 @@ STORY_BIAS = -4.2
 # Window cosine assumed for stories stored before demands were indexed (the corpus mean).
 UNKNOWN_WINDOW_SIM = 0.29
 # The ranking term: weight, and the story probability that already counts as "contains it".
-DEMAND_WEIGHT = 0.10
+# 0.20 and the learned story reading were chosen together on the care and tech slices (0.10 before).
+DEMAND_WEIGHT = 0.20
 DEMAND_SATURATION = 0.5
 # A demand is named in a hit's reason when the question asks for it with P >= REASON_QUESTION_P;
 # the story "seems to show it" from REASON_STORY_P (about half of those are labelled so: it is
@@ -139,11 +143,20 @@ def decode_story_demands(meta: Mapping[str, Any]) -> dict[str, float] | None:
     return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else None
 
 
-def story_demands_record(title: str, narrative: str, windows: np.ndarray, dv: DemandVectors) -> str:
-    """What a story record stores about demands: its probabilities, from text and window vectors."""
-    return encode_story_demands(
-        story_demand_probs(f"{title}. {narrative}", dv.window_sims(windows))
-    )
+def story_demands_record(
+    title: str, narrative: str, windows: np.ndarray, dv: DemandVectors, story_vector: np.ndarray
+) -> str:
+    """What a story record stores about demands: its probabilities, from text and window vectors,
+    raised to the learned reading of the story's vector where that is higher."""
+    from agents.grading.relevance import load_relevance_model
+
+    probs = story_demand_probs(f"{title}. {narrative}", dv.window_sims(windows))
+    embed = load_relevance_model().embed
+    if embed is not None and embed.names == dv.names:
+        learned = embed.shows(story_vector)
+        probs = {n: max(p, round(float(q), 3)) for (n, p), q in zip(probs.items(), learned,
+                                                                    strict=True)}  # fmt: skip
+    return encode_story_demands(probs)
 
 
 def demand_match(

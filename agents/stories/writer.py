@@ -231,7 +231,7 @@ class StoryWriter:
             block = vectors[start : start + len(chunks)]
             start += len(chunks)
             # Chunk 0 is the title; the windows say which demands the story contains.
-            demands = story_demands_record(s.title, s.narrative, block[1:], dv)
+            demands = story_demands_record(s.title, s.narrative, block[1:], dv, svec)
             rows = [
                 (
                     scope.chunk_record_id(s.id, n),
