@@ -1,9 +1,11 @@
 """Train `agents/lp/question_demand.py`: `python -m evals.train_question_demand`.
 
 Training questions: every labelled question of `evals/data/corpus/` (each voice's writer wrote its
-own questions from the label definitions) and the example questions of `demand_examples.yaml`.
-`--eval` scores it two ways, never on a question it was trained on: leave-one-voice-out over the
-corpus (a voice's questions are predicted by a model fitted without them), and on the questions of
+own questions from the label definitions), the question sets of `evals/data/question_demands/`
+(two more writers, asked for plain-situation and abstract wordings, from the definitions only) and
+the example questions of `demand_examples.yaml`. `--eval` scores it two ways, never on a question
+it was trained on: leave-one-group-out over the corpus voices and the question writers (a group's
+questions are predicted by a model fitted without them), and on the questions of
 the three fit-corpus writers (`evals/data/fit/`), which it never trains on, against the two
 readings it replaces. `--write` records the table in evals/RESULTS.md.
 """
@@ -28,6 +30,8 @@ from evals.fit_eval import FIT_DIR
 from evals.fit_eval import voices as fit_voices
 from evals.train_relevance import add_vector_cache
 
+QUESTIONS_DIR = Path(__file__).resolve().parent / "data" / "question_demands"
+
 
 @dataclass(frozen=True)
 class Question:
@@ -51,6 +55,17 @@ def corpus_questions(directory: Path = CORPUS_DIR) -> list[Question]:
     return list(seen.values())
 
 
+def written_questions(directory: Path = QUESTIONS_DIR) -> list[Question]:
+    """The question writers' sets (`writer:<file stem>`), each question once."""
+    out = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out.append(Question(f"writer:{path.stem}", rec["question"], rec["demand"]))
+    return out
+
+
 def fit_questions() -> list[Question]:
     """The fit corpus's questions (three more writers), with their labelled demand."""
     out = []
@@ -71,8 +86,10 @@ def embed(texts: Sequence[str], cache: Path | None, tag: str) -> np.ndarray:
 def training_set(cache: Path | None = None) -> tuple[list[Question], np.ndarray]:
     """The training questions (corpus, then examples) and their vectors."""
     texts, owners = example_questions()
-    questions = corpus_questions() + [Question("examples", t, d) for t, d in zip(texts, owners,
-                                                                                 strict=True)]
+    seen = {q.text for q in corpus_questions()}
+    written = [q for q in written_questions() if q.text not in seen]
+    examples = [Question("examples", t, d) for t, d in zip(texts, owners, strict=True)]
+    questions = corpus_questions() + written + examples
     return questions, embed([q.text for q in questions], cache, "train")
 
 
@@ -81,8 +98,8 @@ def fit(questions: Sequence[Question], vectors: np.ndarray) -> QuestionDemandMod
     return QuestionDemandModel().fit(vectors, [q.demand for q in questions])
 
 
-def leave_one_voice_out(questions: Sequence[Question], vectors: np.ndarray) -> dict[str, float]:
-    """Accuracy on each corpus voice's questions, from a model fitted without that voice."""
+def leave_one_group_out(questions: Sequence[Question], vectors: np.ndarray) -> dict[str, float]:
+    """Accuracy on each voice's or writer's questions, from a model fitted without them."""
     groups = sorted({q.voice for q in questions} - {"examples"})
     out = {}
     for voice in groups:
@@ -117,26 +134,35 @@ def old_readings(questions: Sequence[Question], vectors: np.ndarray) -> tuple[li
 def report(cache: Path | None = None) -> str:
     """The evaluation table (Markdown)."""
     questions, vectors = training_set(cache)
-    lovo = leave_one_voice_out(questions, vectors)
+    lovo = leave_one_group_out(questions, vectors)
     model = fit(questions, vectors)
     outside = fit_questions()
     ov = embed([q.text for q in outside], cache, "fit")
     pred = [model.names[i] for i in model.predict_proba(ov).argmax(axis=1)]
     lexical, nearest = old_readings(outside, ov)
-    corpus = [q for q in questions if q.voice != "examples"]
-    c_lex, c_near = old_readings(corpus, vectors[: len(corpus)])
+    labelled = [q for q in questions if q.voice != "examples"]  # corpus, then writers
+    l_lex, l_near = old_readings(labelled, vectors[: len(labelled)])
 
     def acc(named: Sequence[str], gold: Sequence[Question]) -> float:
         return float(np.mean([n == q.demand for n, q in zip(named, gold, strict=True)]))
 
     lines = ["| questions | n | cue phrases + word overlap | nearest example questions "
              "| learned (this model) |", "|---|---|---|---|---|"]  # fmt: skip
-    worst = min(lovo, key=lambda v: lovo[v])
-    lines.append(
-        f"| corpus, leave-one-voice-out ({len(lovo)} voices) | {len(corpus)} "
-        f"| {acc(c_lex, corpus):.3f} | {acc(c_near, corpus):.3f} "
-        f"| **{np.mean(list(lovo.values())):.3f}** (worst {worst} {lovo[worst]:.3f}) |"
-    )
+    kinds = {"corpus voices": lambda g: not g.startswith("writer:"),
+             "question writers": lambda g: g.startswith("writer:")}  # fmt: skip
+    for kind, member in kinds.items():
+        groups = {g: a for g, a in lovo.items() if member(g)}
+        idx = [i for i, q in enumerate(labelled) if member(q.voice)]
+        if not groups:
+            continue
+        gold = [labelled[i] for i in idx]
+        lex, near = (acc([named[i] for i in idx], gold) for named in (l_lex, l_near))
+        worst = min(groups, key=lambda g: groups[g])
+        lines.append(
+            f"| {kind}, leave-one-out ({len(groups)}) | {len(idx)} "
+            f"| {lex:.3f} | {near:.3f}"
+            f" | **{np.mean(list(groups.values())):.3f}** (worst {worst} {groups[worst]:.3f}) |"
+        )
     for voice in sorted({q.voice for q in outside}):
         idx = [i for i, q in enumerate(outside) if q.voice == voice]
         gold = [outside[i] for i in idx]
