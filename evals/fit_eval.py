@@ -10,6 +10,7 @@ fitting story are reported apart: there the right behaviour is to say so.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import statistics
@@ -23,6 +24,7 @@ import yaml
 
 FIT_DIR = Path(__file__).resolve().parent / "data" / "fit"
 STORY_FIELDS = ("id", "title", "lps", "role", "company", "text")
+CAL_BINS = (0.0, 0.3, 0.5, 0.7, 1.01)
 
 
 @dataclass
@@ -36,6 +38,9 @@ class VoiceFit:
     mrr: float
     ndcg3: float
     unanswerable: int
+    none_said: int  # questions no story fits where search said so
+    none_wrong: int  # questions a story fits where search said none does
+    calibration: list[tuple[float, bool]]  # (probability, relevant) of every top-3 hit
 
 
 def _ndcg3(ranked: Sequence[str], relevant: dict[str, int]) -> float:
@@ -53,7 +58,7 @@ def voices() -> list[str]:
 
 def score_voice(voice: str, workdir: Path) -> VoiceFit:
     """Import one slice into a fresh bank and search every question."""
-    from agents.stories import StoryBank
+    from agents.stories import StoryBank, none_fits
 
     folder = FIT_DIR / voice
     stories = yaml.safe_load((folder / "stories.yaml").read_text("utf-8"))
@@ -67,13 +72,18 @@ def score_voice(voice: str, workdir: Path) -> VoiceFit:
     questions = [json.loads(line) for line in (folder / "questions.jsonl").read_text("utf-8")
                  .splitlines() if line.strip()]  # fmt: skip
     r1, r3, rr, nd = [], [], [], []
-    unanswerable = 0
+    unanswerable = none_said = none_wrong = 0
+    calibration: list[tuple[float, bool]] = []
     for q in questions:
         relevant = {k: int(v) for k, v in q["relevant"].items()}
+        hits = bank.search(voice, q["question"], k=10)
+        calibration += [(h.probability, h.id in relevant) for h in hits[:3]]
         if not relevant:
             unanswerable += 1
+            none_said += none_fits(hits)
             continue
-        ranked = [h.id for h in bank.search(voice, q["question"], k=10)]
+        none_wrong += none_fits(hits)
+        ranked = [h.id for h in hits]
         rank = next((i for i, sid in enumerate(ranked, 1) if sid in relevant), None)
         r1.append(rank == 1)
         r3.append(rank is not None and rank <= 3)
@@ -82,21 +92,42 @@ def score_voice(voice: str, workdir: Path) -> VoiceFit:
     return VoiceFit(
         voice=voice, questions=len(r1), recall1=statistics.fmean(r1),
         recall3=statistics.fmean(r3), mrr=statistics.fmean(rr), ndcg3=statistics.fmean(nd),
-        unanswerable=unanswerable,
+        unanswerable=unanswerable, none_said=none_said, none_wrong=none_wrong,
+        calibration=calibration,
     )  # fmt: skip
 
 
 def table(rows: Sequence[VoiceFit]) -> str:
     """Markdown table, one row per voice and the mean."""
-    lines = ["| voice | questions | recall@1 | recall@3 | MRR | nDCG@3 | no fitting story |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| voice | questions | recall@1 | recall@3 | MRR | nDCG@3 | no fitting story "
+             "| ...said so | a story fits, said none |",
+             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in rows:
         lines.append(f"| {r.voice} | {r.questions} | {r.recall1:.3f} | {r.recall3:.3f} "
-                     f"| {r.mrr:.3f} | {r.ndcg3:.3f} | {r.unanswerable} |")
+                     f"| {r.mrr:.3f} | {r.ndcg3:.3f} | {r.unanswerable} | {r.none_said} "
+                     f"| {r.none_wrong} |")  # fmt: skip
     mean = lambda f: statistics.fmean(f(r) for r in rows)  # noqa: E731
-    lines.append(f"| **mean** | {sum(r.questions for r in rows)} | {mean(lambda r: r.recall1):.3f} "
+    total = lambda f: sum(f(r) for r in rows)  # noqa: E731
+    lines.append(f"| **mean** | {total(lambda r: r.questions)} | {mean(lambda r: r.recall1):.3f} "
                  f"| {mean(lambda r: r.recall3):.3f} | {mean(lambda r: r.mrr):.3f} "
-                 f"| {mean(lambda r: r.ndcg3):.3f} | {sum(r.unanswerable for r in rows)} |")
+                 f"| {mean(lambda r: r.ndcg3):.3f} | {total(lambda r: r.unanswerable)} "
+                 f"| {total(lambda r: r.none_said)} | {total(lambda r: r.none_wrong)} |")
+    return "\n".join(lines)
+
+
+def calibration_table(rows: Sequence[VoiceFit], bins: Sequence[float] = CAL_BINS) -> str:
+    """The top-3 hits' probability in bins against the share that answer the question."""
+    lines = ["| voice | P(answers it) | hits | mean predicted | observed |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for r in rows:
+        for lo, hi in itertools.pairwise(bins):
+            got = [(p, ok) for p, ok in r.calibration if lo <= p < hi]
+            if got:
+                lines.append(
+                    f"| {r.voice} | {lo:.1f}–{min(hi, 1.0):.1f} | {len(got)} "
+                    f"| {statistics.fmean(p for p, _ in got):.2f} "
+                    f"| {statistics.fmean(ok for _, ok in got):.2f} |"
+                )
     return "\n".join(lines)
 
 
@@ -107,7 +138,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     write = "--write" in (argv if argv is not None else sys.argv[1:])
     with tempfile.TemporaryDirectory(prefix="fit-eval-") as tmp:
         rows = [score_voice(v, Path(tmp)) for v in voices()]
-    text = table(rows)
+    text = (
+        table(rows) + "\n\nCalibration of the probability shown with each of the top 3 hits "
+        "(`FIT_COEF`, `FIT_BIAS` in `agents/stories/ranking.py`, fitted on care and tech; biz is "
+        "the held-out check):\n\n" + calibration_table(rows)
+    )
     print(text)
     if write:
         write_section(
@@ -115,7 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"_Generated by `python -m evals.fit_eval --write` on {dt.date.today().isoformat()}._"
             "\n\nThree voice slices written independently (`evals/data/fit/`, LABELS.md there), "
             "each imported into its own bank; a hit is a story graded relevant. The ranking was "
-            "tuned on `care` and `tech`; `biz` was never read while tuning.\n\n" + text + "\n"
+            "tuned on `care` and `tech`; `biz` was never read while tuning. \"Said so\": the best "
+            "hit's probability is under `NO_FIT_P`, and search says none of the stories fits "
+            "well.\n\n" + text + "\n"
         )
     return 0
 

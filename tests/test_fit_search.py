@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -145,11 +146,13 @@ def test_search_prefers_the_story_with_the_demand(tmp_path: Path) -> None:
     hits = bank.search("nina", "Tell me about a time you pushed back on your manager.", k=2)
     assert [h.id for h in hits] == ["pushback", "rota"]
     assert hits[0].asked_demand == "disagreement" and hits[0].shows_demand
-    assert (
-        "asks for a time you disagreed with someone or pushed back: the story seems to show it"
-        in (hits[0].reason)
+    assert hits[0].reason.startswith(
+        "matches: a time you disagreed with someone or pushed back and Have Backbone"
     )
-    assert "not clear in the story" in hits[1].reason
+    assert hits[0].reason.endswith("— missing: nothing")
+    assert hits[1].reason.endswith("— missing: a time you disagreed with someone or pushed back")
+    assert not re.search(r"\d", hits[0].reason + hits[1].reason)  # plain words, no raw scores
+    assert 0.0 < hits[1].probability < hits[0].probability < 1.0
     # A story record written before demands were indexed is read from its text instead.
     scope = bank.store.scope("nina", create=False)
     scope.update_story_metadata("pushback", {"demands": ""})

@@ -155,7 +155,8 @@ def test_import_table_edit_coverage_coaching_search_export(services, tmp_path: P
     # Search: the top hit for a cost question is the cloud-bill story, with a reason.
     found = ui_stories.find_story(services, "Tell me about a time you reduced costs", ALICE)
     first = found.splitlines()[0]
-    assert "Cutting the cloud bill" in first and "fit " in first and ": " in first
+    assert "Cutting the cloud bill" in first and "likely to answer it" in first
+    assert "matches: " in first and "— missing: " in first
     assert len(found.splitlines()) == 3
 
     # Export lands under data_dir/exports/<user>/ and round-trips the edit.
@@ -239,3 +240,24 @@ def test_two_users_never_see_each_others_stories(services, tmp_path: Path) -> No
     assert path is not None and "Exported 0 stories" in notice
     assert Path(path).parent.name == "bob" and "Checkout" not in Path(path).read_text("utf-8")
     assert len(ui_stories.story_rows(services, ALICE)) == len(TITLES)
+
+
+def test_find_story_says_when_none_fits_and_what_to_prepare(services) -> None:
+    """The issue's case: an angry-customer question against a bank with no customer in it."""
+    carol = SimpleNamespace(username="carol")
+    no_customer = "\n\n## ".join(
+        part for part in BANK_MD.split("\n## ")
+        if part.startswith(("Checkout latency", "Pairing on call", "Inventing the rollout tool"))
+    )  # fmt: skip
+    services.stories.import_text("carol", "## " + no_customer, "markdown")
+    found = ui_stories.find_story(services, "Tell me about a time you handled an angry customer.",
+                                  carol)  # fmt: skip
+    lines = found.splitlines()
+    assert lines[0].startswith("**None of your stories fits this question well.** Prepare a story")
+    assert "customer" in lines[0] and len(lines) == 4
+    # With the customer story in the bank, it comes first and without the warning.
+    services.stories.import_text("dave", BANK_MD, "markdown")
+    dave = SimpleNamespace(username="dave")
+    found = ui_stories.find_story(services, "Tell me about a time you handled an angry customer.",
+                                  dave)  # fmt: skip
+    assert found.startswith("1. **The customer who churned**") and "None of your" not in found

@@ -9,8 +9,17 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from agents.stories import StoryBank, StoryBankError, StoryError, StoryNotFoundError, check_user
+from agents.stories import (
+    StoryBank,
+    StoryBankError,
+    StoryError,
+    StoryNotFoundError,
+    check_user,
+    demand_prepare,
+    none_fits,
+)
 from agents.stories.coaching import coach_phrases
+from agents.ui.texts import ui_phrases
 
 if TYPE_CHECKING:
     from agents.config import Settings
@@ -64,8 +73,14 @@ def _search(bank: StoryBank, user: str, args: Any, out: Any) -> None:
     elif not hits:
         print(f"no stories for {user}", file=out)
     else:
+        if none_fits(hits):
+            phrases = ui_phrases()  # the page's sentence, without its Markdown
+            asked = hits[0].asked_demand
+            head = (phrases.stories_none_fit_prepare.format(prepare=demand_prepare(asked)) if asked
+                    else phrases.stories_none_fit)  # fmt: skip
+            print(head.replace("**", ""), file=out)
         for h in hits:
-            print(f"{h.score:.2f}  {h.id}  {h.title}  [{', '.join(h.lps)}]", file=out)
+            print(f"{h.probability:4.0%}  {h.id}  {h.title}  [{', '.join(h.lps)}]", file=out)
             print(f"      {h.reason}", file=out)
 
 

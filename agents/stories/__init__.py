@@ -6,6 +6,7 @@ May import grading, lp, embeddings, textutil, prompts, config; never drill, ques
 from agents.stories.bank import StoryBank
 from agents.stories.coaching import StoryReview, review_story, split_star
 from agents.stories.coverage import Coverage
+from agents.stories.demand_index import demand_prepare
 from agents.stories.errors import (
     StoryBankError,
     StoryError,
@@ -14,7 +15,7 @@ from agents.stories.errors import (
 )
 from agents.stories.formats import FORMATS, decode_file, detect_format, export_text, parse_stories
 from agents.stories.model import MAX_FILE_BYTES, STAR_FIELDS, Story, StoryInput, clean_field
-from agents.stories.ranking import StoryHit
+from agents.stories.ranking import StoryHit, none_fits
 from agents.stories.records import story_chunks
 from agents.stories.scope import check_user
 from agents.stories.writer import ImportReport
@@ -37,8 +38,10 @@ __all__ = [
     "check_user",
     "clean_field",
     "decode_file",
+    "demand_prepare",
     "detect_format",
     "export_text",
+    "none_fits",
     "parse_stories",
     "review_story",
     "split_star",

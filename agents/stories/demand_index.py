@@ -62,6 +62,11 @@ def demand_ask(name: str) -> str:
     return load_demands()[name].ask
 
 
+def demand_prepare(name: str) -> str:
+    """What story to prepare for a demand none of the user's stories shows."""
+    return load_demands()[name].prepare
+
+
 class DemandVectors:
     """The example sentences of every demand, embedded once."""
 
