@@ -43,9 +43,11 @@ def workload() -> None:
     from agents.question_gen.request import PromptRequest
     from agents.stories.bank import StoryBank
     from agents.stories.demand_index import DemandVectors
+    from agents.stories.tagging import rank_lps
 
     ef = get_embedding_function()
     LPClassifier(embedder=ef).rank(["I cut the cloud bill in half on a tiny budget."])
+    rank_lps(LPClassifier(embedder=ef), ["I cut the cloud bill in half on a tiny budget."])
     PromptGenerator(embedder=ef).generate(PromptRequest(n=3, seed=1))
     for name in load_demands():
         absence_features(name, np.zeros((1, ef.dimension), dtype=np.float32))

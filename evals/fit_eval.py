@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -41,6 +42,8 @@ class VoiceFit:
     none_said: int  # questions no story fits where search said so
     none_wrong: int  # questions a story fits where search said none does
     calibration: list[tuple[float, bool]]  # (probability, relevant) of every top-3 hit
+    tags: tuple[int, int, int, int, int]  # stories; LP suggestions in the writer's tags (top 1,
+    # a tag in the top 3), by the classifier's words alone and with the demands the story shows
 
 
 def _ndcg3(ranked: Sequence[str], relevant: dict[str, int]) -> float:
@@ -69,6 +72,7 @@ def score_voice(voice: str, workdir: Path) -> VoiceFit:
     )
     bank = StoryBank(path=workdir / f"chroma-{voice}")
     bank.import_file(voice, bank_file)
+    tags = lp_suggestions(bank, stories)
     questions = [json.loads(line) for line in (folder / "questions.jsonl").read_text("utf-8")
                  .splitlines() if line.strip()]  # fmt: skip
     r1, r3, rr, nd = [], [], [], []
@@ -93,8 +97,38 @@ def score_voice(voice: str, workdir: Path) -> VoiceFit:
         voice=voice, questions=len(r1), recall1=statistics.fmean(r1),
         recall3=statistics.fmean(r3), mrr=statistics.fmean(rr), ndcg3=statistics.fmean(nd),
         unanswerable=unanswerable, none_said=none_said, none_wrong=none_wrong,
-        calibration=calibration,
+        calibration=calibration, tags=tags,
     )  # fmt: skip
+
+
+def lp_suggestions(bank: Any, stories: Sequence[dict]) -> tuple[int, int, int, int, int]:
+    """How often the suggested LPs are among the writer's tags: the classifier alone, then the
+    shipped suggestion (words and demands), each as (top 1 is a tag, a tag in the top 3)."""
+    from agents.stories.tagging import rank_lps
+
+    texts = [s["text"] for s in stories]
+    vectors = bank.embedder.embed(texts)
+    counts = [len(stories), 0, 0, 0, 0]
+    for col, ranks in ((1, bank.classifier.rank(texts, vectors)),
+                       (3, rank_lps(bank.classifier, texts, vectors))):  # fmt: skip
+        for s, ranked in zip(stories, ranks, strict=True):
+            counts[col] += ranked[0] in s["lps"]
+            counts[col + 1] += bool(set(ranked[:3]) & set(s["lps"]))
+    return (counts[0], counts[1], counts[2], counts[3], counts[4])
+
+
+def tags_table(rows: Sequence[VoiceFit]) -> str:
+    """LP suggestions against the writers' tags, per voice."""
+    lines = ["| voice | stories | top LP is a tag: words alone | words and demands "
+             "| a tag in the top 3: words alone | words and demands |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for r in [*rows, None]:
+        n, a1, a3, b1, b3 = (r.tags if r else
+                             tuple(sum(x.tags[i] for x in rows) for i in range(5)))  # fmt: skip
+        name = r.voice if r else "**all**"
+        shares = " | ".join(f"{x / n:.3f}" for x in (a1, b1, a3, b3))
+        lines.append(f"| {name} | {n} | {shares} |")
+    return "\n".join(lines)
 
 
 def table(rows: Sequence[VoiceFit]) -> str:
@@ -142,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         table(rows) + "\n\nCalibration of the probability shown with each of the top 3 hits "
         "(`FIT_COEF`, `FIT_BIAS` in `agents/stories/ranking.py`, fitted on care and tech; biz is "
         "the held-out check):\n\n" + calibration_table(rows)
+        + "\n\nLP suggestions (auto-tags, coverage, coaching) against the writers' own tags "
+        "(`DEMAND_LP_WEIGHT` in `agents/stories/tagging.py` chosen on care and tech):\n\n"
+        + tags_table(rows)
     )
     print(text)
     if write:

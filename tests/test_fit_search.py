@@ -195,3 +195,37 @@ def test_stored_demands_take_the_learned_reading_where_it_is_higher(tmp_path: Pa
     # Cue words alone barely see the mentoring; the stored reading does.
     text = f"{TOLD_NOT_NAMED['title']}. {TOLD_NOT_NAMED['text']}"
     assert story_demand_probs(text)["developed_person"] < 0.2 < held["developed_person"]
+
+
+def test_each_lp_asks_for_the_demands_its_questions_ask_for() -> None:
+    from agents.lp.classifier import get_classifier
+    from agents.stories.tagging import lp_demand_profile
+
+    classifier = get_classifier()
+    profile = lp_demand_profile(classifier.embedder, tuple(classifier.slugs))
+    names = demand_names()
+    top = {slug: names[int(np.argmax(row))] for slug, row in zip(classifier.slugs, profile,
+                                                                 strict=True)}  # fmt: skip
+    assert np.allclose(profile.sum(axis=1), 1.0)
+    assert top["have-backbone"] == "disagreement"
+    assert top["hire-and-develop-the-best"] in {"developed_person", "hiring"}
+    assert top["frugality"] == "scarce_resources"
+    assert top["dive-deep"] == "deep_dive"
+    assert top["customer-obsession"] in {"unhappy_customer", "customer_need"}
+
+
+def test_lp_suggestions_follow_the_demands_a_story_shows() -> None:
+    from agents.lp.classifier import get_classifier
+    from agents.stories.tagging import lp_scores
+
+    classifier = get_classifier()
+    text = ["Last spring I worked with the night team on the new rota for the ward."]
+    names = demand_names()
+    shows = {d: np.eye(len(names))[names.index(d)][None, :] for d in ("disagreement",
+                                                                      "developed_person")}
+    backbone = classifier.slugs.index("have-backbone")
+    develop = classifier.slugs.index("hire-and-develop-the-best")
+    pushed = lp_scores(classifier, text, shows=shows["disagreement"])[0]
+    mentored = lp_scores(classifier, text, shows=shows["developed_person"])[0]
+    assert pushed[backbone] - mentored[backbone] > 1.0
+    assert mentored[develop] - pushed[develop] > 1.0

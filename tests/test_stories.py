@@ -203,7 +203,9 @@ def test_search_finds_the_story_that_answers_each_question(filled: StoryBank) ->
     (top,) = filled.search("alice", "Tell me about a time you disagreed with your boss.", k=1)
     assert "Have Backbone" in top.reason and top.matched_lp == "have-backbone"
     assert top.public_dict() == {"id": "backbone", "title": top.title, "score": top.score,
+                                 "probability": top.probability,
                                  "lps": ["have-backbone"]}  # fmt: skip
+    assert 0.5 < top.probability < 1.0
     assert "load test" in top.text  # the narrative, for the interviewer's consistency checks
 
 
@@ -493,7 +495,7 @@ def test_cli_import_list_search_export_delete(
     assert "Pushed back on my manager" in capsys.readouterr().out
     assert main(["stories", "search", "Tell me about cutting costs", "--k", "2", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert [sorted(r) for r in rows] == [["id", "lps", "score", "title"]] * 2
+    assert [sorted(r) for r in rows] == [["id", "lps", "probability", "score", "title"]] * 2
     assert rows[0]["id"] == "cost" and rows[0]["score"] >= rows[1]["score"]
     out = tmp_path / "out.yaml"
     assert main(["stories", "export", str(out)]) == 0 and out.exists()
@@ -538,7 +540,7 @@ def test_cli_runs_as_a_real_process(tmp_path: Path) -> None:
         [*run, "search", question, "--k", "3", "--json"], env=env, cwd=repo, capture_output=True
     )
     rows = json.loads(done.stdout)
-    assert [sorted(r) for r in rows] == [["id", "lps", "score", "title"]] * 3
+    assert [sorted(r) for r in rows] == [["id", "lps", "probability", "score", "title"]] * 3
     assert rows[0]["id"] == "backbone" and rows[0]["lps"] == ["have-backbone"]
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     out = tmp_path / "all.json"

@@ -18,6 +18,7 @@ from agents.prompts import load_phrases
 from agents.stories.errors import StoryImportError
 from agents.stories.formats.markdown import parse_markdown
 from agents.stories.model import STAR_FIELDS, Story, bundled_principles, clean_field
+from agents.stories.tagging import rank_lps
 from agents.textutil import split_sentences
 
 if TYPE_CHECKING:
@@ -366,7 +367,7 @@ def _result_advice(
 
 def _lp_advice(story: Story, classifier: LPClassifier, additions: list[str]) -> list[str]:
     """The three LPs the story reads like; advice when its first tag is not among the top ones."""
-    ranked = classifier.rank([story.narrative])[0]
+    ranked = rank_lps(classifier, [story.narrative])[0]
     if story.lps and not set(story.lps) & set(ranked[:TAG_FIT_TOP]):
         principles = bundled_principles()
         tagged = principles[story.lps[0]]

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from agents.stories.coaching import TAG_FIT_TOP, review_story
 from agents.stories.model import Encoders, Story, bundled_principles
 from agents.stories.records import usage_of
+from agents.stories.tagging import rank_lps
 from agents.textutil import STRENGTH_CELLS
 
 log = logging.getLogger("barraiser.stories")
@@ -95,7 +96,7 @@ def build_coverage(
     notices: list[str] = []
     matrix = {lp: dict.fromkeys((s.id for s in stories), 0) for lp in lps}
     if stories:
-        ranks = encoders.classifier.rank([s.narrative for s in stories], vectors)
+        ranks = rank_lps(encoders.classifier, [s.narrative for s in stories], vectors)
         for s, ranked in zip(stories, ranks, strict=True):
             quality = _quality(s, notices)
             top = set(ranked[:TAG_FIT_TOP])
