@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -497,6 +498,10 @@ def test_cli_import_list_search_export_delete(
     rows = json.loads(capsys.readouterr().out)
     assert [sorted(r) for r in rows] == [["id", "lps", "probability", "score", "title"]] * 2
     assert rows[0]["id"] == "cost" and rows[0]["score"] >= rows[1]["score"]
+    assert main(["stories", "search", "Tell me about cutting costs", "--k", "2"]) == 0
+    text = capsys.readouterr().out
+    assert re.search(r"^ *\d+%  cost  ", text, re.MULTILINE) and "matches: " in text
+    assert "None of your stories" not in text  # the cost story fits
     out = tmp_path / "out.yaml"
     assert main(["stories", "export", str(out)]) == 0 and out.exists()
     assert main(["stories", "coverage"]) == 0 and "| Frugality |" in capsys.readouterr().out

@@ -15,11 +15,9 @@ from agents.stories import (
     StoryError,
     StoryNotFoundError,
     check_user,
-    demand_prepare,
-    none_fits,
 )
 from agents.stories.coaching import coach_phrases
-from agents.ui.texts import ui_phrases
+from agents.ui.story_search import none_fit_notice
 
 if TYPE_CHECKING:
     from agents.config import Settings
@@ -73,12 +71,9 @@ def _search(bank: StoryBank, user: str, args: Any, out: Any) -> None:
     elif not hits:
         print(f"no stories for {user}", file=out)
     else:
-        if none_fits(hits):
-            phrases = ui_phrases()  # the page's sentence, without its Markdown
-            asked = hits[0].asked_demand
-            head = (phrases.stories_none_fit_prepare.format(prepare=demand_prepare(asked)) if asked
-                    else phrases.stories_none_fit)  # fmt: skip
-            print(head.replace("**", ""), file=out)
+        notice = none_fit_notice(hits)
+        if notice:
+            print(notice.replace("**", ""), file=out)  # the page's sentence, without Markdown
         for h in hits:
             print(f"{h.probability:4.0%}  {h.id}  {h.title}  [{', '.join(h.lps)}]", file=out)
             print(f"      {h.reason}", file=out)

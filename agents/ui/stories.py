@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import gradio as gr
 
 from agents.drill.wording import flag_names, ownership_label
-from agents.stories import StoryError, demand_prepare, none_fits, review_story, split_star
+from agents.stories import StoryError, review_story, split_star
 from agents.ui import charts
 from agents.ui.common import readable_error, user_of
+from agents.ui.story_search import hits_markdown
 from agents.ui.texts import ui_phrases
 
 if TYPE_CHECKING:
@@ -262,18 +263,7 @@ def find_story(services: Services, question: str, request: Any = None) -> str:
         return error
     if not hits:
         return "_No stories yet: import or add some first._"
-    phrases = ui_phrases()
-    lines = [
-        phrases.stories_find_hit.format(rank=i, title=h.title, percent=f"{h.probability:.0%}",
-                                        reason=h.reason)
-        for i, h in enumerate(hits, 1)
-    ]  # fmt: skip
-    if none_fits(hits):
-        asked = hits[0].asked_demand
-        head = (phrases.stories_none_fit_prepare.format(prepare=demand_prepare(asked)) if asked
-                else phrases.stories_none_fit)  # fmt: skip
-        lines.insert(0, head)
-    return "\n".join(lines)
+    return hits_markdown(hits)
 
 
 def _build_layout(services: Services) -> dict[str, Any]:
