@@ -52,7 +52,8 @@ def story_shows(texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
     from agents.stories.demand_index import demand_names, story_demand_probs
 
     names = demand_names()
-    cues = np.array([[story_demand_probs(t)[n] for n in names] for t in texts])
+    readings = [story_demand_probs(t) for t in texts]
+    cues = np.array([[r[n] for n in names] for r in readings]).reshape(len(readings), len(names))
     embed = load_relevance_model().embed
     if embed is None or embed.names != names:
         return cues
