@@ -8,6 +8,7 @@ directly, not only through the UI.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -97,22 +98,27 @@ def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
     # bob's index files are written before any of alice's data is in this process: Chroma's
     # hnswlib writes a new index's buffers at full capacity without zeroing them, so recycled heap
     # bytes (another user's ids) can land in them (chroma-core/chroma#7688; README, Privacy).
+    # The deleted user's id is unique to this run: other test modules in the same worker process
+    # use "alice", and the leak above can copy their ids into any new index buffer; what must be
+    # gone is this user's.
+    run = uuid.uuid4().hex[:12]
+    user, marker = f"alice-{run}", f"Wombat{run}"  # her id, and a word only her stories use
     bob_story = services.stories.create("bob", _story(BOB))
-    _fill(services, "alice", ALICE)
-    alice_vector = services.stories.embedder.embed([_story(ALICE)["title"]])[0]
+    _fill(services, user, marker)
+    alice_vector = services.stories.embedder.embed([_story(marker)["title"]])[0]
     chroma = services.settings.chroma_path
     vector_bytes = alice_vector.astype("<f4").tobytes()[:64]
     assert _files_with(chroma, vector_bytes)  # the check below can see a stored vector
     # A plain delete is not enough: Chroma keeps the text in its log and freed pages.
-    extra = services.stories.create("alice", {"title": f"{ALICE} again", "text": "I led it."})
-    services.stories.delete("alice", extra.id)
-    assert _files_with(chroma, ALICE.encode())
+    extra = services.stories.create(user, {"title": f"{marker} again", "text": "I led it."})
+    services.stories.delete(user, extra.id)
+    assert _files_with(chroma, marker.encode())
 
-    report = delete_my_data(services, "alice")
+    report = delete_my_data(services, user)
 
     assert report.ok, report.message
-    assert _files_with(chroma, ALICE.encode()) == []  # text: log, metadata, full-text index
-    assert _files_with(chroma, b"alice:") == []  # record ids in the index files
+    assert _files_with(chroma, marker.encode()) == []  # text: log, metadata, full-text index
+    assert _files_with(chroma, f"{user}:".encode()) == []  # record ids in the index files
     # The stored vectors are gone too: the title chunk's exact float32 bytes appear nowhere.
     assert _files_with(chroma, vector_bytes) == []
     # bob's story, its vectors and its search still work after the rebuild, also reopened.
@@ -121,7 +127,7 @@ def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
     from agents.stories import StoryBank
 
     reopened = StoryBank(path=chroma)
-    assert [s.id for s in reopened.list("bob")] == [bob_story.id] and reopened.count("alice") == 0
+    assert [s.id for s in reopened.list("bob")] == [bob_story.id] and reopened.count(user) == 0
     assert reopened.search("bob", f"Tell me about the {BOB} pipeline")[0].id == bob_story.id
 
 
