@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from agents.embeddings import MiniLMEmbedding
 
 log = logging.getLogger("barraiser.stories")
+
+# A Chroma segment's directory beside chroma.sqlite3: the segment id, a UUID.
+_SEGMENT_DIR = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 # Each user's records live in their own collection, `<COLLECTION_NAME>-u-<hash of user>`:
@@ -249,6 +253,27 @@ class ChromaStore:
                     ) from e
             if self.path is not None:
                 self.call("vacuuming the story database", self._vacuum)
+                self.call("removing the dropped index", self._remove_orphan_indexes)
+
+    def _remove_orphan_indexes(self) -> None:
+        """Delete index directories that no segment refers to any more: Chroma leaves a dropped
+        collection's vector index (`<segment id>/data_level0.bin`, `length.bin`...) on disk, and
+        its unzeroed buffers can hold the user's ids and vectors."""
+        import shutil
+        import sqlite3
+
+        assert self.path is not None
+        db = self.path / "chroma.sqlite3"
+        if not db.exists():
+            return
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            live = {str(row[0]) for row in con.execute("SELECT id FROM segments")}
+        finally:
+            con.close()
+        for entry in self.path.iterdir():
+            if entry.is_dir() and _SEGMENT_DIR.fullmatch(entry.name) and entry.name not in live:
+                shutil.rmtree(entry)
 
     def _vacuum(self) -> None:
         """Rewrite chroma.sqlite3 so that deleted rows do not survive in free pages."""

@@ -104,9 +104,11 @@ def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
     run = uuid.uuid4().hex[:12]
     user, marker = f"alice-{run}", f"Wombat{run}"  # her id, and a word only her stories use
     bob_story = services.stories.create("bob", _story(BOB))
-    _fill(services, user, marker)
-    alice_vector = services.stories.embedder.embed([_story(marker)["title"]])[0]
     chroma = services.settings.chroma_path
+    bobs_dirs = {p.name for p in chroma.iterdir() if p.is_dir()}  # his vector index
+    _fill(services, user, marker)
+    assert {p.name for p in chroma.iterdir() if p.is_dir()} > bobs_dirs  # hers is on disk
+    alice_vector = services.stories.embedder.embed([_story(marker)["title"]])[0]
     vector_bytes = alice_vector.astype("<f4").tobytes()[:64]
     assert _files_with(chroma, vector_bytes)  # the check below can see a stored vector
     # A plain delete is not enough: Chroma keeps the text in its log and freed pages.
@@ -117,6 +119,8 @@ def test_deleted_stories_are_gone_from_chroma_files(services) -> None:
     report = delete_my_data(services, user)
 
     assert report.ok, report.message
+    # Chroma leaves a dropped collection's index directory on disk; deletion removes it.
+    assert {p.name for p in chroma.iterdir() if p.is_dir()} == bobs_dirs
     assert _files_with(chroma, marker.encode()) == []  # text: log, metadata, full-text index
     assert _files_with(chroma, f"{user}:".encode()) == []  # record ids in the index files
     # The stored vectors are gone too: the title chunk's exact float32 bytes appear nowhere.
