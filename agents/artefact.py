@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
 
 
 def write_digest(path: Path) -> str:
@@ -25,3 +33,32 @@ def read_verified(path: Path, what: str, error: type[Exception]) -> bytes:
     if got != want:
         raise error(f"{path}: sha256 {got} does not match {sha_file} ({want})")
     return data
+
+
+def save_npz(path: Path, **arrays: Any) -> str:
+    """Write `arrays` as a compressed `.npz` (in the order given) and its SHA-256; return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        np.savez_compressed(f, **arrays)
+    return write_digest(path)
+
+
+class Override(Generic[T]):
+    """A model an evaluation swaps in for the shipped artefact, within a block (per context)."""
+
+    def __init__(self, name: str) -> None:
+        """`name` labels the context variable."""
+        self._var: ContextVar[T | None] = ContextVar(name, default=None)
+
+    @contextmanager
+    def using(self, model: T) -> Iterator[None]:
+        """Within the block, `get()` returns `model`."""
+        token = self._var.set(model)
+        try:
+            yield
+        finally:
+            self._var.reset(token)
+
+    def get(self) -> T | None:
+        """The model swapped in, or None (then the shipped artefact is used)."""
+        return self._var.get()

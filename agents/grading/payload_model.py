@@ -14,16 +14,14 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from agents.artefact import read_verified, write_digest
+from agents.artefact import Override, read_verified, save_npz
 from agents.grading.disguise import english_share
 
 SEED = 20261206
@@ -164,14 +162,10 @@ class PayloadModel:
         """Write the artefact and its SHA-256 file; return the hash."""
         if self.coef is None:
             raise RuntimeError("PayloadModel is not fitted")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as f:
-            np.savez_compressed(
-                f, coef=self.coef, intercept=np.float64(self.intercept),
-                threshold=np.float64(self.threshold), dense=np.array(DENSE),
-                n_hash=np.int64(N_HASH),
-            )  # fmt: skip
-        return write_digest(path)
+        return save_npz(
+            path, coef=self.coef, intercept=np.float64(self.intercept),
+            threshold=np.float64(self.threshold), dense=np.array(DENSE), n_hash=np.int64(N_HASH),
+        )  # fmt: skip
 
 
 class PayloadModelError(RuntimeError):
@@ -192,17 +186,9 @@ def load_payload_model(path: Path = MODEL_FILE) -> PayloadModel:
 
 
 # Evaluation swaps in a model that never saw the voice it scores; the app uses the shipped one.
-_OVERRIDE: ContextVar[PayloadModel | None] = ContextVar("payload_model", default=None)
-
-
-@contextmanager
-def using(model: PayloadModel) -> Iterator[None]:
-    """Within the block, spans are read by `model` instead of the shipped artefact."""
-    token = _OVERRIDE.set(model)
-    try:
-        yield
-    finally:
-        _OVERRIDE.reset(token)
+_OVERRIDE: Override[PayloadModel] = Override("payload_model")
+# Within the block, spans are read by the given model instead of the shipped artefact.
+using = _OVERRIDE.using
 
 
 def pasted(texts: Sequence[str]) -> list[bool]:

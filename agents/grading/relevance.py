@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from agents.artefact import read_verified, write_digest
+from agents.artefact import read_verified, save_npz
 from agents.grading.demand_embed import DemandEmbedModel, absence_features, embed_pair
 from agents.grading.grade import Grade
 from agents.lp.demands import (
@@ -247,7 +247,6 @@ class RelevanceModel:
         """Write the artefact and its SHA-256 file; return the hash."""
         if self.coef is None:
             raise RuntimeError("RelevanceModel is not fitted")
-        path.parent.mkdir(parents=True, exist_ok=True)
         arrays: dict[str, Any] = {
             "mean": self.mean,
             "scale": self.scale,
@@ -263,9 +262,7 @@ class RelevanceModel:
             arrays["embed_intercept"] = e.intercept
             arrays["embed_questions"] = e.questions
             arrays["embed_owners"] = e.owners
-        with path.open("wb") as f:
-            np.savez_compressed(f, **arrays)
-        return write_digest(path)
+        return save_npz(path, **arrays)
 
 
 class RelevanceModelError(RuntimeError):

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.artefact import read_verified, write_digest
+from agents.artefact import read_verified, save_npz
 from agents.grading.analyzer import classify_sentence
 from agents.grading.effect_model import EffectModel
 from agents.grading.grade import COMPONENTS
@@ -238,18 +238,15 @@ class SentenceRoleModel:
         """Write the artefact and its SHA-256 file; return the hash."""
         if self.coef is None or self.coef2 is None:
             raise RuntimeError("SentenceRoleModel is not fitted")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as f:
-            np.savez_compressed(
-                f,
-                coef=self.coef.astype(np.float16),
-                intercept=self.intercept,
-                coef2=self.coef2,
-                intercept2=self.intercept2,
-                thresholds=np.asarray(self.thresholds, dtype=np.float32),
-                **self._effect_arrays(),
-            )
-        return write_digest(path)
+        return save_npz(
+            path,
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept,
+            coef2=self.coef2,
+            intercept2=self.intercept2,
+            thresholds=np.asarray(self.thresholds, dtype=np.float32),
+            **self._effect_arrays(),
+        )
 
     @property
     def effect_reader(self) -> Callable[[str], bool] | None:

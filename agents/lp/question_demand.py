@@ -12,16 +12,14 @@ Story search weighs stories by these probabilities (`agents.stories.demand_index
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from agents.artefact import read_verified, write_digest
+from agents.artefact import Override, read_verified, save_npz
 from agents.lp.demands import load_demands
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "question_demand.npz"
@@ -78,12 +76,7 @@ class QuestionDemandModel:
         """Write the artefact and its SHA-256 file; return the hash."""
         if self.coef is None or self.intercept is None:
             raise RuntimeError("QuestionDemandModel is not fitted")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as f:
-            np.savez_compressed(
-                f, coef=self.coef, intercept=self.intercept, names=np.array(self.names)
-            )
-        return write_digest(path)
+        return save_npz(path, coef=self.coef, intercept=self.intercept, names=np.array(self.names))
 
 
 @lru_cache(maxsize=2)
@@ -98,17 +91,9 @@ def load_question_demand_model(path: Path = MODEL_FILE) -> QuestionDemandModel:
 
 
 # Evaluation swaps in a model that never saw the voice it scores; the app uses the shipped one.
-_OVERRIDE: ContextVar[QuestionDemandModel | None] = ContextVar("question_demand", default=None)
-
-
-@contextmanager
-def using(model: QuestionDemandModel) -> Iterator[None]:
-    """Within the block, questions are read by `model` instead of the shipped artefact."""
-    token = _OVERRIDE.set(model)
-    try:
-        yield
-    finally:
-        _OVERRIDE.reset(token)
+_OVERRIDE: Override[QuestionDemandModel] = Override("question_demand")
+# Within the block, questions are read by the given model instead of the shipped artefact.
+using = _OVERRIDE.using
 
 
 def question_demand_model() -> QuestionDemandModel:
