@@ -148,20 +148,30 @@ def decode_story_demands(meta: Mapping[str, Any]) -> dict[str, float] | None:
     return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else None
 
 
+def story_demand_reading(
+    text: str, window_sims: Sequence[float] | None, story_vector: np.ndarray
+) -> dict[str, float]:
+    """P(story contains demand) for each demand: cue phrases and window similarities, raised to
+    the off-topic check's learned reading of the story's vector where that is higher."""
+    from agents.grading.relevance import load_relevance_model
+
+    probs = story_demand_probs(text, window_sims)
+    embed = load_relevance_model().embed
+    if embed is None or embed.names != list(probs):
+        return probs
+    learned = embed.shows(story_vector)
+    return {n: max(p, round(float(q), 3)) for (n, p), q in zip(probs.items(), learned,
+                                                                strict=True)}  # fmt: skip
+
+
 def story_demands_record(
     title: str, narrative: str, windows: np.ndarray, dv: DemandVectors, story_vector: np.ndarray
 ) -> str:
-    """What a story record stores about demands: its probabilities, from text and window vectors,
-    raised to the learned reading of the story's vector where that is higher."""
-    from agents.grading.relevance import load_relevance_model
-
-    probs = story_demand_probs(f"{title}. {narrative}", dv.window_sims(windows))
-    embed = load_relevance_model().embed
-    if embed is not None and embed.names == dv.names:
-        learned = embed.shows(story_vector)
-        probs = {n: max(p, round(float(q), 3)) for (n, p), q in zip(probs.items(), learned,
-                                                                    strict=True)}  # fmt: skip
-    return encode_story_demands(probs)
+    """What a story record stores about demands: `story_demand_reading` of its text, window
+    vectors and story vector."""
+    return encode_story_demands(
+        story_demand_reading(f"{title}. {narrative}", dv.window_sims(windows), story_vector)
+    )
 
 
 def demand_match(

@@ -46,19 +46,14 @@ def lp_demand_profile(embedder: Any, slugs: tuple[str, ...]) -> np.ndarray:
 
 
 def story_shows(texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-    """P(story shows each demand) for texts and their vectors: cue phrases (without windows), or
-    the off-topic check's learned reading of the vector where that is higher."""
-    from agents.grading.relevance import load_relevance_model
-    from agents.stories.demand_index import demand_names, story_demand_probs
+    """P(story shows each demand) for texts and their vectors (`story_demand_reading`, without
+    window similarities), one row per text in `demand_names` order."""
+    from agents.stories.demand_index import demand_names, story_demand_reading
 
     names = demand_names()
-    readings = [story_demand_probs(t) for t in texts]
-    cues = np.array([[r[n] for n in names] for r in readings]).reshape(len(readings), len(names))
-    embed = load_relevance_model().embed
-    if embed is None or embed.names != names:
-        return cues
-    learned = np.array([embed.shows(v) for v in np.asarray(vectors)])
-    return np.maximum(cues, learned.reshape(cues.shape))
+    readings = [story_demand_reading(t, None, v) for t, v in zip(texts, np.asarray(vectors),
+                                                                  strict=True)]  # fmt: skip
+    return np.array([[r[n] for n in names] for r in readings]).reshape(len(readings), len(names))
 
 
 def lp_scores(
