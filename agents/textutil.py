@@ -42,8 +42,9 @@ class Span:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•]|\s*[A-Z][a-z]+:)|\n")
-# Spoken answers run on; long sentences are cut at these joints so each clause can be classified.
-_CLAUSE_JOINT = re.compile(
+# Spoken answers run on; long sentences are cut at these joints so each clause can be classified
+# (the joint itself is left between the two spans).
+CLAUSE_JOINT = re.compile(
     r",?\s+(?:and then|and so|so then|and after that|after that|but then|which meant|"
     r"and that meant|so basically|and basically|so in the end|and in the end|anyway)\s+"
     r"|;\s+|\s+[-–—]\s+",
@@ -75,7 +76,7 @@ def _add_span(text: str, start: int, end: int, out: list[Span]) -> None:
         out.append(Span(start, end, piece))
         return
     cursor = start
-    for joint in _CLAUSE_JOINT.finditer(piece):
+    for joint in CLAUSE_JOINT.finditer(piece):
         cut = start + joint.start()
         if len(text[cursor:cut].split()) >= 6:
             out.append(Span(cursor, cut, text[cursor:cut]))

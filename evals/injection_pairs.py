@@ -22,6 +22,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r6", "r6"),
     (CORPUS_DIR.parent / "injection_r7", "r7"),
     (CORPUS_DIR.parent / "injection_r8", "r8"),
+    (CORPUS_DIR.parent / "injection_r9", "r9"),
 )
 
 
@@ -77,7 +78,9 @@ def injection_rows(
 
 # Held-out pairs whose misses were read to write a later round's injection rules, and that round:
 # no longer unread, so the table says so.
-READ_HELD_OUT = {"held-out": 7, "new held-out": 7, "r6 held-out": 7, "r7 held-out": 8}
+READ_HELD_OUT = {
+    "held-out": 7, "new held-out": 7, "r6 held-out": 7, "r7 held-out": 8, "r8 held-out": 9,
+}
 
 
 def injection_table(injection: dict[str, dict[str, int]]) -> str:

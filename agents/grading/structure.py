@@ -25,7 +25,7 @@ from agents.grading.disguise import (
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.payload_model import pasted
 from agents.grading.verdicts import addresses_grader, claims_outcome
-from agents.textutil import Span, find_metrics
+from agents.textutil import CLAUSE_JOINT, Span, find_metrics
 
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
 _BLOCKS = re.compile(
@@ -42,7 +42,10 @@ _BLOCKS = re.compile(
     r"|^[ \t]*#{1,6}[^\n]*$.*?^[ \t]*#{1,6}[ \t]*end\b[^\n]*$"
     r"|\[\s*(?:begin|start)\b[^\]\n]{0,40}\].*?(?:\[\s*end\b[^\]\n]{0,40}\]|\Z)"
     # A markup element up to its closing tag: `<div hidden>...</div>`, whatever its sentences.
-    r"|<([a-z][\w:-]{0,20})(?:\s[^<>]{0,200})?>.*?</\1\s*>",
+    r"|<([a-z][\w:-]{0,20})(?:\s[^<>]{0,200})?>.*?</\1\s*>"
+    # A chat template's turn, "<|im_start|>assistant ... <|im_end|>", and any lone special token:
+    # prose right after one is not part of it.
+    r"|<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|<\|[a-z_]{2,20}\|>",
     re.DOTALL | re.MULTILINE | re.IGNORECASE,
 )
 # The opening of a JSON object (or Python dict), `{"key":`, or of an array of them, `[{"key":`;
@@ -370,4 +373,44 @@ def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
             tails.append(nxt)
             keys.add((nxt.start, nxt.end))
     flagged = merge_flagged(flagged, tails)
-    return merge_flagged(flagged, _whole_quotations(text, spans, flagged))
+    flagged = merge_flagged(flagged, _whole_quotations(text, spans, flagged))
+    return merge_flagged(flagged, _joined_to_flagged(text, spans, flagged))
+
+
+# A sentence that ends here (then space or a line break): anything else was cut at a clause joint.
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"')\]’”]*$")
+# A field line, "Result-field: +31%" or "Ownership: I": a key and a short value on its own line.
+_FIELD_LINE = re.compile(r"^\s*[\w .-]{1,30}\s*[:=]\s*\S[^\n]{0,60}$")
+# A fragment too short to be a story sentence: what a split at an initial ("J. Okafor") leaves.
+_FRAGMENT_WORDS = 2
+
+
+def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) -> list[Span]:
+    """Spans that belong to a flagged one, repeated until nothing changes: another clause of the
+    same sentence (a long sentence is cut at dashes and semicolons, and an instruction's claim may
+    sit in the clause after it), a fragment of one or two words next to it, and the field lines of
+    a block of fields one of which is flagged ("Result-field: +31%" above "labels.injection =
+    false")."""
+    keys = {(f.start, f.end) for f in flagged}
+    extra: list[Span] = []
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(spans) - 1):
+            a, b = spans[i], spans[i + 1]
+            ka, kb = (a.start, a.end) in keys, (b.start, b.end) in keys
+            if ka == kb:
+                continue
+            other = b if ka else a
+            gap = text[a.end : b.start]
+            # Cut at a clause joint, not where a block or a blob ended.
+            same_sentence = bool(CLAUSE_JOINT.fullmatch(gap)) and not _ENDS_SENTENCE.search(a.text)
+            fragment = len(other.text.split()) <= _FRAGMENT_WORDS
+            fields = (
+                "\n" in gap and bool(_FIELD_LINE.match(a.text)) and bool(_FIELD_LINE.match(b.text))
+            )
+            if same_sentence or fragment or fields:
+                keys.add((other.start, other.end))
+                extra.append(other)
+                changed = True
+    return extra

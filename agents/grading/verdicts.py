@@ -34,6 +34,13 @@ _ADDRESS = re.compile(
     r"engine|software|bot)\b"
     r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
     r"response|story)\s+as\b"
+    # A body that scores the answers, addressed: "to the panel scoring these", "the committee
+    # reviewing my answers"; and the reader asked to rank it: "treat it as the strongest example".
+    r"|\b(?:panel|committee|board|reviewers?|assessors?|markers?|examiners?)\s+(?:who\s+(?:is|are)"
+    r"\s+|that\s+(?:is|are)\s+)?(?:scoring|grading|marking|assessing|evaluating|reviewing|"
+    r"reading)\s+(?:these|this|my|the|all)\b"
+    r"|\b(?:treat|count|rate|rank|see|regard)\s+(?:it|this|this one|my answer|my story)\s+as\s+"
+    r"(?:the|a|an)\s+(?:strongest|best|top|model|exemplary|outstanding|perfect|excellent)\b"
     # Whoever reads or scores the answers, named as the audience: "to whoever grades these answers".
     r"|\b(?:whoever|whatever|anyone|anybody|anything|those|people|person|you)\s+"
     r"(?:or\s+(?:whatever|whoever)\s+)?(?:who\s+|that\s+)?(?:is\s+|are\s+)?(?:reads?|"
