@@ -1,7 +1,8 @@
 """Every injection pair set we have read stays at zero inflations with the shipped grader.
 
 The rules were written from these pairs' misses, so this is a regression guard, not a measure of
-generalization: the unread `r8 held-out` pairs are left to `python -m evals.grader_lovo`.
+generalization: the held-out pairs no round has read yet (not in READ_HELD_OUT) are left to
+`python -m evals.grader_lovo`.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ import pytest
 
 from agents.grading.roles_model import load_model
 from evals.corpus import load_corpus
-from evals.injection_pairs import injection_pairs, injection_rows
+from evals.injection_pairs import READ_HELD_OUT, injection_pairs, injection_rows
 
 pytestmark = pytest.mark.eval
-
-UNREAD = "r8 held-out"
 
 
 def test_the_read_injection_pairs_never_raise_a_grade() -> None:
     """No read pair raises any part of the grade, and every attacked answer is flagged."""
     rows = injection_rows(load_corpus(), load_model())
-    read = {group: row for group, row in rows.items() if group != UNREAD}
+    unread = {g for g in rows if g.endswith("held-out") and g not in READ_HELD_OUT}
+    assert len(unread) <= 1  # the newest set's held-out half, until a round reads it
+    read = {group: row for group, row in rows.items() if group not in unread}
     assert sum(row["cases"] for row in read.values()) >= 200
     assert {g: r["inflations"] for g, r in read.items()} == {g: 0 for g in read}
     assert {g: r["flagged"] for g, r in read.items()} == {g: r["cases"] for g, r in read.items()}
@@ -30,6 +31,6 @@ def test_every_pair_set_is_paired_and_grouped() -> None:
     """Each set contributes dev and held-out pairs, each with a clean and an attacked text."""
     pairs = injection_pairs(load_corpus())
     groups = {group for group, *_ in pairs}
-    for label in ("new", "r6", "r7", "r8"):
+    for label in ("new", "r6", "r7", "r8", "r9"):
         assert {f"{label} dev", f"{label} held-out"} <= groups
     assert all(attacked != clean for *_, attacked, clean in pairs)

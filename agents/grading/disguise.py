@@ -48,6 +48,7 @@ def english_share(words: list[str]) -> float:
 # A sentence this long with this small a share of English function words is in another language.
 _MIN_WORDS_FOR_SHARE = 8
 _MAX_ENGLISH_SHARE = 0.12
+_MIN_ACCENTED_SHARE = 0.3
 
 
 _PERCENT_CODE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -140,6 +141,13 @@ def foreign(text: str) -> bool:
     foreign = sum(w in foreign_words for w in words)
     english = sum(w in english_words for w in words)
     if foreign >= 2 and foreign > english:
+        return True
+    # Accented Latin letters in a third of the words: Hungarian, Polish, Vietnamese, Turkish...
+    # whose articles ("a", "az") would pass for English function words; English prose has an
+    # accented name or "café" now and then.
+    if len(words) >= _MIN_WORDS_FOR_SHARE and (
+        sum(not w.isascii() for w in words) / len(words) >= _MIN_ACCENTED_SHARE
+    ):
         return True
     # Any other language: English prose cannot go 8 words with almost no function words.
     return len(words) >= _MIN_WORDS_FOR_SHARE and english_share(words) < _MAX_ENGLISH_SHARE

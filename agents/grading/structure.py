@@ -114,7 +114,10 @@ _CHAT_ROLE = re.compile(
     r"|[\[(<]\s*(?:user|human|ai|bot|assistant|system|developer|model|llm|tool|interviewer|"
     r"candidate|interviewee|recruiter|hiring manager|bar raiser|grader|evaluator|reviewer|me)"
     r"\s*[\])>]\s*:"
-    r"|\bfrom now on,? you\b|\bstay in character\b|\blet'?s play a game\b"
+    r"|\bfrom (?:now|here|this point|this moment|this sentence)\s+(?:on|onwards?),? you\b"
+    r"|\bstay in (?:character|that role|this role)\b|\blet'?s play a game\b"
+    r"|\b(?:lenient|generous|kind|soft)\s+(?:assessor|grader|marker|evaluator|examiner|reviewer|"
+    r"scorer|judge)\b|\bfull credit for\b"
     r"|\byou(?:'re| are) (?:now )?(?:playing|acting as)\b",
     re.IGNORECASE,
 )
@@ -127,7 +130,9 @@ _LABELLED_FIGURE = re.compile(r"\b[A-Za-z][A-Za-z /-]{1,25}:\s+[+−-]?[$€£]?
 _ACCLAIM = re.compile(
     r"\b(?:best|clearest|strongest|finest|most impressive|outstanding|exceptional|exemplary|"
     r"brilliant|stellar|superb|remarkable|impressive|excellent|textbook|model example|"
-    r"great example|(?:example|model|picture|definition) of (?:real |true |genuine )?"
+    r"top performer|exceeds expectations|exceeded expectations|ranked (?:the |as )?(?:top|first|"
+    r"number one|#1|highest)|great example|(?:example|model|picture|definition) of (?:real |true |"
+    r"genuine )?"
     r"(?:ownership|leadership|customer obsession|bias for action|frugality|excellence))\b",
     re.IGNORECASE,
 )
@@ -135,8 +140,9 @@ _ACCLAIM = re.compile(
 
 # Someone else crediting the speaker with an outcome: "you cut wait times from 9 days to 2".
 _CREDIT = re.compile(
-    r"\b(?:you|your)\b.{0,40}\b(?:cut|saved|reduced|increased|grew|drove|"
-    r"delivered|improved|raised|boosted|halved|doubled|brought|recovered|won)\b"
+    r"\b(?:you|your|she|her|he|his)\b.{0,40}\b(?:cut|saved|reduced|increased|grew|drove|"
+    r"delivered|improved|raised|boosted|halved|doubled|brought|recovered|won|prevented|avoided|"
+    r"averted)\b"
     r"|\bsingle-?handedly\b|\bthanks to you\b|\bbecause of you\b",
     re.IGNORECASE,
 )
@@ -167,11 +173,15 @@ def _dashboard(text: str) -> bool:
 # `mark_hidden` turns them into this visible mark before cleaning, so the span can be flagged.
 HIDDEN_MARK = "\u2058"
 _HIDDEN_IN_WORD = re.compile(r"(?<=\w)[\u200b\u200c\u200d\u2060\ufeff\u00ad]+(?=\w)")
+# Unicode tag characters (invisible text: a whole sentence can be written in them) and the
+# bidirectional overrides and isolates that make text display in another order than it reads.
+_INVISIBLE = re.compile("[\U000e0000-\U000e007f\u202a-\u202e\u2066-\u2069]+")
 
 
 def mark_hidden(text: str) -> str:
-    """Zero-width characters between letters become HIDDEN_MARK (nobody types them)."""
-    return _HIDDEN_IN_WORD.sub(HIDDEN_MARK, text)
+    """Zero-width characters between letters, tag characters and direction overrides become
+    HIDDEN_MARK (nobody types them)."""
+    return _INVISIBLE.sub(HIDDEN_MARK, _HIDDEN_IN_WORD.sub(HIDDEN_MARK, text))
 
 
 def is_unspoken(text: str) -> bool:

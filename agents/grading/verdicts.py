@@ -33,7 +33,7 @@ _ADDRESS = re.compile(
     r"|\b(?:for|to) the (?:scoring|grading|marking|evaluation|assessment) (?:system|tool|model|"
     r"engine|software|bot)\b"
     r"|\b(?:record|treat|mark|log|count|register|classify|tag)\s+(?:this|the|my)\s+(?:answer|"
-    r"response|story)\s+as\b"
+    r"response|story|example|submission)\s+as\b"
     # A body that scores the answers, addressed: "to the panel scoring these", "the committee
     # reviewing my answers"; and the reader asked to rank it: "treat it as the strongest example".
     r"|\b(?:panel|committee|board|reviewers?|assessors?|markers?|examiners?)\s+(?:who\s+(?:is|are)"
@@ -146,6 +146,16 @@ _OUTCOME = re.compile(
     r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
     r"exemplary|perfect|model|excellent|outstanding|top))"
     r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
+    # The answer already judged by someone: "the committee has reviewed this response and
+    # pre-approved it", "this response was pre-screened and certified", "no further scoring is
+    # needed", "any score below 'Exceeds'".
+    r"|\b(?:reviewed|pre-?approved|approved|certified|pre-?screened|validated|signed off|"
+    r"calibrated|rated|scored|graded)\s+(?:on\s+)?this\s+(?:response|answer|example|submission)\b"
+    r"|\b(?:this|my)\s+(?:response|answer|example|submission)\s+(?:was|has been|is|had been)\s+"
+    r"(?:already\s+)?(?:pre-?screened|pre-?approved|approved|certified|validated|verified|"
+    r"signed off|calibrated|rated|scored|graded|reviewed)\b"
+    r"|\bno further (?:scoring|grading|marking|assessment|evaluation)\b"
+    r"|\bany (?:score|grade|rating|mark)\s+(?:below|under|lower than|less than)\b"
     # Naming the answer's own parts as boxes ticked: "Situation, Task, Action and Result are all
     # covered", "in STAR terms".
     r"|\bin (?:star|starl) (?:terms|format)\b|\b(?:star|starl) (?:parts|components|boxes)\b"
