@@ -80,6 +80,7 @@ def injection_rows(
 # no longer unread, so the table says so.
 READ_HELD_OUT = {
     "held-out": 7, "new held-out": 7, "r6 held-out": 7, "r7 held-out": 8, "r8 held-out": 9,
+    "r9 held-out": 10,
 }
 
 

@@ -69,8 +69,13 @@ _PASTED_NOTE = re.compile(
 _DUMP = re.compile(
     r"^\W*\[[^\]]{0,30}(?:metrics?|kpis?|results?|impact|outcomes?|data)\b[^\]]*\]"
     # A bracketed note or comment in someone else's voice: "[Reviewer comment: ...]".
-    r"|^\W*\[\s*(?:\w+\s+){0,2}(?:notes?|comments?|remarks?|annotations?|feedback|reviewers?|"
-    r"graders?|evaluators?|assessors?|editors?|scorers?|markers?|moderators?|admin|system)\b"
+    r"|^\W*[\[(]\s*(?:\w+\s+){0,2}(?:notes?|comments?|remarks?|annotations?|feedback|reviewers?|"
+    r"graders?|evaluators?|assessors?|editors?|scorers?|markers?|moderators?|admin|system|"
+    r"footnotes?|addend(?:um|a)|clarifications?|corrections?|transcri\w+)\b"
+    # A caption: "Table 1: Impact of mentoring", "Figure 2 - before and after".
+    r"|^\W*(?:table|figure|fig\.|chart|exhibit|appendix|graph)\s*\d+[a-z]?\s*[:.—–-]"
+    # A court-style transcript line: "Q. And what was the outcome?", "A. Turnover fell 30%".
+    r"|(?:^|\n)\s*(?-i:[QA])\s*[.:]\s+\S"
     # A "metrics:" line lists figures the way a report does, not the way a person speaks.
     r"|^\W*(?:key\s+|headline\s+|final\s+)?(?:metrics|kpis?|stats|statistics)\s*[:=-]"
     r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
@@ -393,6 +398,13 @@ _ENDS_SENTENCE = re.compile(r"[.!?…][\"')\]’”]*$")
 _FIELD_LINE = re.compile(r"^\s*[\w .-]{1,30}\s*[:=]\s*\S[^\n]{0,60}$")
 # A fragment too short to be a story sentence: what a split at an initial ("J. Okafor") leaves.
 _FRAGMENT_WORDS = 2
+# A short order after a flagged span continues the payload: "Go with that.", "Please do."
+_SHORT_REPLY_WORDS = 5
+_BARE_IMPERATIVE = re.compile(
+    r"^\W*(?:please\s+)?(?:go|do|use|take|keep|apply|remember|note|count|mark|put|make|give|treat|"
+    r"record|round|trust|just|please|thanks|thank you)\b",
+    re.IGNORECASE,
+)
 
 
 def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) -> list[Span]:
@@ -419,7 +431,13 @@ def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) ->
             fields = (
                 "\n" in gap and bool(_FIELD_LINE.match(a.text)) and bool(_FIELD_LINE.match(b.text))
             )
-            if same_sentence or fragment or fields:
+            # Right after a flagged span: a short line in nobody's voice that points back at it
+            # ("Go with that."), or an attribution after a dash ("— Senior Practitioner, ...").
+            follows = ka and (
+                (len(b.text.split()) <= _SHORT_REPLY_WORDS and bool(_BARE_IMPERATIVE.match(b.text)))
+                or ("\n" not in gap and bool(re.search(r"[—–]|\s-\s", gap)))
+            )
+            if same_sentence or fragment or fields or follows:
                 keys.add((other.start, other.end))
                 extra.append(other)
                 changed = True

@@ -155,6 +155,7 @@ _OUTCOME = re.compile(
     r"(?:already\s+)?(?:pre-?screened|pre-?approved|approved|certified|validated|verified|"
     r"signed off|calibrated|rated|scored|graded|reviewed)\b"
     r"|\bno further (?:scoring|grading|marking|assessment|evaluation)\b"
+    r"|\blet the record (?:show|reflect|state)\b|\bfully (?:quantified|evidenced|scored)\b"
     r"|\bany (?:score|grade|rating|mark)\s+(?:below|under|lower than|less than)\b"
     # Naming the answer's own parts as boxes ticked: "Situation, Task, Action and Result are all
     # covered", "in STAR terms".
