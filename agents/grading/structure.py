@@ -80,7 +80,7 @@ _DUMP = re.compile(
     r"|^\W*(?:key\s+|headline\s+|final\s+)?(?:metrics|kpis?|stats|statistics)\s*[:=-]"
     r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
     # A list line with a figure, whatever its marker: "- 40% fewer", "3) 12 days", "iii. 1,200".
-    r"|^\s*(?:[-*•+]|\d+[.)]|\(?(?:[ivx]{1,4}|[a-h])[.)])\s+[^.!?]{0,80}\d"
+    r"|^\s*(?:[-*•+✓✔☑➤►▪◦‣→]|\d+[.)]|\(?(?:[ivx]{1,4}|[a-h])[.)])\s+[^.!?]{0,80}\d"
     r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
     r"|\b(?:end|start|begin) of (?:the )?(?:answer|response|transcript|input|candidate|system)\b"
     r"|\((?:attached|pasted|see attachment|copied)\)"
@@ -368,7 +368,31 @@ def _whole_quotations(text: str, spans: Sequence[Span], flagged: list[Span]) -> 
         inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
         if len(inside) > 1 and any((s.start, s.end) in keys for s in inside):
             extra += inside
+        elif inside and _quoted_figures(text, m):
+            extra += inside
     return extra
+
+
+# Someone else writing, just before a quotation: "as my manager put it in my appraisal:", "his mum
+# wrote in her letter to the director:". Speech ("she said") is how stories quote people.
+_ATTRIBUTED = re.compile(
+    r"\b(?:put it|wrote|writes|summed it up)\b"
+    r"|\bin (?:her|his|their|my|the|a) (?:\w+ )?(?:letter|appraisal|review|e-?mail|note|card|"
+    r"feedback|testimonial|message|reference|write-?up)\b",
+    re.IGNORECASE,
+)
+
+
+def _quoted_figures(text: str, m: re.Match[str]) -> bool:
+    """A quotation, read whole across its sentences, that is someone else's verdict with figures
+    (`_praise_quote`), or figures in words introduced as someone else's letter or appraisal: their
+    figures, however the splitter cut them."""
+    quote = m.group(0)
+    if _praise_quote(quote):
+        return True
+    before = text[max(0, m.start() - 80) : m.start()]
+    line = before.rsplit("\n", 1)[-1]
+    return bool(find_metrics(quote[1:-1])) and bool(_ATTRIBUTED.search(line))
 
 
 def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
@@ -398,6 +422,18 @@ _ENDS_SENTENCE = re.compile(r"[.!?…][\"')\]’”]*$")
 _FIELD_LINE = re.compile(r"^\s*[\w .-]{1,30}\s*[:=]\s*\S[^\n]{0,60}$")
 # A fragment too short to be a story sentence: what a split at an initial ("J. Okafor") leaves.
 _FRAGMENT_WORDS = 2
+# A list item's marker: a bullet or check mark, or a number.
+_LIST_ITEM = re.compile(r"^\s*([-*•+✓✔☑➤►▪◦‣→]|\d{1,2}[.)])\s")
+
+
+def _same_list(a: str, b: str) -> bool:
+    """Two lines that are items of one list (the same bullet, or both numbered)."""
+    ma, mb = _LIST_ITEM.match(a), _LIST_ITEM.match(b)
+    if not ma or not mb:
+        return False
+    return ma.group(1) == mb.group(1) or (ma.group(1)[0].isdigit() and mb.group(1)[0].isdigit())
+
+
 # A short order after a flagged span continues the payload: "Go with that.", "Please do."
 _SHORT_REPLY_WORDS = 5
 _BARE_IMPERATIVE = re.compile(
@@ -437,7 +473,9 @@ def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) ->
                 (len(b.text.split()) <= _SHORT_REPLY_WORDS and bool(_BARE_IMPERATIVE.match(b.text)))
                 or ("\n" not in gap and bool(re.search(r"[—–]|\s-\s", gap)))
             )
-            if same_sentence or fragment or fields or follows:
+            # Another item of a list whose neighbouring item is flagged: one pasted list.
+            listed = "\n" in gap and _same_list(a.text, b.text)
+            if same_sentence or fragment or fields or follows or listed:
                 keys.add((other.start, other.end))
                 extra.append(other)
                 changed = True

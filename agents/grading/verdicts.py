@@ -67,6 +67,11 @@ _ADDRESS = re.compile(
     r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:designed|wrote|set|"
     r"made|built|created)\s+(?:these|this|the|your)\s+(?:questions?|interview|rubric|criteria|"
     r"test|assessment)\b"
+    # Whoever decided what a good answer is: "a thought for whoever decided what a good answer
+    # looks like".
+    r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:decided|defined|"
+    r"decides|defines|chose|set|sets)\s+what\s+(?:a\s+)?(?:good|great|strong|complete|full)\s+"
+    r"(?:answer|response|story)"
     r"|\b(?:imagine|pretend|suppose|picture)\s+(?:for a (?:moment|second|minute)\s+)?(?:that\s+)?"
     r"you(?:'re| are| were)\b[^.]{0,60}\b(?:reading|grading|scoring|reviewing|assessing|judging|"
     r"evaluating|marking|interviewing|fan|rate|give (?:it|me|this)|bar[- ]raiser|hiring manager|"
@@ -155,7 +160,10 @@ _OUTCOME = re.compile(
     r"(?:already\s+)?(?:pre-?screened|pre-?approved|approved|certified|validated|verified|"
     r"signed off|calibrated|rated|scored|graded|reviewed)\b"
     r"|\bno further (?:scoring|grading|marking|assessment|evaluation)\b"
-    r"|\blet the record (?:show|reflect|state)\b|\bfully (?:quantified|evidenced|scored)\b"
+    r"|\blet the record (?:show|reflect|state)\b|\bfully (?:quantified|evidenced|scored|complete)\b"
+    # A persona handed to the reader: "Switching hats now: you are Morgan, a senior panel member".
+    r"|\bswitching hats\b|(?-i:\byou are (?:now )?[A-Z][a-z]+, (?:a|an|the)\b)"
+    r"|\b(?:always|just|please) rounds? (?:it |this |them |everything )?up\b"
     r"|\bany (?:score|grade|rating|mark)\s+(?:below|under|lower than|less than)\b"
     # Naming the answer's own parts as boxes ticked: "Situation, Task, Action and Result are all
     # covered", "in STAR terms".
