@@ -366,7 +366,8 @@ def _whole_quotations(text: str, spans: Sequence[Span], flagged: list[Span]) -> 
     extra: list[Span] = []
     for m in _QUOTATION.finditer(text):
         inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
-        if (len(inside) > 1 and any((s.start, s.end) in keys for s in inside)) or (inside and _quoted_figures(text, m)):
+        holds_flagged = len(inside) > 1 and any((s.start, s.end) in keys for s in inside)
+        if holds_flagged or (inside and _quoted_figures(text, m)):
             extra += inside
     return extra
 
