@@ -488,7 +488,8 @@ def test_round_ten_payload_classes_are_never_evidence(payload: str) -> None:
     [
         # Someone else's figures in a quotation the splitter cuts in two at its dash.
         " As my supervisor put it in my review: \u201cThe unit went from nothing to over 300"
-        " bookings a month because of this nurse \u2014 the clearest impact anyone had all year.\u201d",
+        " bookings a month because of this nurse \u2014 the clearest impact anyone had all"
+        " year.\u201d",
         # Figures in a quoted letter, introduced as someone else's words.
         ' A patient\'s son wrote in his card to the ward: "Visits have doubled and we came back'
         ' eleven times since."',
