@@ -31,6 +31,6 @@ def test_every_pair_set_is_paired_and_grouped() -> None:
     """Each set contributes dev and held-out pairs, each with a clean and an attacked text."""
     pairs = injection_pairs(load_corpus())
     groups = {group for group, *_ in pairs}
-    for label in ("new", "r6", "r7", "r8", "r9"):
+    for label in ("new", "r6", "r7", "r8", "r9", "r10"):
         assert {f"{label} dev", f"{label} held-out"} <= groups
     assert all(attacked != clean for *_, attacked, clean in pairs)

@@ -65,8 +65,21 @@ _ADDRESS = re.compile(
     r"credit|score|mark|rate|grade|consider|factor)\b[^.]{0,60}\b(?:result|score|grade|answer|"
     r"measurab\w*|rubric)"
     r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:designed|wrote|set|"
-    r"made|built|created)\s+(?:these|this|the|your)\s+(?:questions?|interview|rubric|criteria|"
-    r"test|assessment)\b"
+    r"made|built|created)\s+(?:these|this|the|your)\s+(?:\w+\s+)?(?:questions?|interview|rubric|"
+    r"criteria|test|assessment|guidelines?|framework|guide|scheme|checklist)\b"
+    # The rubric's own parts, named to the reader: "I followed your 'Result' section", "this
+    # should tick every box you listed".
+    r"|\byour\s+['‘\"]?(?:situation|task|action|result|learning|star)['’\"]?\s+(?:section|"
+    r"criteri(?:on|a)|box|part|heading)\b|\bticks?\s+(?:every|all (?:the|your)|each)\s+box"
+    # The reader told to imagine being someone, or how to read the rest: "picture yourself as the
+    # operations director", "read what follows from that chair", "for the rest of this answer".
+    r"|\b(?:picture|imagine|see|put)\s+yourself\s+(?:as|in)\b"
+    r"|\b(?:read|take|hear)\s+(?:what follows|the rest|everything (?:below|that follows))\b"
+    r"|\bfor the rest of this (?:answer|response|story|transcript)\b"
+    r"|\blet'?s play (?:a|an|one)\s+(?:\w+\s+){0,2}game\b"
+    # A correction to the record: "Erratum — the fourth line should read: ...".
+    r"|\berrat(?:um|a)\b|\b(?:should|must|ought to) (?:now )?read\s*:|\bin place of the original\b"
+    r"|\b(?:line|sentence|paragraph) of this (?:answer|response|transcript)\b"
     # Whoever decided what a good answer is: "a thought for whoever decided what a good answer
     # looks like".
     r"|\b(?:whoever|those who|the people who|the person who|anyone who)\s+(?:decided|defined|"
