@@ -126,6 +126,9 @@ def _worst_case(spec: Any, defs: dict[str, Any], items: int) -> tuple[int, int]:
         n = min(int(spec.get("maxItems", items)), items)
         slots, structure = _worst_case(spec.get("items", {}), defs, items)
         return n * slots, 2 + n * (structure + ITEM_TOKENS)
+    if "enum" in spec:
+        # One of fixed values (an id) cannot loop: a fixed cost, not a string slot.
+        return 0, 2 + max((len(str(v)) for v in spec["enum"]), default=0)
     return (1, 2) if "string" in kinds else (0, 2)
 
 
@@ -154,6 +157,8 @@ def with_bounds(spec: Any, bounds: Bounds) -> Any:
     kinds = kinds if isinstance(kinds, list) else [kinds]
     if "string" in kinds:
         out["maxLength"] = min(out.get("maxLength", bounds.max_length), bounds.max_length)
+        if "enum" in out:  # never shorter than a value the schema allows
+            out["maxLength"] = max(out["maxLength"], *(len(str(v)) for v in out["enum"]))
     if "array" in kinds:
         out["maxItems"] = min(out.get("maxItems", bounds.max_items), bounds.max_items)
     return out

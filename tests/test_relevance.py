@@ -187,3 +187,45 @@ def test_training_reproduces_the_shipped_model_bit_for_bit(
     out = tmp_path / "relevance.npz"
     digest = fit_model(*corpus_examples(cache)).save(out)
     assert digest == MODEL_FILE.with_suffix(".sha256").read_text("utf-8").strip()
+
+
+def _judgement(answers: bool, missing: str | None, quote: str) -> str:
+    """A judge reply that finds every part in `quote` and gives a relevance verdict."""
+    part = {"present": True, "strength": 3, "quotes": [quote]}
+    return json.dumps(
+        {
+            **{name: part for name in ("situation", "task", "action", "result", "learning")},
+            "answers_question": answers,
+            "missing_demand": missing,
+        }
+    )
+
+
+def test_the_llm_judge_adds_the_off_topic_verdict_the_offline_check_missed() -> None:
+    from agents.llm import ScriptedModel
+
+    # The on-topic story, which the offline check lets through, judged as missing the demand.
+    reply = _judgement(False, "disagreement", "I strongly disagreed")
+    model = ScriptedModel().enqueue(reply)
+    grade = Grader(model).grade(PUSHED_BACK, DISAGREE_Q)
+    assert grade.backend == "llm"
+    assert "off_topic" in grade.flags and grade.missing_demand == "disagreement"
+    assert grade.overall <= OFF_TOPIC_CAP and grade.gaps[0] == "off_topic"
+    # The prompt lists the demand ids the judge may name.
+    assert "- disagreement: " in model.history[0][-1]["content"]
+
+
+def test_the_llm_judge_cannot_clear_an_offline_off_topic_verdict() -> None:
+    from agents.llm import ScriptedModel
+
+    model = ScriptedModel().enqueue(_judgement(True, None, "I booked the space"))
+    grade = Grader(model).grade(HACKATHON, DISAGREE_Q)
+    assert "off_topic" in grade.flags and grade.missing_demand == "disagreement"
+
+
+def test_an_unknown_demand_from_the_judge_is_no_verdict() -> None:
+    from agents.llm import ScriptedModel
+
+    model = ScriptedModel().enqueue(_judgement(False, "being a great candidate", "I strongly"))
+    grade = Grader(model).grade(PUSHED_BACK, DISAGREE_Q)
+    assert "off_topic" not in grade.flags and grade.missing_demand is None

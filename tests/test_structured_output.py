@@ -207,8 +207,8 @@ def test_bounds_limit_every_string_and_array_without_changing_validation() -> No
     assert bounds_for(800) == Bounds(300, 8)
     assert bounds_for(16) == Bounds(64, 8) and bounds_for(10**6) == Bounds(600, 8)
     # Tight bounds fit a reply that fills every string, a token per character, in the budget.
-    assert tight_bounds(strict_schema(Judgement), 384) == Bounds(20, 1)
-    assert tight_bounds(strict_schema(Judgement), 800) == Bounds(89, 1)
+    assert tight_bounds(strict_schema(Judgement), 384) == Bounds(14, 1)
+    assert tight_bounds(strict_schema(Judgement), 800) == Bounds(83, 1)
     # Judgement's nested components are bounded too (through $defs).
     judged = build_request("tools", [], Judgement, bounds=Bounds(99, 8))["tools"][0]["function"]
     quotes = judged["parameters"]["$defs"]["JudgedComponent"]["properties"]["quotes"]
@@ -243,7 +243,7 @@ def test_a_reply_cut_at_the_token_limit_is_reasked_with_tight_bounds() -> None:
         ]
         for b in sent
     ]
-    assert [(q["items"]["maxLength"], q["maxItems"]) for q in quotes] == [(144, 6), (20, 1)]
+    assert [(q["items"]["maxLength"], q["maxItems"]) for q in quotes] == [(144, 6), (14, 1)]
     assert "cut off at the token limit" in sent[1]["messages"][-1]["content"]
 
 
@@ -352,3 +352,13 @@ def test_the_scripted_model_keeps_a_classified_error() -> None:
         info.value.user_message
         == "The language model (x) timed out: the model did not answer in time."
     )
+
+
+def test_a_tight_bound_never_cuts_an_enum_value() -> None:
+    """The judge's demand id is an enum: under a tight bound it keeps room for its longest id,
+    and it costs the reply a fixed length rather than a string slot."""
+    request = build_request("json_schema", [], Judgement, bounds=Bounds(14, 1))
+    props = request["response_format"]["json_schema"]["schema"]["properties"]
+    option = next(o for o in props["missing_demand"]["anyOf"] if "enum" in o)
+    assert option["maxLength"] == max(len(v) for v in option["enum"]) > 14
+    assert props["follow_up"]["maxLength"] == 14

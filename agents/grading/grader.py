@@ -11,6 +11,7 @@ from agents.grading.judge import Judgement, combine
 from agents.grading.learned import analyze
 from agents.grading.relevance import apply_relevance
 from agents.grading.structure import split_at_blocks, suspect_spans
+from agents.lp.demands import load_demands
 from agents.textutil import clean_text, split_sentences
 
 if TYPE_CHECKING:
@@ -41,9 +42,11 @@ class Grader:
         spans = split_at_blocks(text, split_sentences(text))
         flagged = suspect_spans(text, spans)
         story = " ".join(s.text for s in spans if s not in flagged)
+        demands = [(name, d.ask) for name, d in load_demands().items()]
+        user = render("grader_user", question=question, answer=story, demands=demands)
         messages = [
             {"role": "system", "content": render("grader_system")},
-            {"role": "user", "content": render("grader_user", question=question, answer=story)},
+            {"role": "user", "content": user},
         ]
         try:
             judgement = self.llm.structured(messages, Judgement)
@@ -51,4 +54,6 @@ class Grader:
             notice = e.user_message + " Graded offline instead."
             return apply_relevance(base, question, answer).model_copy(update={"notice": notice})
         judged = combine(base, judgement, story, f"{question}|{answer}", avoid)
-        return apply_relevance(judged, question, answer)
+        # The judge can only add the off-topic verdict: an answer it calls on topic keeps the
+        # offline check, so text that talks the model round cannot lift the cap.
+        return apply_relevance(judged, question, answer, judged_missing=judgement.judged_missing)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -11,6 +12,11 @@ from agents.grading.analyzer import Sentence, action_kind, ownership_of
 from agents.grading.grade import COMPONENTS, Component, ComponentName, Grade, Ownership, apply_rules
 from agents.grading.injection import is_injection
 from agents.grading.learned import measure_result
+from agents.lp.demands import load_demands
+
+# The demand ids (leadership_principles/interview/demands.yaml) as the schema's enum, so a
+# grammar-constrained server can only write one of them.
+DemandId = Literal[tuple(load_demands())]  # type: ignore[valid-type]
 
 
 class JudgedComponent(BaseModel):
@@ -39,6 +45,21 @@ class Judgement(BaseModel):
     learning: JudgedComponent = Field(default_factory=JudgedComponent)
     hypothetical: bool = False
     follow_up: str = ""
+    # Whether the story contains what the question asks for; when not, the demand it lacks (an id
+    # of leadership_principles/interview/demands.yaml; anything else is dropped).
+    answers_question: bool = True
+    missing_demand: DemandId | None = None
+
+    @field_validator("missing_demand", mode="before")
+    @classmethod
+    def _known_demand(cls, value: object) -> object:
+        """Keep only a demand id we know; a model's free text is not a verdict."""
+        return value if isinstance(value, str) and value in load_demands() else None
+
+    @property
+    def judged_missing(self) -> str | None:
+        """The demand the judge says the story lacks, when it says the question is not answered."""
+        return None if self.answers_question else self.missing_demand
 
 
 def verified_quotes(answer: str, quotes: Iterable[str]) -> list[str]:

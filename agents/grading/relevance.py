@@ -345,21 +345,29 @@ def relevance_probe(demand: str, seed: str = "") -> str:
     return f"{lead} {phrases.redirects[demand]}"
 
 
-def apply_relevance(grade: Grade, question: str, answer: str) -> Grade:
+def apply_relevance(
+    grade: Grade, question: str, answer: str, judged_missing: str | None = None
+) -> Grade:
     """The grade with the off-topic verdict applied: flag, missing demand, capped overall,
-    `off_topic` as the top gap and the redirect as the follow-up. Non-stories are left alone."""
+    `off_topic` as the top gap and the redirect as the follow-up. Non-stories are left alone.
+
+    `judged_missing` is the LLM judge's verdict (the demand the story lacks, None when it says the
+    story answers): it adds the flag where the offline check did not; it never removes one."""
     if not question.strip() or {"hypothetical", "non_answer"} & set(grade.flags):
         return grade
     evidence = [*grade.components["action"].evidence, *grade.components["result"].evidence]
     verdict = relevance_of(question, answer, evidence)
-    if not verdict.off_topic or verdict.demand is None:
+    demand = verdict.demand if verdict.off_topic else None
+    if demand is None and judged_missing is not None and is_story(answer):
+        demand = judged_missing
+    if demand is None:
         return grade
     return grade.model_copy(
         update={
             "flags": [*grade.flags, "off_topic"],
-            "missing_demand": verdict.demand,
+            "missing_demand": demand,
             "overall": min(grade.overall, OFF_TOPIC_CAP),
             "gaps": ["off_topic", *grade.gaps],
-            "follow_up": relevance_probe(verdict.demand, f"{question}|{answer}"),
+            "follow_up": relevance_probe(demand, f"{question}|{answer}"),
         }
     )
