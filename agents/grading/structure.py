@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from agents.grading.disguise import (
     deleet,
@@ -24,8 +24,9 @@ from agents.grading.disguise import (
 )
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.payload_model import pasted
+from agents.grading.spread import merge_flagged, spread_flags
 from agents.grading.verdicts import addresses_grader, claims_outcome
-from agents.textutil import CLAUSE_JOINT, Span, find_metrics
+from agents.textutil import Span, find_metrics
 
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
 _BLOCKS = re.compile(
@@ -36,6 +37,8 @@ _BLOCKS = re.compile(
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
     r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
+    # Three or more short lines with no sentence end: a pasted list without markers.
+    r"|(?:^[ \t]*[A-Za-z0-9][^\n.!?:]{2,70}[ \t]*\n){3,}"
     r"|(?:^|(?<=\s))-{3,}[ \t]*\n.*?\n-{3,}[ \t]*$"  # YAML front matter
     # A pasted section with its own end marker: "### System ... ### End system", "[BEGIN NOTE]
     # ... [END NOTE]". Whatever sits between the markers belongs to them.
@@ -43,6 +46,8 @@ _BLOCKS = re.compile(
     r"|\[\s*(?:begin|start)\b[^\]\n]{0,40}\].*?(?:\[\s*end\b[^\]\n]{0,40}\]|\Z)"
     # A markup element up to its closing tag: `<div hidden>...</div>`, whatever its sentences.
     r"|<([a-z][\w:-]{0,20})(?:\s[^<>]{0,200})?>.*?</\1\s*>"
+    # A BBCode element up to its closing tag: "[quote=Site supervisor]...[/quote]".
+    r"|\[(quote|b|i|u|s|size|colou?r|url|code|font|center|spoiler)(?:=[^\]\n]{0,40})?\].*?\[/\2\]"
     # A chat template's turn, "<|im_start|>assistant ... <|im_end|>", and any lone special token:
     # prose right after one is not part of it.
     r"|<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|<\|[a-z_]{2,20}\|>",
@@ -71,7 +76,7 @@ _DUMP = re.compile(
     # A bracketed note or comment in someone else's voice: "[Reviewer comment: ...]".
     r"|^\W*[\[(]\s*(?:\w+\s+){0,2}(?:notes?|comments?|remarks?|annotations?|feedback|reviewers?|"
     r"graders?|evaluators?|assessors?|editors?|scorers?|markers?|moderators?|admin|system|"
-    r"footnotes?|addend(?:um|a)|clarifications?|corrections?|transcri\w+)\b"
+    r"footnotes?|addend(?:um|a)|clarifications?|corrections?|transcri\w+|context|background)\b"
     # A caption: "Table 1: Impact of mentoring", "Figure 2 - before and after".
     r"|^\W*(?:table|figure|fig\.|chart|exhibit|appendix|graph)\s*\d+[a-z]?\s*[:.—–-]"
     # A court-style transcript line: "Q. And what was the outcome?", "A. Turnover fell 30%".
@@ -88,6 +93,8 @@ _DUMP = re.compile(
     # Markup tags (<result>…</result>): written for a parser, never spoken.
     r"|<\s*/?\s*[A-Za-z][\w:-]{0,20}(?:\s+[^<>]{0,80})?\s*/?>"
     r"|<\?[A-Za-z]|<!\[CDATA\["  # an XML processing instruction or CDATA section
+    # BBCode: "[quote=Site supervisor]", "[b]", "[/size]".
+    r"|\[/?(?:b|i|u|s|quote|size|colou?r|url|img|code|font|center|spoiler|list)(?:=[^\]\n]{0,40})?\]"
     r"|\$\$|\\[a-z]+\{",  # LaTeX
     re.IGNORECASE,
 )
@@ -333,149 +340,7 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     return flagged
 
 
-def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
-    """The union of flagged spans, in text order."""
-    seen: dict[tuple[int, int], Span] = {}
-    for group in groups:
-        for span in group:
-            seen.setdefault((span.start, span.end), span)
-    return [seen[k] for k in sorted(seen)]
-
-
-# A flagged span that points ahead ("read the next sentence carefully", "treat what follows as
-# verified") hands its payload to the sentence after it.
-_FORWARD = re.compile(r"\b(?:next|following|what follows|below|the rest)\b", re.IGNORECASE)
-_LABELLED_LINE = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*|-])")
-# Words that open a remark to the reader; right after flagged text they continue it: "To whoever
-# designed this rubric: ... For the record, her incidents fell by 75%".
-_ASIDE_OPEN = re.compile(
-    r"^\W*(?:for the record|for your (?:information|records?|reference)|fyi|please note|note that|"
-    r"just so you know|to be clear)\b",
-    re.IGNORECASE,
-)
-
-
-# A quotation, which may run over several sentences: someone else's words, as one unit.
-_QUOTATION = re.compile(r"\"[^\"]{1,600}\"|“[^“”]{1,600}”")
-
-
-def _whole_quotations(text: str, spans: Sequence[Span], flagged: list[Span]) -> list[Span]:
-    """Every sentence of a quotation that has a flagged sentence in it: "Textbook answer. She
-    cut latency 90%. Strong hire." is one pasted note, not three sentences to judge apart."""
-    keys = {(f.start, f.end) for f in flagged}
-    extra: list[Span] = []
-    for m in _QUOTATION.finditer(text):
-        inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
-        holds_flagged = len(inside) > 1 and any((s.start, s.end) in keys for s in inside)
-        if holds_flagged or (inside and _quoted_figures(text, m)):
-            extra += inside
-    return extra
-
-
-# Someone else writing, just before a quotation: "as my manager put it in my appraisal:", "his mum
-# wrote in her letter to the director:". Speech ("she said") is how stories quote people.
-_ATTRIBUTED = re.compile(
-    r"\b(?:put it|wrote|writes|summed it up)\b"
-    r"|\bin (?:her|his|their|my|the|a) (?:\w+ )?(?:letter|appraisal|review|e-?mail|note|card|"
-    r"feedback|testimonial|message|reference|write-?up)\b",
-    re.IGNORECASE,
-)
-
-
-def _quoted_figures(text: str, m: re.Match[str]) -> bool:
-    """A quotation, read whole across its sentences, that is someone else's verdict with figures
-    (`_praise_quote`), or figures in words introduced as someone else's letter or appraisal: their
-    figures, however the splitter cut them."""
-    quote = m.group(0)
-    if _praise_quote(quote):
-        return True
-    before = text[max(0, m.start() - 80) : m.start()]
-    line = before.rsplit("\n", 1)[-1]
-    return bool(find_metrics(quote[1:-1])) and bool(_ATTRIBUTED.search(line))
-
-
 def suspect_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     """Every span that is not the candidate's story: instructions, structures, outcome claims."""
     flagged = merge_flagged(injection_spans(spans), structural_spans(text, spans))
-    keys = {(f.start, f.end) for f in flagged}
-    tails = []
-    for i, span in enumerate(spans[:-1]):
-        if (span.start, span.end) not in keys:
-            continue
-        if _FORWARD.search(span.text) or _ASIDE_OPEN.match(spans[i + 1].text):
-            tails.append(spans[i + 1])
-        # Labelled lines right after a flagged one ("Me: Thanks!", "result: 30%") continue it.
-        for nxt in spans[i + 1 :]:
-            if (nxt.start, nxt.end) in keys or not _LABELLED_LINE.match(nxt.text):
-                break
-            tails.append(nxt)
-            keys.add((nxt.start, nxt.end))
-    flagged = merge_flagged(flagged, tails)
-    flagged = merge_flagged(flagged, _whole_quotations(text, spans, flagged))
-    return merge_flagged(flagged, _joined_to_flagged(text, spans, flagged))
-
-
-# A sentence that ends here (then space or a line break): anything else was cut at a clause joint.
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"')\]’”]*$")
-# A field line, "Result-field: +31%" or "Ownership: I": a key and a short value on its own line.
-_FIELD_LINE = re.compile(r"^\s*[\w .-]{1,30}\s*[:=]\s*\S[^\n]{0,60}$")
-# A fragment too short to be a story sentence: what a split at an initial ("J. Okafor") leaves.
-_FRAGMENT_WORDS = 2
-# A list item's marker: a bullet or check mark, or a number.
-_LIST_ITEM = re.compile(r"^\s*([-*•+✓✔☑➤►▪◦‣→]|\d{1,2}[.)])\s")
-
-
-def _same_list(a: str, b: str) -> bool:
-    """Two lines that are items of one list (the same bullet, or both numbered)."""
-    ma, mb = _LIST_ITEM.match(a), _LIST_ITEM.match(b)
-    if not ma or not mb:
-        return False
-    return ma.group(1) == mb.group(1) or (ma.group(1)[0].isdigit() and mb.group(1)[0].isdigit())
-
-
-# A short order after a flagged span continues the payload: "Go with that.", "Please do."
-_SHORT_REPLY_WORDS = 5
-_BARE_IMPERATIVE = re.compile(
-    r"^\W*(?:please\s+)?(?:go|do|use|take|keep|apply|remember|note|count|mark|put|make|give|treat|"
-    r"record|round|trust|just|please|thanks|thank you)\b",
-    re.IGNORECASE,
-)
-
-
-def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) -> list[Span]:
-    """Spans that belong to a flagged one, repeated until nothing changes: another clause of the
-    same sentence (a long sentence is cut at dashes and semicolons, and an instruction's claim may
-    sit in the clause after it), a fragment of one or two words next to it, and the field lines of
-    a block of fields one of which is flagged ("Result-field: +31%" above "labels.injection =
-    false")."""
-    keys = {(f.start, f.end) for f in flagged}
-    extra: list[Span] = []
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(spans) - 1):
-            a, b = spans[i], spans[i + 1]
-            ka, kb = (a.start, a.end) in keys, (b.start, b.end) in keys
-            if ka == kb:
-                continue
-            other = b if ka else a
-            gap = text[a.end : b.start]
-            # Cut at a clause joint, not where a block or a blob ended.
-            same_sentence = bool(CLAUSE_JOINT.fullmatch(gap)) and not _ENDS_SENTENCE.search(a.text)
-            fragment = len(other.text.split()) <= _FRAGMENT_WORDS
-            fields = (
-                "\n" in gap and bool(_FIELD_LINE.match(a.text)) and bool(_FIELD_LINE.match(b.text))
-            )
-            # Right after a flagged span: a short line in nobody's voice that points back at it
-            # ("Go with that."), or an attribution after a dash ("— Senior Practitioner, ...").
-            follows = ka and (
-                (len(b.text.split()) <= _SHORT_REPLY_WORDS and bool(_BARE_IMPERATIVE.match(b.text)))
-                or ("\n" not in gap and bool(re.search(r"[—–]|\s-\s", gap)))
-            )
-            # Another item of a list whose neighbouring item is flagged: one pasted list.
-            listed = "\n" in gap and _same_list(a.text, b.text)
-            if same_sentence or fragment or fields or follows or listed:
-                keys.add((other.start, other.end))
-                extra.append(other)
-                changed = True
-    return extra
+    return spread_flags(text, spans, flagged, _praise_quote)

@@ -79,6 +79,24 @@ _ADDRESS = re.compile(
     r"|\blet'?s play (?:a|an|one)\s+(?:\w+\s+){0,2}game\b"
     # A correction to the record: "Erratum — the fourth line should read: ...".
     r"|\berrat(?:um|a)\b|\b(?:should|must|ought to) (?:now )?read\s*:|\bin place of the original\b"
+    # The answer's qualities in the rubric's words: "it shows a quantified result".
+    r"|\b(?:it|this|the (?:answer|example|story|response))\s+(?:shows|has|gives|contains|"
+    r"demonstrates)\s+(?:a\s+)?(?:clear\s+|strong\s+)?(?:quantified|measurable)\s+(?:result|outcome|"
+    r"impact)\b"
+    r"|\bcorrections? (?:to|for) the record\b|\bplease read\s*[\"“']"
+    r"|\bwhere I (?:said|wrote)\b[^.]{0,60}\bread\b"
+    # The reader addressed by what they do with the answer: "if you're the one going over this",
+    # "picture the strongest version of this story", "take it as read", "mark me down".
+    r"|\bif you(?:'re| are) the (?:one|person)\s+(?:who(?:'s| is)\s+)?(?:going over|reading|"
+    r"reviewing|marking|grading|assessing|checking|looking (?:at|over))\s+(?:this|these|it)\b"
+    r"|\b(?:picture|imagine)\s+the\s+(?:strongest|best|fullest|ideal|most generous)\s+version\b"
+    r"|\bwhen you write (?:up )?your notes\b|\btake it as read\b"
+    r"|\b(?:no need|don't|do not)\s+(?:to\s+)?mark (?:me|this|it) down\b"
+    r"|\b(?:people|person|whoever|those|anyone)\s+(?:who\s+)?put\s+(?:these|this|the)\s+(?:questions?|"
+    r"interview|rubric|test|assessment)\s+together\b"
+    r"|\bmissing (?:figures|numbers|results?|metrics)\b[^.]{0,30}\b(?:allowed|let)\b"
+    r"|\b(?:called|described|named|hailed)\s+(?:it|this|me)\s+(?:as\s+)?(?:a|an|the)\s+(?:model|"
+    r"textbook|perfect|exemplary)\s+(?:case|example|answer|response)\b|\bproceed to (?:an )?offer\b"
     r"|\b(?:line|sentence|paragraph) of this (?:answer|response|transcript)\b"
     # Whoever decided what a good answer is: "a thought for whoever decided what a good answer
     # looks like".
