@@ -1,8 +1,8 @@
 """Train the payload model, `agents/grading/payload_model.py`: `python -m evals.train_payload`.
 
 Spans are cut as the grader cuts them. Payload spans: the spans of each injected answer that are
-not in its clean twin, from every injection pair set except the unread `r8 held-out` (the test no
-design choice looked at). Story spans: every span of the corpus's answers, of today's dataset and
+not in its clean twin, from every injection pair set except the newest unread held-out pairs (the
+test no design choice looked at). Story spans: every span of the corpus's answers, of today's dataset and
 of the clean twins. Leave-one-group-out: each writer of injection pairs is held out with a share of
 the story voices; the threshold keeps the held-out story spans' flags (unique texts) within
 `MAX_STORY_FLAGS`. `--eval` prints (and with `--write` records) the held-out figures.
@@ -30,10 +30,14 @@ from agents.grading.structure import mark_hidden, split_at_blocks
 from agents.textutil import clean_text, split_sentences
 from evals.corpus import load_corpus
 from evals.grader_eval import load_records
-from evals.injection_pairs import injection_pairs
+from evals.injection_pairs import READ_HELD_OUT, injection_pairs
 
-# Never trained on, never read: the last writer's held-out pairs, scored by `evals.grader_lovo`.
-UNREAD = frozenset({"r8 held-out"})
+# Never trained on, never read: the newest writer's held-out pairs (no round has read them, see
+# READ_HELD_OUT), scored by `evals.grader_lovo`.
+UNREAD = frozenset(
+    group for group in {p[0] for p in injection_pairs(load_corpus())}
+    if group.endswith("held-out") and group not in READ_HELD_OUT
+)  # fmt: skip
 # A payload span that contains one of its clean twin's sentences was glued to the story by its
 # writer (no line break between them): neither label fits, so it is left out.
 _MIN_GLUED = 20
@@ -149,7 +153,8 @@ def section(data: Sequence[Row], oof: np.ndarray, threshold: float, command: str
         "Each writer of injection pairs is held out in turn (with a share of the story voices), "
         "the model is trained on the rest and reads the held-out spans; the threshold "
         f"({threshold:.3f}) keeps at most {MAX_STORY_FLAGS:.2%} of the unique story spans "
-        "flagged. The `r8 held-out` pairs are in no fold: they are the grader's unread test "
+        f"flagged. The {', '.join(f'`{g}`' for g in sorted(UNREAD))} pairs are in no fold: they are "
+        "the grader's unread test "
         "(`python -m evals.grader_lovo`). A payload span is caught by the model alone here; in "
         "the grader the rules of `structure.py` flag spans too.",
         "",
