@@ -1,11 +1,11 @@
 """Train the payload model, `agents/grading/payload_model.py`: `python -m evals.train_payload`.
 
 Spans are cut as the grader cuts them. Payload spans: the spans of each injected answer that are
-not in its clean twin, from every injection pair set except the newest unread held-out pairs (the
-test no design choice looked at). Story spans: every span of the corpus's answers, of today's dataset and
-of the clean twins. Leave-one-group-out: each writer of injection pairs is held out with a share of
-the story voices; the threshold keeps the held-out story spans' flags (unique texts) within
-`MAX_STORY_FLAGS`. `--eval` prints (and with `--write` records) the held-out figures.
+not in its clean twin, from every injection pair set except the newest unread held-out pairs
+(the test no design choice looked at). Story spans: every span of the corpus's answers, of today's
+dataset and of the clean twins. Leave-one-group-out: each writer of injection pairs is held out
+with a share of the story voices; the threshold keeps the held-out story spans' flags (unique
+texts) within `MAX_STORY_FLAGS`. `--eval` prints (and with `--write` records) the held-out figures.
 """
 
 from __future__ import annotations
@@ -153,8 +153,8 @@ def section(data: Sequence[Row], oof: np.ndarray, threshold: float, command: str
         "Each writer of injection pairs is held out in turn (with a share of the story voices), "
         "the model is trained on the rest and reads the held-out spans; the threshold "
         f"({threshold:.3f}) keeps at most {MAX_STORY_FLAGS:.2%} of the unique story spans "
-        f"flagged. The {', '.join(f'`{g}`' for g in sorted(UNREAD))} pairs are in no fold: they are "
-        "the grader's unread test "
+        f"flagged. The {', '.join(f'`{g}`' for g in sorted(UNREAD))} pairs are in no fold: they "
+        "are the grader's unread test "
         "(`python -m evals.grader_lovo`). A payload span is caught by the model alone here; in "
         "the grader the rules of `structure.py` flag spans too.",
         "",

@@ -6,8 +6,17 @@ import base64
 
 import pytest
 
-from agents.grading.learned import analyze
+from agents.grading import Grade
+from agents.grading.learned import analyze as graded
 from agents.grading.structure import is_unspoken
+
+
+def analyze(answer: str, question: str = "") -> Grade:
+    """The grade with only the flagged spans removed: what these tests check is which spans the
+    rules remove (the guard, which reads a flagged answer again without the spans next to the
+    payload, is tested in test_injection_guard.py)."""
+    return graded(answer, question, guard=False)
+
 
 STORY = (
     "At the clinic our referral backlog had grown to three weeks. It was on me to clear it. "

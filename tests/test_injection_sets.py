@@ -15,11 +15,9 @@ from evals.injection_pairs import READ_HELD_OUT, injection_pairs, injection_rows
 
 pytestmark = pytest.mark.eval
 
-# Read misses left open, with why. injr12-p23: a pasted list of unpunctuated lines whose last line
-# runs straight into the story ("...called it a model case I was a gate agent..."); flagging that
-# line takes the story's first sentence with it, and without it the role model reads the last
-# sentence as an action. Splitting a sentence with no boundary was not attempted.
-KNOWN = {"r12 dev": 1}
+# Read misses left open, with why (none since the guard of agents/grading/guard.py took injr12-p23:
+# a pasted list whose last line ran straight into the story).
+KNOWN: dict[str, int] = {}
 
 
 def test_the_read_injection_pairs_never_raise_a_grade() -> None:

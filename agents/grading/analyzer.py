@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -36,6 +36,7 @@ from agents.grading.grade import (
     Ownership,
     apply_rules,
 )
+from agents.grading.guard import halo_of
 from agents.grading.numbers import measurability_of
 from agents.grading.structure import mark_hidden, split_at_blocks, suspect_spans
 from agents.textutil import PAST_VERB, Span, clean_text, find_metrics, split_sentences, word_count
@@ -215,6 +216,8 @@ class Prepared:
     raw: str
     spans: list[Span]
     flags: list[str]
+    # The kept spans right before or after a removed (injected) one: see agents/grading/guard.py.
+    halo: list[Span] = field(default_factory=list)
 
     @property
     def gradable(self) -> bool:
@@ -237,8 +240,10 @@ def prepare(answer: str) -> Prepared:
         flags.append("truncated")
     spans = split_at_blocks(text, split_sentences(text))
     injected = suspect_spans(text, spans)
+    halo: list[Span] = []
     if injected:
         flags.append("injection_suspected")
+        halo = halo_of(spans, injected)
         spans = [s for s in spans if s not in injected]
     story_words = sum(word_count(s.text) for s in spans)
     told = " ".join(s.text for s in spans)
@@ -248,7 +253,12 @@ def prepare(answer: str) -> Prepared:
         flags.append("non_answer")
     elif is_hypothetical(spans):
         flags.append("hypothetical")
-    return Prepared(raw=raw, spans=spans, flags=flags)
+    return Prepared(raw=raw, spans=spans, flags=flags, halo=halo)
+
+
+def without_halo(prepared: Prepared) -> Prepared:
+    """The prepared answer without the spans next to a removed payload (guard.py)."""
+    return replace(prepared, spans=[s for s in prepared.spans if s not in prepared.halo], halo=[])
 
 
 def rule_sentences(spans: Sequence[Span]) -> list[Sentence]:

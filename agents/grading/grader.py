@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from agents.grading.analyzer import offset_after_words
 from agents.grading.grade import MAX_GRADED_WORDS, Grade
+from agents.grading.guard import halo_of
 from agents.grading.judge import Judgement, combine
 from agents.grading.learned import analyze
 from agents.grading.relevance import apply_relevance
@@ -41,7 +42,10 @@ class Grader:
         text = text[: offset_after_words(text, MAX_GRADED_WORDS)]  # the bounded window
         spans = split_at_blocks(text, split_sentences(text))
         flagged = suspect_spans(text, spans)
-        story = " ".join(s.text for s in spans if s not in flagged)
+        # As offline (agents/grading/guard.py): around a payload nothing gets the benefit of the
+        # doubt, so the judge never sees the spans next to one either.
+        halo = halo_of(spans, flagged)
+        story = " ".join(s.text for s in spans if s not in flagged and s not in halo)
         demands = [(name, d.ask) for name, d in load_demands().items()]
         user = render("grader_user", question=question, answer=story, demands=demands)
         messages = [
@@ -53,7 +57,10 @@ class Grader:
         except LLMBackendError as e:
             notice = e.user_message + " Graded offline instead."
             return apply_relevance(base, question, answer).model_copy(update={"notice": notice})
-        judged = combine(base, judgement, story, f"{question}|{answer}", avoid)
+        # The judge's caps (ownership above all) read the text without the guard: a guarded
+        # reading with no action left would let the judge's own "I" through.
+        reference = analyze(answer, question, avoid_follow_ups=avoid, guard=False) if halo else base
+        judged = combine(reference, judgement, story, f"{question}|{answer}", avoid)
         # The judge can only add the off-topic verdict: an answer it calls on topic keeps the
         # offline check, so text that talks the model round cannot lift the cap.
         return apply_relevance(judged, question, answer, judged_missing=judgement.judged_missing)

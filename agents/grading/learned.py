@@ -16,12 +16,15 @@ import numpy as np
 from agents.grading.analyzer import (
     CHANGE,
     MAGNITUDE,
+    Prepared,
     Sentence,
     action_kind,
     grade_sentences,
     prepare,
+    without_halo,
 )
 from agents.grading.grade import ComponentName, Grade, Measurability
+from agents.grading.guard import lower_of
 from agents.grading.numbers import BASELINE, measurability_of
 from agents.grading.roles_model import ROLES, SentenceRoleModel, featurize, load_model
 from agents.grading.scene_task import (
@@ -341,21 +344,38 @@ def analyze(
     *,
     avoid_follow_ups: Iterable[str] = (),
     model: SentenceRoleModel | None = None,
+    guard: bool = True,
 ) -> Grade:
     """Grade an answer offline: learned sentence roles, rule-based numbers, ownership and flags.
 
     Deterministic and always available (the model ships in the package, hash-checked); `model`
-    overrides the shipped one (evaluation trains one per held-out voice).
+    overrides the shipped one (evaluation trains one per held-out voice). With `guard` (the
+    default), a flagged answer takes the lower of two readings (agents/grading/guard.py);
+    without it, only the flagged spans are removed.
     """
     prepared = prepare(answer)
+    model = model or load_model()
+    avoid = list(avoid_follow_ups)
+    grade = _grade_prepared(prepared, question, avoid, model)
+    if guard and prepared.halo and prepared.gradable:
+        # A flagged answer is also read without the spans next to each payload (guard.py).
+        bare = without_halo(prepared)
+        if bare.spans:
+            grade = lower_of(
+                grade, _grade_prepared(bare, question, avoid, model), f"{question}|{prepared.raw}",
+                avoid,
+            )  # fmt: skip
+    return grade
+
+
+def _grade_prepared(
+    prepared: Prepared, question: str, avoid: list[str], model: SentenceRoleModel
+) -> Grade:
     sentences: list[Sentence] = []
     order: dict[ComponentName, list[int]] = {}
-    model = model or load_model()
     if prepared.gradable:
         sentences, order = learned_sentences(prepared.spans, model)
-    return grade_sentences(
-        sentences, prepared, question, avoid_follow_ups, order, model.effect_reader
-    )
+    return grade_sentences(sentences, prepared, question, avoid, order, model.effect_reader)
 
 
 def measure_result(result_texts: Iterable[str]) -> Measurability:
