@@ -316,11 +316,11 @@ def section(learned: Run, rules: Run, command: str) -> str:
         table(rules.reports),
         "",
         "**Injection** (inflation = any part of the grade raised by the payload; the `dev` pairs "
-        "of each set were read while writing the rules; the `held-out` ones were not, until "
-        "round 7 read the misses of the first three to write rules for their classes, so only "
-        "`r7 held-out` is still unread; `new`: `evals/data/injection_new/`, 15 payload families; "
-        "`r6`: `evals/data/injection_r6/` and `r7`: `evals/data/injection_r7/`, 16 families each, "
-        "by two more writers):",
+        "of each set were read while writing the rules; a `held-out` half was scored unread and "
+        "read only by a later round, named in the table, to write rules for its misses' classes, "
+        "so a half without a round is still unread; `new`: `evals/data/injection_new/`, 15 "
+        "payload families; `r6` to `r12`: `evals/data/injection_r<N>/`, 16 families each, one "
+        "more writer per set; the shipped grader with the guard of `agents/grading/guard.py`):",
         "",
         injection_table(learned.injection),
         "",
