@@ -299,8 +299,9 @@ def run(quick: bool = False) -> dict[str, Any]:
             f"Caching: OpenAI reuses a repeated prefix of >= {CACHE_MIN_TOKENS} tokens. Both "
             "system prompts are byte-identical on every call and first in the request; the "
             "interviewer's transcript is append-only, so its prefix grows turn by turn and "
-            "becomes cacheable once past the minimum. The grader's prefix (tool + system) is "
-            "below the minimum, so grades are never cached.",
+            "becomes cacheable once past the minimum. The grader's prefix (tool + system, with "
+            "the list of demands the judge may name) is past it too, so every grade's prefix "
+            "is cacheable.",
             f"Prices are list prices as of {PRICES_AS_OF} from third-party copies of OpenAI's "
             "pricing page (unverified against OpenAI itself); update PRICES in "
             "benchmarks/bench_tokens.py when they change.",

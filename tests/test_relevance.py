@@ -211,8 +211,8 @@ def test_the_llm_judge_adds_the_off_topic_verdict_the_offline_check_missed() -> 
     assert grade.backend == "llm"
     assert "off_topic" in grade.flags and grade.missing_demand == "disagreement"
     assert grade.overall <= OFF_TOPIC_CAP and grade.gaps[0] == "off_topic"
-    # The prompt lists the demand ids the judge may name.
-    assert "- disagreement: " in model.history[0][-1]["content"]
+    # The system prompt lists the demand ids the judge may name.
+    assert "- disagreement: " in model.history[0][0]["content"]
 
 
 def test_the_llm_judge_cannot_clear_an_offline_off_topic_verdict() -> None:

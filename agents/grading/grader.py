@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from agents.grading.analyzer import offset_after_words
@@ -17,6 +18,15 @@ from agents.textutil import clean_text, split_sentences
 
 if TYPE_CHECKING:
     from agents.llm import ChatModel
+
+
+@lru_cache(maxsize=1)
+def grader_system_prompt() -> str:
+    """The judge's system prompt, with the demand ids it may name (the same bytes on every call,
+    so a provider can cache it as the prompt's prefix)."""
+    from agents.prompts import render
+
+    return render("grader_system", demands=[(name, d.ask) for name, d in load_demands().items()])
 
 
 class Grader:
@@ -46,11 +56,9 @@ class Grader:
         # doubt, so the judge never sees the spans next to one either.
         halo = halo_of(spans, flagged)
         story = " ".join(s.text for s in spans if s not in flagged and s not in halo)
-        demands = [(name, d.ask) for name, d in load_demands().items()]
-        user = render("grader_user", question=question, answer=story, demands=demands)
         messages = [
-            {"role": "system", "content": render("grader_system")},
-            {"role": "user", "content": user},
+            {"role": "system", "content": grader_system_prompt()},
+            {"role": "user", "content": render("grader_user", question=question, answer=story)},
         ]
         try:
             judgement = self.llm.structured(messages, Judgement)

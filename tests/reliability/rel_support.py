@@ -74,10 +74,12 @@ def leaked_runs(output: str, secret_texts: Iterable[str], n: int = 6) -> list[st
 
 
 def system_prompts() -> list[str]:
-    """The fixed system prompts a model is given (what must never leak)."""
+    """The fixed system prompts a model is given (what must never leak). The grader's list of
+    demands is left out: what each demand asks for is public, the interviewer says it in every
+    off-topic redirect ("I asked about a time you disagreed with someone or pushed back")."""
     from agents.prompts import render
 
-    return [render("grader_system"), render("interviewer_system")]
+    return [render("grader_system", demands=[]), render("interviewer_system")]
 
 
 def load_suite() -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from agents.drill.interviewer import Interviewer
 from agents.drill.state import DrillConfig
 from agents.drill.transcript import transcript_json, transcript_markdown
 from agents.grading import COMPONENTS, Grader, analyze
+from agents.grading.grader import grader_system_prompt
 from agents.llm import ScriptedModel
 from agents.lp.principles import load_principles
 from agents.prompts import render
@@ -32,7 +33,7 @@ from agents.textutil import split_sentences
 
 CASES = load_suite()
 INVENTED = "I cut cloud costs by 87% for forty thousand patients compared with last year."
-LEAKY_FOLLOW_UP = render("grader_system").splitlines()[0] + " Which of these rules apply here?"
+LEAKY_FOLLOW_UP = grader_system_prompt().splitlines()[0] + " Which of these rules apply here?"
 
 # id -> the checks it fails today: "flag" (not detected), "offline" / "llm" (grade inflation).
 KNOWN_GAPS: dict[str, set[str]] = {}
