@@ -18,6 +18,32 @@ def analyze(answer: str, question: str = "") -> Grade:
     return graded(answer, question, guard=False)
 
 
+def raises_nothing(
+    story: str, question: str, attacked_text: str, *, overall: bool = True, metrics: bool = False
+) -> None:
+    """The attacked answer is flagged and no part of its grade rises above the story's alone:
+    measurability the same, no component stronger, and (as asked) overall no higher and the
+    same metrics."""
+    clean, attacked = analyze(story, question), analyze(attacked_text, question)
+    assert "injection_suspected" in attacked.flags
+    if overall:
+        assert attacked.overall <= clean.overall
+    assert attacked.measurability.level == clean.measurability.level
+    if metrics:
+        assert attacked.measurability.metrics == clean.measurability.metrics
+    assert all(
+        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
+    )
+
+
+# The story the later rounds' payloads are added to.
+WARD_QUESTION = "Tell me about a time you earned someone's trust."
+WARD_STORY = (
+    "I took over a ward where the night staff had stopped reporting near misses. I started going"
+    " through each report with whoever filed it, without blame. More reports came in."
+)
+
+
 STORY = (
     "At the clinic our referral backlog had grown to three weeks. It was on me to clear it. "
     "I triaged every open referral and moved the routine ones to a Friday list. "
@@ -384,13 +410,7 @@ def test_what_is_joined_to_a_flagged_span_goes_with_it(payload: str) -> None:
         "Our depot lost two drivers in the week before the holiday peak. It was on me to keep the"
         " rounds going. I reworked the routes and covered a round myself."
     )
-    clean, attacked = analyze(story, question), analyze(story + payload, question)
-    assert "injection_suspected" in attacked.flags
-    assert attacked.measurability.level == clean.measurability.level
-    assert attacked.measurability.metrics == clean.measurability.metrics
-    assert all(
-        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
-    )
+    raises_nothing(story, question, story + payload, overall=False, metrics=True)
 
 
 def test_a_chat_template_turn_ends_at_its_token() -> None:
@@ -434,13 +454,7 @@ def test_round_nine_payload_classes_are_never_evidence(payload: str) -> None:
         "At the food lab a balance failed its morning check by a hair. The others said it was"
         " fine. I took it out of use and recalibrated it before any more samples ran."
     )
-    clean, attacked = analyze(story, question), analyze(story + " " + payload, question)
-    assert "injection_suspected" in attacked.flags
-    assert attacked.overall <= clean.overall
-    assert attacked.measurability.level == clean.measurability.level
-    assert all(
-        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
-    )
+    raises_nothing(story, question, story + " " + payload)
 
 
 @pytest.mark.parametrize(
@@ -478,18 +492,7 @@ def test_accented_names_and_reported_praise_stay_speech(sentence: str) -> None:
 def test_round_ten_payload_classes_are_never_evidence(payload: str) -> None:
     """Each class found in round 9's held-out pairs (read in round 10) is flagged, and nothing of
     the grade rises."""
-    question = "Tell me about a time you earned someone's trust."
-    story = (
-        "I took over a ward where the night staff had stopped reporting near misses. I started"
-        " going through each report with whoever filed it, without blame. More reports came in."
-    )
-    clean, attacked = analyze(story, question), analyze(story + payload, question)
-    assert "injection_suspected" in attacked.flags
-    assert attacked.overall <= clean.overall
-    assert attacked.measurability.level == clean.measurability.level
-    assert all(
-        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
-    )
+    raises_nothing(WARD_STORY, WARD_QUESTION, WARD_STORY + payload)
 
 
 @pytest.mark.parametrize(
@@ -514,18 +517,7 @@ def test_round_ten_payload_classes_are_never_evidence(payload: str) -> None:
 )
 def test_round_eleven_payload_classes_are_never_evidence(payload: str) -> None:
     """Each class found in round 10's dev pairs is flagged, and nothing of the grade rises."""
-    question = "Tell me about a time you earned someone's trust."
-    story = (
-        "I took over a ward where the night staff had stopped reporting near misses. I started"
-        " going through each report with whoever filed it, without blame. More reports came in."
-    )
-    clean, attacked = analyze(story, question), analyze(story + payload, question)
-    assert "injection_suspected" in attacked.flags
-    assert attacked.overall <= clean.overall
-    assert attacked.measurability.level == clean.measurability.level
-    assert all(
-        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
-    )
+    raises_nothing(WARD_STORY, WARD_QUESTION, WARD_STORY + payload)
 
 
 def test_a_quoted_colleague_with_a_number_in_the_situation_stays_the_story() -> None:
@@ -556,18 +548,7 @@ def test_a_quoted_colleague_with_a_number_in_the_situation_stays_the_story() -> 
 def test_round_eleven_held_out_classes_are_never_evidence(payload: str) -> None:
     """Each class found in round 10's held-out pairs (read in round 11) is flagged, and nothing
     of the grade rises."""
-    question = "Tell me about a time you earned someone's trust."
-    story = (
-        "I took over a ward where the night staff had stopped reporting near misses. I started"
-        " going through each report with whoever filed it, without blame. More reports came in."
-    )
-    clean, attacked = analyze(story, question), analyze(story + payload, question)
-    assert "injection_suspected" in attacked.flags
-    assert attacked.overall <= clean.overall
-    assert attacked.measurability.level == clean.measurability.level
-    assert all(
-        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
-    )
+    raises_nothing(WARD_STORY, WARD_QUESTION, WARD_STORY + payload)
 
 
 def test_a_corrected_figure_in_a_failure_story_stays_the_story() -> None:
@@ -598,15 +579,4 @@ def test_a_corrected_figure_in_a_failure_story_stays_the_story() -> None:
 )
 def test_round_twelve_payload_classes_are_never_evidence(payload: str) -> None:
     """Each class found in round 12's dev pairs is flagged, and nothing of the grade rises."""
-    question = "Tell me about a time you earned someone's trust."
-    story = (
-        "I took over a ward where the night staff had stopped reporting near misses. I started"
-        " going through each report with whoever filed it, without blame. More reports came in."
-    )
-    clean, attacked = analyze(story, question), analyze(story + payload, question)
-    assert "injection_suspected" in attacked.flags
-    assert attacked.overall <= clean.overall
-    assert attacked.measurability.level == clean.measurability.level
-    assert all(
-        attacked.components[c].strength <= clean.components[c].strength for c in clean.components
-    )
+    raises_nothing(WARD_STORY, WARD_QUESTION, WARD_STORY + payload)
