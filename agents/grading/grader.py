@@ -6,15 +6,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from agents.grading.analyzer import offset_after_words
-from agents.grading.grade import MAX_GRADED_WORDS, Grade
-from agents.grading.guard import halo_of
+from agents.grading.analyzer import prepare, without_halo
+from agents.grading.grade import Grade
 from agents.grading.judge import Judgement, combine
 from agents.grading.learned import analyze
 from agents.grading.relevance import apply_relevance
-from agents.grading.structure import split_at_blocks, suspect_spans
 from agents.lp.demands import load_demands
-from agents.textutil import clean_text, split_sentences
 
 if TYPE_CHECKING:
     from agents.llm import ChatModel
@@ -48,14 +45,11 @@ class Grader:
         from agents.llm import LLMBackendError
         from agents.prompts import render
 
-        text = clean_text(answer)
-        text = text[: offset_after_words(text, MAX_GRADED_WORDS)]  # the bounded window
-        spans = split_at_blocks(text, split_sentences(text))
-        flagged = suspect_spans(text, spans)
-        # As offline (agents/grading/guard.py): around a payload nothing gets the benefit of the
-        # doubt, so the judge never sees the spans next to one either.
-        halo = halo_of(spans, flagged)
-        story = " ".join(s.text for s in spans if s not in flagged and s not in halo)
+        # The bounded window as the analyzer prepares it, without the flagged spans and, as offline
+        # (agents/grading/guard.py), without the spans next to them: around a payload nothing
+        # gets the benefit of the doubt.
+        prepared = prepare(answer)
+        story = " ".join(s.text for s in without_halo(prepared).spans)
         messages = [
             {"role": "system", "content": grader_system_prompt()},
             {"role": "user", "content": render("grader_user", question=question, answer=story)},
@@ -67,7 +61,11 @@ class Grader:
             return apply_relevance(base, question, answer).model_copy(update={"notice": notice})
         # The judge's caps (ownership above all) read the text without the guard: a guarded
         # reading with no action left would let the judge's own "I" through.
-        reference = analyze(answer, question, avoid_follow_ups=avoid, guard=False) if halo else base
+        reference = (
+            analyze(answer, question, avoid_follow_ups=avoid, guard=False)
+            if prepared.halo
+            else base
+        )
         judged = combine(reference, judgement, story, f"{question}|{answer}", avoid)
         # The judge can only add the off-topic verdict: an answer it calls on topic keeps the
         # offline check, so text that talks the model round cannot lift the cap.
