@@ -85,8 +85,10 @@ _ENDS_SENTENCE = re.compile(r"[.!?…][\"')\]’”]*$")
 _FIELD_LINE = re.compile(r"^\s*[\w .-]{1,30}\s*[:=]\s*\S[^\n]{0,60}$")
 # A fragment too short to be a story sentence: what a split at an initial ("J. Okafor") leaves.
 _FRAGMENT_WORDS = 2
+# The bullets and check marks a pasted list uses (also structure.py's list lines with figures).
+BULLETS = "-*•+✓✔☑➤►▪◦‣→"
 # A list item's marker: a bullet or check mark, or a number.
-_LIST_ITEM = re.compile(r"^\s*([-*•+✓✔☑➤►▪◦‣→]|\d{1,2}[.)])\s")
+_LIST_ITEM = re.compile(r"^\s*([" + BULLETS + r"]|\d{1,2}[.)])\s")
 
 
 def _same_list(a: str, b: str) -> bool:

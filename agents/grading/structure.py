@@ -24,10 +24,12 @@ from agents.grading.disguise import (
 )
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.payload_model import pasted
-from agents.grading.spread import merge_flagged, spread_flags
+from agents.grading.spread import BULLETS, merge_flagged, spread_flags
 from agents.grading.verdicts import addresses_grader, claims_outcome
 from agents.textutil import Span, find_metrics
 
+# BBCode's tags with a closing tag ("[quote=...]...[/quote]"), as blocks and as markup.
+_BBCODE = "quote|b|i|u|s|size|colou?r|url|code|font|center|spoiler"
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
 _BLOCKS = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
@@ -47,7 +49,7 @@ _BLOCKS = re.compile(
     # A markup element up to its closing tag: `<div hidden>...</div>`, whatever its sentences.
     r"|<([a-z][\w:-]{0,20})(?:\s[^<>]{0,200})?>.*?</\1\s*>"
     # A BBCode element up to its closing tag: "[quote=Site supervisor]...[/quote]".
-    r"|\[(quote|b|i|u|s|size|colou?r|url|code|font|center|spoiler)(?:=[^\]\n]{0,40})?\].*?\[/\2\]"
+    r"|\[(" + _BBCODE + r")(?:=[^\]\n]{0,40})?\].*?\[/\2\]"
     # A chat template's turn, "<|im_start|>assistant ... <|im_end|>", and any lone special token:
     # prose right after one is not part of it.
     r"|<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|<\|[a-z_]{2,20}\|>",
@@ -85,7 +87,7 @@ _DUMP = re.compile(
     r"|^\W*(?:key\s+|headline\s+|final\s+)?(?:metrics|kpis?|stats|statistics)\s*[:=-]"
     r"|\[\s*(?:end|begin|start)\b[^\]]{0,40}\]|\b(?:grader|grading|scoring|system) config\b"
     # A list line with a figure, whatever its marker: "- 40% fewer", "3) 12 days", "iii. 1,200".
-    r"|^\s*(?:[-*•+✓✔☑➤►▪◦‣→]|\d+[.)]|\(?(?:[ivx]{1,4}|[a-h])[.)])\s+[^.!?]{0,80}\d"
+    r"|^\s*(?:[" + BULLETS + r"]|\d+[.)]|\(?(?:[ivx]{1,4}|[a-h])[.)])\s+[^.!?]{0,80}\d"
     r"|^\s*(?:={3,}|-{3,}|#{1,6}\s|\*{3,}|_{3,})"
     r"|\b(?:end|start|begin) of (?:the )?(?:answer|response|transcript|input|candidate|system)\b"
     r"|\((?:attached|pasted|see attachment|copied)\)"
@@ -94,7 +96,7 @@ _DUMP = re.compile(
     r"|<\s*/?\s*[A-Za-z][\w:-]{0,20}(?:\s+[^<>]{0,80})?\s*/?>"
     r"|<\?[A-Za-z]|<!\[CDATA\["  # an XML processing instruction or CDATA section
     # BBCode: "[quote=Site supervisor]", "[b]", "[/size]".
-    r"|\[/?(?:b|i|u|s|quote|size|colou?r|url|img|code|font|center|spoiler|list)(?:=[^\]\n]{0,40})?\]"
+    r"|\[/?(?:" + _BBCODE + r"|img|list)(?:=[^\]\n]{0,40})?\]"
     r"|\$\$|\\[a-z]+\{",  # LaTeX
     re.IGNORECASE,
 )
