@@ -87,6 +87,11 @@ READ_HELD_OUT = {
 }
 
 
+def unread_held_out() -> frozenset[str]:
+    """The held-out halves no round has read yet (the newest writer's): never trained on."""
+    return frozenset(f"{label} held-out" for _, label in INJECTION_SETS) - READ_HELD_OUT.keys()
+
+
 def injection_table(injection: dict[str, dict[str, int]]) -> str:
     """Inflations and flags per group of injection pairs."""
     rows = ["| injection pairs | cases | inflations | flagged |", "|---|---|---|---|"]

@@ -30,14 +30,10 @@ from agents.grading.structure import mark_hidden, split_at_blocks
 from agents.textutil import clean_text, split_sentences
 from evals.corpus import load_corpus
 from evals.grader_eval import load_records
-from evals.injection_pairs import READ_HELD_OUT, injection_pairs
+from evals.injection_pairs import injection_pairs, unread_held_out
 
-# Never trained on, never read: the newest writer's held-out pairs (no round has read them, see
-# READ_HELD_OUT), scored by `evals.grader_lovo`.
-UNREAD = frozenset(
-    group for group in {p[0] for p in injection_pairs(load_corpus())}
-    if group.endswith("held-out") and group not in READ_HELD_OUT
-)  # fmt: skip
+# Never trained on, never read: the newest writer's held-out pairs, scored by `evals.grader_lovo`.
+UNREAD = unread_held_out()
 # A payload span that contains one of its clean twin's sentences was glued to the story by its
 # writer (no line break between them): neither label fits, so it is left out.
 _MIN_GLUED = 20
