@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -14,9 +14,14 @@ from agents.grading.injection import is_injection
 from agents.grading.learned import measure_result
 from agents.lp.demands import load_demands
 
-# The demand ids (leadership_principles/interview/demands.yaml) as the schema's enum, so a
-# grammar-constrained server can only write one of them.
-DemandId = Literal[tuple(load_demands())]  # type: ignore[valid-type]
+
+def _demand_enum(schema: dict[str, Any]) -> None:
+    """The demand ids (leadership_principles/interview/demands.yaml) as the schema's enum, so a
+    grammar-constrained server can only write one of them; read when a schema is built, not at
+    import."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") == "string":
+            option["enum"] = list(load_demands())
 
 
 class JudgedComponent(BaseModel):
@@ -48,7 +53,7 @@ class Judgement(BaseModel):
     # Whether the story contains what the question asks for; when not, the demand it lacks (an id
     # of leadership_principles/interview/demands.yaml; anything else is dropped).
     answers_question: bool = True
-    missing_demand: DemandId | None = None
+    missing_demand: str | None = Field(default=None, json_schema_extra=_demand_enum)
 
     @field_validator("missing_demand", mode="before")
     @classmethod
