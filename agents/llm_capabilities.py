@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from agents.locks import KeyedLocks
+
 Method = Literal["json_schema", "tools", "json_mode", "prompt"]
 METHODS: tuple[Method, ...] = ("json_schema", "tools", "json_mode", "prompt")
 # A cached probe result is trusted this long.
@@ -43,7 +45,7 @@ class CapabilityCache:
         self.ttl = ttl
         self._memory: dict[str, Capability] = {}
         self._lock = threading.Lock()
-        self._key_locks: dict[str, threading.Lock] = {}
+        self._key_locks = KeyedLocks()
 
     @staticmethod
     def key(base_url: str, model: str) -> str:
@@ -52,8 +54,7 @@ class CapabilityCache:
 
     def lock_for(self, key: str) -> threading.Lock:
         """A lock per endpoint, so concurrent first calls probe once."""
-        with self._lock:
-            return self._key_locks.setdefault(key, threading.Lock())
+        return self._key_locks.lock_for(key)
 
     def get(self, key: str) -> Capability | None:
         """The cached capability, from memory or a fresh-enough disk entry."""

@@ -11,6 +11,7 @@ from agents.drill.interviewer import Interviewer
 from agents.drill.sessions import SessionStore
 from agents.grading import Grader
 from agents.llm import ChatModel, build_llm
+from agents.locks import KeyedLocks
 from agents.lp.principles import Principle, load_principles
 from agents.stories import StoryBank
 from agents.voice import SpeechToText, TextToSpeech, build_stt, build_tts
@@ -32,6 +33,9 @@ class Services:
     sessions: SessionStore | None = None
     # The candidate's stories on Chroma (opened lazily; None only for hand-built Services).
     stories: StoryBank | None = None
+    # One lock per user's drill: a reply still streaming and End (or Skip, or a spoken command)
+    # would otherwise each save their own copy of the drill, and the later save wins.
+    drill_locks: KeyedLocks = field(default_factory=KeyedLocks)
 
     def speech_to_text(self) -> SpeechToText | None:
         """The speech-to-text backend, built on first use (the model loads on first transcribe)."""

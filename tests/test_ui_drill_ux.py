@@ -6,6 +6,7 @@ debrief live in their own panel; a very long answer is not echoed into the card.
 from __future__ import annotations
 
 import html
+import threading
 from types import SimpleNamespace
 
 from agents.drill.state import DrillConfig
@@ -161,3 +162,30 @@ def test_page_load_never_blanks_a_drill_started_before_it_ran(services) -> None:
     # A fresh page (a reload) gets the unfinished drill back.
     resumed = ui_drill.resume_on_load(services, None, ALICE)
     assert resumed is not None and resumed[1]["id"] == ref["id"]
+
+
+def test_end_pressed_while_the_reply_streams_waits_for_it(services) -> None:
+    # Gradio runs End in another worker while Send's generator is still yielding. The page keeps
+    # whichever output arrives last; it must be End's (the drill is over), and the saved drill
+    # must hold the reply and then the debrief, not two rival copies.
+    _chat, ref = ui_drill.start_drill(services, "sde2", "loop", "coach")
+    delivered: list[dict] = []  # the refs in the order the page would receive them
+    replies = ui_drill.send_answer(services, STRONG, ref)
+    delivered.append(next(replies)[1])  # the reply has started streaming
+
+    def press_end() -> None:
+        delivered.append(ui_drill.end_drill(services, ref)[1])
+
+    end = threading.Thread(target=press_end)
+    end.start()
+    end.join(timeout=2)  # without the drill lock End is done well within this
+    delivered.extend(out[1] for out in replies)
+    end.join()
+    assert delivered[-1]["status"] == "done"
+    assert ui_drill.timer_text(delivered[-1]) == "Timer: drill finished"
+    state = _state(services, ref)
+    assert state.status == "done" and state.debrief is not None
+    kinds = [t.kind for t in state.turns]
+    assert kinds.count("answer") == 1 and kinds.count("debrief") == 1
+    # The interviewer's reply to the answer comes before "Let's end here", not after it.
+    assert kinds.index("answer") < kinds.index("probe") < kinds.index("control")

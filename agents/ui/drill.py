@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from agents.drill.abandon import abandon
@@ -55,6 +56,20 @@ def ref_of(state: DrillState) -> Ref:
     }
 
 
+# Longer than a reply takes with its retries (llm_timeout 30 s x 3 tries, plus grading); past it
+# the waiting handler goes on without the lock rather than freeze the drill (agents/locks.py).
+DRILL_LOCK_WAIT_SECONDS = 180.0
+
+
+def drill_lock(services: Services, user: str) -> AbstractContextManager[bool]:
+    """Hold the user's drill while a handler reads, changes and saves it.
+
+    Gradio runs a second event (End while the reply still streams) in another worker; without
+    this each handler saves its own copy of the drill, and the page keeps whichever ref came last.
+    """
+    return services.drill_locks.hold(user, DRILL_LOCK_WAIT_SECONDS)
+
+
 def load_drill(services: Services, ref: Ref | None, user: str) -> DrillState | None:
     """The drill the page refers to, else the user's latest unfinished one (another process or a
     reloaded page), else None."""
@@ -95,10 +110,11 @@ def begin_drill(
     services: Services, config: DrillConfig, user: str, replaces: str | None = None
 ) -> DrillState:
     """Start a drill; `replaces` (the unfinished drill the user agreed to drop) is set aside."""
-    state = services.interviewer.start(config, user=user)
-    if replaces and services.sessions is not None:
-        abandon(services.sessions, replaces, user, time.time())
-    return state
+    with drill_lock(services, user):
+        state = services.interviewer.start(config, user=user)
+        if replaces and services.sessions is not None:
+            abandon(services.sessions, replaces, user, time.time())
+        return state
 
 
 def resume_latest(services: Services, request: Any = None) -> tuple[list[ChatMessage], Ref | None]:
@@ -128,6 +144,14 @@ def send_answer(
 ) -> Iterator[tuple[list[ChatMessage], Ref | None, str]]:
     """Take the candidate's answer and stream the interviewer's reply (chat, ref, textbox)."""
     user = user_of(request)
+    # The whole reply holds the user's drill: End pressed meanwhile waits for it (drill_lock).
+    with drill_lock(services, user):
+        yield from _send(services, text, ref, user)
+
+
+def _send(
+    services: Services, text: str, ref: Ref | None, user: str
+) -> Iterator[tuple[list[ChatMessage], Ref | None, str]]:
     try:
         state = load_drill(services, ref, user)
     except SessionStoreError as e:  # the database is unreachable: say so, keep the typed answer
@@ -168,14 +192,15 @@ def _control(
     services: Services, action: str, ref: Ref | None, request: Any = None
 ) -> tuple[list[ChatMessage], Ref | None]:
     user = user_of(request)
-    try:
-        state = load_drill(services, ref, user)
-    except SessionStoreError as e:  # the database is unreachable: one line, nothing changed
-        return [{"role": "assistant", "content": readable_error("load the drill", e)}], ref
-    if state is None:
-        return [], None
-    getattr(services.interviewer, action)(state)
-    return turns_to_chat(state.turns), ref_of(state)
+    with drill_lock(services, user):
+        try:
+            state = load_drill(services, ref, user)
+        except SessionStoreError as e:  # the database is unreachable: one line, nothing changed
+            return [{"role": "assistant", "content": readable_error("load the drill", e)}], ref
+        if state is None:
+            return [], None
+        getattr(services.interviewer, action)(state)
+        return turns_to_chat(state.turns), ref_of(state)
 
 
 def skip_question(

@@ -22,6 +22,7 @@ import numpy as np
 from agents.drill.sessions import SessionStoreError
 from agents.drill.voice_coach import voice_phrases
 from agents.ui.common import ChatMessage, user_of
+from agents.ui.drill import drill_lock
 from agents.ui.voice import speak
 from agents.ui.voice_turns import Heard, Listener, endpoint_settings, retime
 
@@ -197,6 +198,12 @@ def new_session(services: Services) -> VoiceSession | None:
 
 def _process(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request: Any) -> None:
     """One chunk through the listener; what to show is left in the session's outbox."""
+    # A spoken answer or command and a button on the page (End) must not save rival copies.
+    with drill_lock(services, user_of(request)):
+        _process_held(services, vs, chunk, ref, request)
+
+
+def _process_held(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request: Any) -> None:
     words = voice_phrases().interview
     state = _drill(services, ref, request)
     if state is None:
