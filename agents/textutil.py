@@ -151,8 +151,8 @@ METRIC_RE = re.compile(
     rf"|\b\d[\d,.]*\s?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*[\s-]?(?:{_UNITS})(?![a-z])"
     rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
-    # "twice as long", "twice the bookings".
-    rf"|\b(?:(?:{_HEDGE_NUMBER})\s+)?twice\s+(?:as|the)\s+[a-z]+"
+    # "twice as long", "twice the bookings", "he rang about twice after that".
+    rf"|\b(?:(?:{_HEDGE_NUMBER})\s+)?twice(?:\s+(?:as|the)\s+[a-z]+)?\b"
     # Shares and rankings: "12 out of 14", "last of four", "came second".
     rf"|\b(?:\d[\d,.]*|{_NUM_WORD})\s+out\s+of\s+(?:\d[\d,.]*|{_NUM_WORD})\b"
     rf"|\b(?:first|second|third|fourth|fifth|last|top)\s+(?:of|out of)\s+"
@@ -182,8 +182,15 @@ METRIC_RE = re.compile(
     rf"|\b(?:\d[\d,.]*|{_NUM_WORD_PLURAL})\s+of\s+(?:them|those|these|the|our|my|us)\b"
     # Zero is a result too: "zero findings", "stayed at zero".
     rf"|\bzero\b(?:\s+[a-z][\w-]*){{0,2}}"
+    # A hedged bare number; with a unit after it ("held at 68%") the unit's pattern takes it.
     rf"|\b(?:under|over|below|above|at|about|around|nearly|almost|only)\s+\d[\d,.]*\b"
-    rf"|\b\d[\d,.]*\s+(?:a|an|per)\s+(?:day|week|month|year|quarter|hour)"
+    rf"(?!\s?(?:{_UNITS})(?![a-z]))"
+    # A rate: "3 a week", "one or two a month".
+    rf"|\b(?:\d[\d,.]*|{_NUM_WORD})(?:\s+or\s+(?:\d[\d,.]*|{_NUM_WORD}))?\s+(?:a|an|per)\s+"
+    rf"(?:day|week|month|year|quarter|hour|shift)\b"
+    # A point on a count of periods: "by month five", "signed on day twelve" ("day one" is an
+    # idiom, not a count).
+    rf"|\b(?:day|week|month|quarter|sprint)\s+(?!one\b)(?:{_NUM_WORD}|\d{{1,3}})\b"
     # Spans in words: "within about a month", "a couple of extra days", "a day and a half".
     rf"|\b(?:(?:{_HEDGE})\s+(?:about\s+|around\s+|roughly\s+)?(?:a|an|one)|(?:{_HEDGE}\s+)?"
     rf"(?:half an?|a couple of|a few))\s+(?:extra\s+|more\s+|full\s+)?{_SPAN_UNIT}s?\b"

@@ -33,7 +33,9 @@ from agents.textutil import find_metrics
         ("We slipped by one working day and it was signed within the week.",
          ["one working day", "within the week"]),
         # A year counts nothing, a word ending in s is no plural, a time of day is no fraction.
-        ("In 2021 she was promoted, and by week six it was running itself.", []),
+        # A point on a count of periods is a quantity, as the corpus labels it ("by month five").
+        ("In 2021 she was promoted, and by week six it was running itself.", ["week six"]),
+        ("From day one it was running itself.", []),
         ("All 30 pallets were away by half four, and we cut re-picks by half.",
          ["30 pallets", "by half"]),
         ("Our team of three was asked to pick it up.", []),
