@@ -9,13 +9,11 @@ from agents.grading.learned import (
     analyze,
     closing_count,
     closing_lesson,
-    continues_outcome,
     likeliest_outcome,
-    opens_with_outcome,
-    scene_not_outcome,
     stated_task,
 )
 from agents.grading.numbers import measurability_of
+from agents.grading.outcome_rules import continues_outcome, opens_with_outcome, scene_not_outcome
 from agents.grading.scene_task import (
     TASK_SURE,
     disowned_not_task,
@@ -219,16 +217,32 @@ def test_a_story_that_closes_on_a_count_closes_on_its_result() -> None:
     # Not when the answer already has a result, ends on a lesson or the scene, has no deed, has
     # no number at its close, or is under three sentences.
     cases = [
-        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
-         ("Nothing spoiled.", "result", []), ("We did 212 covers.", "action", [])],
-        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
-         ("I now check the fridges 2 times a day.", "learning", [])],
-        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
-         ("It was the third failure in 2 months.", "situation", [])],
-        [("The coolroom died.", "situation", []), ("It was a Saturday.", "situation", []),
-         ("There were 212 covers booked.", None, [])],
-        [("The coolroom died.", "situation", []), ("We moved the stock.", "action", []),
-         ("We carried on.", "action", [])],
+        [
+            ("The coolroom died.", "situation", []),
+            ("We moved the stock.", "action", []),
+            ("Nothing spoiled.", "result", []),
+            ("We did 212 covers.", "action", []),
+        ],
+        [
+            ("The coolroom died.", "situation", []),
+            ("We moved the stock.", "action", []),
+            ("I now check the fridges 2 times a day.", "learning", []),
+        ],
+        [
+            ("The coolroom died.", "situation", []),
+            ("We moved the stock.", "action", []),
+            ("It was the third failure in 2 months.", "situation", []),
+        ],
+        [
+            ("The coolroom died.", "situation", []),
+            ("It was a Saturday.", "situation", []),
+            ("There were 212 covers booked.", None, []),
+        ],
+        [
+            ("The coolroom died.", "situation", []),
+            ("We moved the stock.", "action", []),
+            ("We carried on.", "action", []),
+        ],
         [("We moved the stock.", "action", []), ("We did 212 covers.", "action", [])],
     ]
     for pairs in cases:
@@ -242,8 +256,11 @@ def test_an_answer_without_a_scene_opens_with_one() -> None:
     """No sentence read as the scene: the opening of substance sets it, even when the model read
     it as a deed; a result-first or lesson-first opening hands it to the next sentence."""
     story = _sentences(
-        ("In my final year I entered a case competition with three friends from my course.",
-         "action", []),
+        (
+            "In my final year I entered a case competition with three friends from my course.",
+            "action",
+            [],
+        ),
         ("I built our whole deck around new bus routes.", "action", []),
         ("We came last of four in the semi-final.", "result", []),
     )
@@ -266,15 +283,25 @@ def test_an_answer_without_a_scene_opens_with_one() -> None:
     assert not bare[0].has("situation")
     # Left alone: a scene already read, a task stated up front, a short opening, two sentences.
     cases = [
-        [("The depot was short of drivers all winter long that year.", "situation", []),
-         ("I took the late run myself every Friday that month.", "action", []),
-         ("Nobody missed a delivery.", "result", [])],
-        [("My job was to get the vendor master cleaned and loaded in ten weeks.", "task", []),
-         ("I split the records by region.", "action", []), ("We loaded on time.", "result", [])],
-        [("So, the rota.", None, []), ("I rewrote it over a weekend for the team.", "action", []),
-         ("Overtime fell.", "result", [])],
-        [("I entered a case competition in my final year with three friends.", "action", []),
-         ("We came last.", "result", [])],
+        [
+            ("The depot was short of drivers all winter long that year.", "situation", []),
+            ("I took the late run myself every Friday that month.", "action", []),
+            ("Nobody missed a delivery.", "result", []),
+        ],
+        [
+            ("My job was to get the vendor master cleaned and loaded in ten weeks.", "task", []),
+            ("I split the records by region.", "action", []),
+            ("We loaded on time.", "result", []),
+        ],
+        [
+            ("So, the rota.", None, []),
+            ("I rewrote it over a weekend for the team.", "action", []),
+            ("Overtime fell.", "result", []),
+        ],
+        [
+            ("I entered a case competition in my final year with three friends.", "action", []),
+            ("We came last.", "result", []),
+        ],
     ]
     for pairs in cases:
         sentences = _sentences(*pairs)
