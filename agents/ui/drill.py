@@ -56,18 +56,17 @@ def ref_of(state: DrillState) -> Ref:
     }
 
 
-# Longer than a reply takes with its retries (llm_timeout 30 s x 3 tries, plus grading); past it
-# the waiting handler goes on without the lock rather than freeze the drill (agents/locks.py).
-DRILL_LOCK_WAIT_SECONDS = 180.0
-
-
 def drill_lock(services: Services, user: str) -> AbstractContextManager[bool]:
     """Hold the user's drill while a handler reads, changes and saves it.
 
     Gradio runs a second event (End while the reply still streams) in another worker; without
     this each handler saves its own copy of the drill, and the page keeps whichever ref came last.
     """
-    return services.drill_locks.hold(user, DRILL_LOCK_WAIT_SECONDS)
+    settings = services.settings
+    # Twice a model call's worst case (every try timing out: 180 s with the defaults); past it
+    # the waiting handler goes on without the lock rather than freeze the drill (agents/locks.py).
+    wait = 2 * settings.llm_timeout * (settings.llm_max_retries + 1)
+    return services.drill_locks.hold(user, wait)
 
 
 def load_drill(services: Services, ref: Ref | None, user: str) -> DrillState | None:
