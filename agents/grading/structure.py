@@ -30,6 +30,8 @@ from agents.textutil import Span, find_metrics
 
 # BBCode's tags with a closing tag ("[quote=...]...[/quote]"), as blocks and as markup.
 _BBCODE = "quote|b|i|u|s|size|colou?r|url|code|font|center|spoiler"
+# Letters from Unicode's styled alphabets: mathematical alphanumerics, full-width, circled.
+_STYLED = "[\U0001d400-\U0001d7ff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u24b6-\u24e9]"
 # Blocks found in the whole text, before sentence splitting cuts them into lines.
 _BLOCKS = re.compile(
     r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)"  # code fences (an unclosed one runs to the end)
@@ -52,7 +54,10 @@ _BLOCKS = re.compile(
     r"|\[(" + _BBCODE + r")(?:=[^\]\n]{0,40})?\].*?\[/\2\]"
     # A chat template's turn, "<|im_start|>assistant ... <|im_end|>", and any lone special token:
     # prose right after one is not part of it.
-    r"|<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|<\|[a-z_]{2,20}\|>",
+    r"|<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|<\|[a-z_]{2,20}\|>"
+    # A run of styled letters (mathematical bold or script, full-width, circled): typed with a
+    # generator to look like a heading, never spoken; the plain prose after it stays apart.
+    rf"|{_STYLED}(?:[^\w\n]*(?:{_STYLED}|\d))*(?:[^\w\n]*{_STYLED})[^\w\s]*",
     re.DOTALL | re.MULTILINE | re.IGNORECASE,
 )
 # The opening of a JSON object (or Python dict), `{"key":`, or of an array of them, `[{"key":`;
