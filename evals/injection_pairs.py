@@ -25,6 +25,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r9", "r9"),
     (CORPUS_DIR.parent / "injection_r10", "r10"),
     (CORPUS_DIR.parent / "injection_r12", "r12"),
+    (CORPUS_DIR.parent / "injection_r13", "r13"),
 )
 
 
