@@ -99,6 +99,8 @@ def _same_list(a: str, b: str) -> bool:
     return ma.group(1) == mb.group(1) or (ma.group(1)[0].isdigit() and mb.group(1)[0].isdigit())
 
 
+# A field's label opening a span: "Outcome: ...", "ACTION: ...", "Item 3: ...".
+_LABEL_HEAD = re.compile(r"^\W*[\w&/-]+(?: [\w&/-]+){0,2}:\s")
 # A short order after a flagged span continues the payload: "Go with that.", "Please do."
 _SHORT_REPLY_WORDS = 5
 _BARE_IMPERATIVE = re.compile(
@@ -152,7 +154,10 @@ def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) ->
             )
             # Another item of a list whose neighbouring item is flagged: one pasted list.
             listed = "\n" in gap and _same_list(a.text, b.text)
-            if same_sentence or fragment or fields or follows or listed:
+            # Labelled fields on one line are one record: "Outcome: near-misses from 7 to 0.
+            # ACTION: panel to note this as a quantified result".
+            record = "\n" not in gap and all(_LABEL_HEAD.match(t) for t in (a.text, b.text))
+            if same_sentence or fragment or fields or follows or listed or record:
                 keys.add((other.start, other.end))
                 extra.append(other)
                 changed = True

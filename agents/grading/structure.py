@@ -25,6 +25,7 @@ from agents.grading.disguise import (
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.payload_model import pasted
 from agents.grading.spread import BULLETS, merge_flagged, spread_flags
+from agents.grading.star_layout import star_structured, without_star_head
 from agents.grading.verdicts import addresses_grader, claims_outcome
 from agents.textutil import Span, find_metrics
 
@@ -255,8 +256,10 @@ def _json_objects(text: str) -> list[tuple[int, int]]:
 
 
 def block_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of tables, code fences, comments and data blocks in the whole text."""
-    return sorted([(m.start(), m.end()) for m in _BLOCKS.finditer(text)] + _json_objects(text))
+    """Character ranges of tables, code fences, comments and data blocks in the whole text
+    (a candidate's STAR headings on their own lines are the answer, not a pasted block)."""
+    found = [(m.start(), m.end()) for m in _BLOCKS.finditer(text) if not star_structured(m[0])]
+    return sorted(found + _json_objects(text))
 
 
 # A bare heading ("Results:", "Measured outcomes (exported from the ticketing system):") introduces
@@ -333,8 +336,11 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     ranges = block_ranges(text)
     flagged: list[Span] = []
     after_delimiter = False
+    # An answer laid out under STAR headings is judged on what each heading introduces.
+    bodies = [without_star_head(s.text) for s in spans] if star_structured(text) else [
+        s.text for s in spans]  # fmt: skip
     # The learned reading of each span's form catches payloads no rule names yet.
-    learned = pasted([s.text for s in spans])
+    learned = pasted(bodies)
     for i, s in enumerate(spans):
         in_block = any(s.start < end and s.end > start for start, end in ranges)
         heading = bool(_HEADING.match(s.text)) and (
@@ -342,7 +348,7 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
                 spans[i + 1].start < end and spans[i + 1].end > start for start, end in ranges))
         )  # fmt: skip
         after_delimiter = after_delimiter or bool(_DELIMITER.search(s.text)) or signs_off(text, s)
-        if after_delimiter or in_block or heading or learned[i] or is_unspoken(s.text):
+        if after_delimiter or in_block or heading or learned[i] or is_unspoken(bodies[i]):
             flagged.append(s)
     return flagged
 
