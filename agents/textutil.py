@@ -53,11 +53,39 @@ CLAUSE_JOINT = re.compile(
 _MAX_CLAUSE_WORDS = 32
 
 
+# A period that ends an abbreviation, not a sentence: a title before a name ("Dr. Patel"), an
+# initial before a surname ("J. Smith"; "plan B. We" still ends), "a.m." or "e.g." mid-sentence.
+_TITLE_END = re.compile(r"(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|[A-Z])\.$")
+_LOWER_ABBREV_END = re.compile(r"(?:^|[\s(])(?:a\.m|p\.m|e\.g|i\.e|etc|approx|incl|vs)\.$")
+_NOT_A_NAME = frozenset(
+    {
+        "I", "We", "The", "It", "So", "But", "And", "Then", "She", "He", "They", "My", "Our",
+        "This", "That", "A", "An", "After", "When", "Later", "In", "On", "At", "Once", "By",
+        "There", "What", "Why", "How", "Now", "Next", "Finally", "Also",
+    }
+)  # fmt: skip
+
+
+def _abbreviation_before(text: str, match: re.Match[str]) -> bool:
+    """True when the break `match` found follows an abbreviation and the sentence goes on."""
+    if "\n" in match.group(0) or not text[: match.start()].endswith("."):
+        return False
+    before = text[max(0, match.start() - 8) : match.start()]
+    word = text[match.end() :].split(maxsplit=1)[0] if text[match.end() :].strip() else ""
+    if _LOWER_ABBREV_END.search(before):
+        return word[:1].islower()
+    if _TITLE_END.search(before):
+        return word[:1].islower() or (word[:1].isupper() and word.strip(",.;:") not in _NOT_A_NAME)
+    return False
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split into sentence spans (and long run-ons into clauses), offsets into `text`."""
     spans: list[Span] = []
     pos = 0
     for match in _SENTENCE_END.finditer(text):
+        if _abbreviation_before(text, match):
+            continue
         _add_span(text, pos, match.start(), spans)
         pos = match.end()
     _add_span(text, pos, len(text), spans)
@@ -165,7 +193,9 @@ METRIC_RE = re.compile(
     # A span counted in words: "another year", "one working day", "within the week".
     rf"|\b(?:(?:another|a further|an extra)\s+(?:full\s+|whole\s+|working\s+)?|"
     rf"one\s+(?:full|whole|working|extra)\s+){_SPAN_UNIT}s?\b"
-    rf"|\bfor\s+(?:a|an|one)\s+(?:full\s+|whole\s+)?{_SPAN_UNIT}\b"
+    # "for a second" and "for a minute" are hesitation ("let's pause for a second"), not spans.
+    rf"|\bfor\s+(?:(?:a|an|one)\s+(?:full|whole)\s+{_SPAN_UNIT}|one\s+{_SPAN_UNIT}"
+    rf"|an?\s+(?!second\b|minute\b){_SPAN_UNIT})\b"
     rf"|\bwithin\s+(?:the|that)\s+(?:same\s+)?{_SPAN_UNIT}\b"
     # A figure a change landed on: "fell to two", "down to three".
     # (one lookbehind per verb length: Python's lookbehind is fixed-width)
@@ -176,7 +206,8 @@ METRIC_RE = re.compile(
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"
     # A count of things, adjectives allowed: "two critical bugs", "38 accessibility checks".
     # A year counts nothing, and a word that merely ends in s is no plural: "in 2023 she was".
-    rf"|\b(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"
+    # (a number ends on a digit: "2. No concerns" is a numbered line, not two concerns)
+    rf"|\b(?!(?:19|20)\d\d\b)(?:\d(?:[\d,.]*\d)?|(?:{_NUM_WORD_PLURAL})(?:[\s-](?:{_NUM_WORD}))*)"
     rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+(?!{_NOT_PLURAL}\b)[a-z][\w-]*s\b"
     # "six of them", "eleven of the twelve".
     rf"|\b(?:\d[\d,.]*|{_NUM_WORD_PLURAL})\s+of\s+(?:them|those|these|the|our|my|us)\b"
@@ -224,7 +255,8 @@ def _metrics(text: str) -> tuple[str, ...]:
     """find_metrics, cached: the analyzer asks about the same sentence several times."""
     found: list[str] = []
     for match in METRIC_RE.finditer(text):
-        value = match.group(0).strip(" ,.")
+        # Typed emphasis is not part of a quantity: "from **300 a week to 4**".
+        value = match.group(0).replace("**", "").replace("__", "").strip(" ,.*_")
         if _YEAR.match(value) or not value:
             continue
         if not any(value in f or f in value for f in found):

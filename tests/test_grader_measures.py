@@ -39,6 +39,11 @@ from agents.textutil import find_metrics
         ("All 30 pallets were away by half four, and we cut re-picks by half.",
          ["30 pallets", "by half"]),
         ("Our team of three was asked to pick it up.", []),
+        # Hesitation is no span, and a numbered line's number counts nothing.
+        ("Let me think about that for a second.", []),
+        ("It came back in under a minute.", ["under a minute"]),
+        ("2. No concerns were raised by the auditors.", []),
+        ("The pilot ran for a full week.", ["for a full week"]),
     ],
 )
 def test_metrics_keep_their_units(sentence: str, metrics: list[str]) -> None:

@@ -54,10 +54,25 @@ _MIN_ACCENTED_SHARE = 0.3
 _PERCENT_CODE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
+# Links and addresses carry long IDs ("docs.google.com/document/d/1aBcD3...") that are not
+# messages; a hash named as one ("commit 9fceb02d...") is an identifier. (Whether a token decodes
+# to readable text is `obfuscated`'s test, and it still reads these.)
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HASH_NAMED = re.compile(
+    r"\b(?:commit|sha(?:-?\d+)?|hash|checksum|revision|rev|digest|build)\s*[:#]?\s*$", re.IGNORECASE
+)
+
+
 def encoded(text: str) -> bool:
-    """A long token of base64 or hex that is not an ordinary word or number."""
+    """A long token of base64 or hex that is not an ordinary word or number, a link or a hash."""
+    links = [(m.start(), m.end()) for m in _LINK.finditer(text)]
     for match in _ENCODED.finditer(text):
         token = match.group(0)
+        if any(a <= match.start() < b for a, b in links) or (
+            _HASH_NAMED.search(text[max(0, match.start() - 12) : match.start()])
+            and re.fullmatch(r"[0-9a-f]{7,64}", token)
+        ):
+            continue
         mixed = sum(c.isdigit() for c in token) >= 2 and any(c.isupper() for c in token)
         if mixed or token.startswith("%") or re.fullmatch(r"(?:0x)?[0-9a-fA-F]+", token):
             return True

@@ -23,9 +23,9 @@ from agents.grading.disguise import (
     obfuscated,
 )
 from agents.grading.injection import injection_spans, is_injection
+from agents.grading.own_layout import layout_bodies, star_structured
 from agents.grading.payload_model import pasted
 from agents.grading.spread import BULLETS, merge_flagged, spread_flags
-from agents.grading.star_layout import star_structured, without_star_head
 from agents.grading.verdicts import addresses_grader, claims_outcome
 from agents.textutil import Span, find_metrics
 
@@ -336,9 +336,9 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     ranges = block_ranges(text)
     flagged: list[Span] = []
     after_delimiter = False
-    # An answer laid out under STAR headings is judged on what each heading introduces.
-    bodies = [without_star_head(s.text) for s in spans] if star_structured(text) else [
-        s.text for s in spans]  # fmt: skip
+    # The candidate's own layout (STAR headings, their list of steps, a title) is not a payload:
+    # each such span is judged on the words it introduces.
+    bodies = layout_bodies(text, spans)
     # The learned reading of each span's form catches payloads no rule names yet.
     learned = pasted(bodies)
     for i, s in enumerate(spans):

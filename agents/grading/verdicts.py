@@ -16,8 +16,8 @@ _MACHINE = (
     r"ai|model|bot|llm|algorithm)s?"
 )
 _ADDRESS = re.compile(
-    r"^\W*(?:dear|hi|hello|attention|(?:quick |one more |a )?(?:note|message|thing|word|aside|"
-    r"remark|comment) "
+    r"^\W*(?:dear|hi|hey|hello|yo|attention|(?:quick |one more |a )?(?:note|message|thing|word|"
+    r"aside|remark|comment) "
     r"(?:to|for)|p\.?s\.?,?|to)\s+(?:the\s+|any\s+)?" + _MACHINE + r"\b"
     r"|\b(?:whoever|people|person|team|folks|those|anyone)\s+(?:who\s+)?(?:wrote|built|designed|"
     r"made|set up|runs?|is|are)\s+(?:the\s+|this\s+)?(?:rubric|grader|scoring|criteria|grading|"

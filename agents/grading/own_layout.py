@@ -1,0 +1,121 @@
+"""A candidate's own layout: STAR headings, bulleted steps, a title and emphasis are the answer.
+
+Candidates who type their answer often lay it out: "Situation: ..." lines, a bulleted list of what
+they did, a "## My answer" heading. Those look like the labelled lines, result lists and section
+marks of a pasted payload, so the injection rules of `structure.py` ask here first. A block whose
+labelled lines are all STAR headings naming three or more parts is the candidate's layout; a list
+most of whose items are the speaker's own deeds ("- I mapped every step") is the candidate's
+list; a short Markdown heading is a title; emoji and **bold** are how people type. Each span is
+judged on its words without that layout, by the same rules as any sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from agents.textutil import Span
+
+# STAR headings opening a line ("Situation:", "**Task** -", "Result(s):"), by the part they name.
+_STAR_HEAD = re.compile(
+    r"^[ \t]*[*_#>-]*\s*(?:(?P<s>situation|context|background|s(?=\W{0,2}:))|"
+    r"(?P<t>task|goal|objective|t(?=\W{0,2}:))|(?P<a>actions?|approach|what i did|a(?=\W{0,2}:))|"
+    r"(?P<r>results?|outcomes?|impact|r(?=\W{0,2}:))|"
+    r"(?P<l>learnings?|lessons?(?: learned| learnt)?|reflections?|takeaways?|l(?=\W{0,2}:)))"
+    r"[*_)]*\s*[:—–-]"
+    r"[*_]*[ \t]*",
+    re.IGNORECASE,
+)
+# Any "Label:" opening a line, STAR heading or not.
+_LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—–]", re.MULTILINE)
+
+
+def star_structured(block: str) -> bool:
+    """Every labelled line of `block` is a STAR heading, and they name three or more parts."""
+    heads = []
+    for line in block.splitlines():
+        head = _STAR_HEAD.match(line)
+        if head is not None:
+            heads.append(head.lastgroup)
+        elif _LABELLED_LINE.match(line):
+            return False
+    return len(set(heads)) >= 3
+
+
+def without_star_head(text: str) -> str:
+    """The span's words after its STAR heading ("**Result:** fell 30%" -> "fell 30%")."""
+    head = _STAR_HEAD.match(text)
+    return text[head.end() :] if head and text[head.end() :].strip() else text
+
+
+# A list item's marker, and the rest of its line: "- I mapped ...", "2) I cut ...", "• we ...".
+_ITEM = re.compile(r"^[ \t]*(?:[-*•+▪◦‣]|\d{1,2}[.)]|\(?[a-h][.)])[ \t]+(?P<body>\S.*)$", re.DOTALL)
+# The item's words are the speaker's own deed: "I mapped", "then we removed", "My team and I".
+_OWN_DEED = re.compile(
+    r"^\W*(?:(?:and|then|so|also|finally|next|first)\s+)?(?:I|we|my team and I)\b"
+    # A résumé's implied "I": "Led the migration", "Built a runbook", "Reduced costs by 40%".
+    r"|^\W*(?:[a-z]{2,}ed|led|built|ran|wrote|made|drove|cut|set|took|won|grew|brought|found|"
+    r"taught|sold|held|kept|met|spent|sent|got|gave|began|chose|told|oversaw|rebuilt|rewrote|"
+    r"hired|shipped|launched|owned)\s+(?:a|an|the|my|our|\w+)",
+    re.IGNORECASE,
+)
+# A short Markdown heading: "## My answer", "# Background".
+_MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<body>[^\n#]{1,60})$")
+
+
+# A heading that introduces a summary of results ("Impact summary", "Key results:"): the list
+# under it is a pasted scorecard, whatever its verbs.
+_RESULTS_HEADING = re.compile(
+    r"(?:^|[.!?]\s+)\W*(?:[\w-]+\s+){0,2}(?:impact|results?|outcomes?|metrics|achievements?|"
+    r"highlights|summary|kpis?|numbers|wins|accomplishments)\b[^.!?\n]{0,30}:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
+    """Indexes of list items in runs (one paragraph, not under a results heading) where at least
+    half the items are the speaker's own deeds."""
+    own: set[int] = set()
+    run: list[int] = []
+    for i, span in enumerate([*spans, None]):
+        item = _ITEM.match(span.text) if span is not None else None
+        joined = run and span is not None and "\n\n" not in text[spans[run[-1]].end : span.start]
+        if item and (not run or joined):
+            run.append(i)
+            continue
+        deeds = sum(bool(_OWN_DEED.match(_ITEM.match(spans[j].text)["body"])) for j in run)
+        lead = text[: spans[run[0]].start].rstrip() if run else ""
+        summary = bool(_RESULTS_HEADING.search(lead[-80:]))
+        if len(run) >= 2 and 2 * deeds >= len(run) and not summary:
+            own.update(run)
+        run = [i] if item else []
+    return own
+
+
+# Typed decoration, not structure: emoji (with their joiners and variation selectors) and
+# Markdown emphasis around words ("fell from **300 a week to 4**").
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2764\u2b50\u2728][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)([^*_\n]{1,200}?)(?<=\S)\1")
+
+
+def undecorated(text: str) -> str:
+    """`text` without emoji and Markdown emphasis marks, spaces tidied."""
+    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", text))
+    return " ".join(plain.split()) if plain != text else text
+
+
+def layout_bodies(text: str, spans: Sequence[Span]) -> list[str]:
+    """What each span says once the candidate's own layout is taken off: the words after a STAR
+    heading (when the answer is laid out under them), after the marker of an item of the
+    candidate's own list, after a short heading's hashes; otherwise the span as it is."""
+    star = star_structured(text)
+    own = _own_list_items(text, spans)
+    bodies = []
+    for i, span in enumerate(spans):
+        body = without_star_head(span.text) if star else span.text
+        if i in own:
+            body = _ITEM.match(span.text)["body"]
+        elif (heading := _MD_HEADING.match(body)) and len(heading["body"].split()) <= 8:
+            body = heading["body"].strip()
+        bodies.append(undecorated(body) or body)
+    return bodies

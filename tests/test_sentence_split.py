@@ -1,0 +1,29 @@
+"""Sentences end at sentence ends, not at the period of a title, an initial or 'a.m.'."""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.textutil import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Dr. Patel signed off. We moved on.", ["Dr. Patel signed off.", "We moved on."]),
+        ("I called J. Smith and he agreed. Then it worked.",
+         ["I called J. Smith and he agreed.", "Then it worked."]),
+        ("I met Mr. Jones at 9 a.m. and we agreed.", ["I met Mr. Jones at 9 a.m. and we agreed."]),
+        ("It was E. coli in the water. I closed the tap.",
+         ["It was E. coli in the water.", "I closed the tap."]),
+        # A sentence that ends on a letter or an abbreviation still ends.
+        ("We went to plan B. We won.", ["We went to plan B.", "We won."]),
+        ("We sold apples, pears, etc. Then it rained.",
+         ["We sold apples, pears, etc.", "Then it rained."]),
+        ("The shift started at 6 a.m.\nI was the only nurse.",
+         ["The shift started at 6 a.m.", "I was the only nurse."]),
+    ],
+)  # fmt: skip
+def test_abbreviations_do_not_end_sentences(text: str, sentences: list[str]) -> None:
+    """Titles before names, initials and lower-case abbreviations mid-sentence do not split."""
+    assert [s.text for s in split_sentences(text)] == sentences
