@@ -92,3 +92,28 @@ def test_spoken_answers_reach_the_feedback_trend(services) -> None:
     assert point.spoken == [{"star_seconds": star, "wpm": 142.4, "fillers": 3, "pauses": 1}]
     rows = spoken_trend_rows([point])
     assert len(rows) == 1 and rows[0].seconds["action"] == 20.5 and rows[0].fillers == 3
+
+
+@pytest.mark.slow
+def test_speech_is_recognised_outside_the_drill_lock(services) -> None:
+    """The worker holds the user's drill only to load, change and save it: while a chunk is
+    transcribed, End pressed on the page is not kept waiting."""
+    state = services.interviewer.start(DrillConfig(seed=1, minutes=30), user="local")
+    ref = {"id": state.id}
+    vs = session_for(services, "page-lock")
+    assert vs is not None
+    held_while_transcribing: list[bool] = []
+    transcribe = vs.listener.stt.transcribe
+
+    def recorded(audio):  # the real recogniser, noting whether the drill was held meanwhile
+        held_while_transcribing.append(services.drill_locks.lock_for("local").locked())
+        return transcribe(audio)
+
+    vs.listener.stt.transcribe = recorded  # type: ignore[method-assign]
+    try:
+        _feed(services, spoken(0).audio, "page-lock", ref)
+    finally:
+        vs.listener.stt.transcribe = transcribe  # type: ignore[method-assign]
+    drill = services.sessions.load(state.id, "local")
+    assert [t for t in drill.turns if t.role == "candidate"]  # the answer was still sent
+    assert held_while_transcribing and not any(held_while_transcribing)

@@ -197,18 +197,25 @@ def new_session(services: Services) -> VoiceSession | None:
 
 
 def _process(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request: Any) -> None:
-    """One chunk through the listener; what to show is left in the session's outbox."""
-    # A spoken answer or command and a button on the page (End) must not save rival copies.
-    with drill_lock(services, user_of(request)):
-        _process_held(services, vs, chunk, ref, request)
+    """One chunk through the listener; what to show is left in the session's outbox.
 
-
-def _process_held(services: Services, vs: VoiceSession, chunk: Any, ref: Any, request: Any) -> None:
+    Listening and speaking happen outside the drill's lock; only loading, changing and saving the
+    drill hold it, so End pressed on the page never waits for speech to be recognised, and a spoken
+    answer and a button never save rival copies of the drill.
+    """
     words = voice_phrases().interview
-    state = _drill(services, ref, request)
+    state = _drill(services, ref, request)  # a read: is there a drill, and what has been said
     if state is None:
         return
-    _apply_retimed(services, state, vs, wait=False)
+    user = user_of(request)
+    with vs.lock:
+        timed = bool(vs.retimed)
+    if timed:
+        with drill_lock(services, user):
+            state = _drill(services, ref, request)
+            if state is None:
+                return
+            _apply_retimed(services, state, vs, wait=False)
     if vs.mode == "speaking" and vs.listener.now >= vs.speaking_until:
         vs.set_mode("listening")
     rate, samples = chunk
@@ -228,7 +235,13 @@ def _process_held(services: Services, vs: VoiceSession, chunk: Any, ref: Any, re
             vs.captions.append(heard.text)
             vs.set_mode("thinking")  # grading and choosing the reply
             vs.post(caption=heard.text)
-            _act(services, state, vs, heard)
+            with drill_lock(services, user):
+                state = _drill(services, ref, request)  # as saved now, by any handler
+                if state is None:
+                    return
+                if state.status != "done":
+                    _apply_retimed(services, state, vs, wait=False)
+                    _act(services, state, vs, heard)
             vs.post(chat=_chat(state))
     text = _new_interviewer_text(state, vs)
     if text:
