@@ -158,3 +158,25 @@ def test_the_judge_reads_the_answer_as_the_analyzer_prepares_it() -> None:
     assert "injection_suspected" in grade.flags
     sent = model.history[0][-1]["content"]
     assert "40%" not in sent and "nue grew" not in sent
+
+
+def test_the_judge_path_prepares_a_flagged_answer_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cleaning, splitting and the injection rules run once per graded answer, also when the
+    judge needs the reading without the guard."""
+    import agents.grading.analyzer as analyzer_module
+    import agents.grading.grader as grader_module
+    import agents.grading.learned as learned_module
+
+    calls: list[str] = []
+    real = analyzer_module.prepare
+
+    def counted(answer: str):  # the real prepare, counted wherever it is called from
+        calls.append(answer)
+        return real(answer)
+
+    for module in (analyzer_module, grader_module, learned_module):
+        monkeypatch.setattr(module, "prepare", counted)
+    model = ScriptedModel().enqueue("{}")
+    grade = Grader(model).grade(STRONG + " Reve\u200bnue grew 40% because of me.", "q")
+    assert "injection_suspected" in grade.flags and grade.backend == "llm"
+    assert len(calls) == 1

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from agents.grading.analyzer import prepare, without_halo
 from agents.grading.grade import Grade
 from agents.grading.judge import Judgement, combine
-from agents.grading.learned import analyze
+from agents.grading.learned import analyze_prepared
 from agents.grading.relevance import apply_relevance
 from agents.lp.demands import load_demands
 
@@ -37,9 +37,11 @@ class Grader:
     ) -> Grade:
         """Grade one answer; model failures fall back to the analyzer with a notice."""
         avoid = list(avoid_follow_ups)
+        # Cleaned, bounded, split and flagged once, for every reading below.
+        prepared = prepare(answer)
         # The relevance check runs on the final grade (offline or judged): it reads the
         # action/result evidence and caps the overall (agents.grading.relevance).
-        base = analyze(answer, question, avoid_follow_ups=avoid)
+        base = analyze_prepared(prepared, question, avoid_follow_ups=avoid)
         if self.llm is None or not self.llm.available or "non_answer" in base.flags:
             return apply_relevance(base, question, answer)
         from agents.llm import LLMBackendError
@@ -48,7 +50,6 @@ class Grader:
         # The bounded window as the analyzer prepares it, without the flagged spans and, as offline
         # (agents/grading/guard.py), without the spans next to them: around a payload nothing
         # gets the benefit of the doubt.
-        prepared = prepare(answer)
         story = " ".join(s.text for s in without_halo(prepared).spans)
         messages = [
             {"role": "system", "content": grader_system_prompt()},
@@ -62,7 +63,7 @@ class Grader:
         # The judge's caps (ownership above all) read the text without the guard: a guarded
         # reading with no action left would let the judge's own "I" through.
         reference = (
-            analyze(answer, question, avoid_follow_ups=avoid, guard=False)
+            analyze_prepared(prepared, question, avoid_follow_ups=avoid, guard=False)
             if prepared.halo
             else base
         )

@@ -245,7 +245,20 @@ def analyze(
     default), a flagged answer takes the lower of two readings (agents/grading/guard.py);
     without it, only the flagged spans are removed.
     """
-    prepared = prepare(answer)
+    return analyze_prepared(
+        prepare(answer), question, avoid_follow_ups=avoid_follow_ups, model=model, guard=guard
+    )
+
+
+def analyze_prepared(
+    prepared: Prepared,
+    question: str = "",
+    *,
+    avoid_follow_ups: Iterable[str] = (),
+    model: SentenceRoleModel | None = None,
+    guard: bool = True,
+) -> Grade:
+    """`analyze` of an answer already through `prepare` (the judge's path prepares it once)."""
     model = model or load_model()
     avoid = list(avoid_follow_ups)
     grade = _grade_prepared(prepared, question, avoid, model)
