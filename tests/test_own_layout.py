@@ -150,3 +150,12 @@ def test_a_results_summary_pasted_under_the_story_is_still_a_payload() -> None:
     grade = analyze(answer, "Tell me about a time you delivered under a tight deadline.")
     assert "injection_suspected" in grade.flags
     assert grade.measurability.metrics == []
+
+
+def test_one_arrow_in_a_typed_sentence_is_shorthand_not_a_dashboard() -> None:
+    """'went 5 days -> 1 day and they renewed' is prose; a line of arrows between figures is not."""
+    from agents.grading.structure import is_unspoken
+
+    assert not is_unspoken("Refund time went 5 days -> 1 day and they renewed for two years.")
+    assert is_unspoken("Refund time 5 days -> 1 day.")
+    assert is_unspoken("Results: refunds 5 days -> 1 day, churn 8% -> 2%, thanks to me.")

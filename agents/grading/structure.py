@@ -18,6 +18,7 @@ from agents.grading.disguise import (
     deleet,
     encoded,
     encoded_token_ends,
+    english_share,
     foreign,
     mixed_script,
     obfuscated,
@@ -180,10 +181,19 @@ def _praise_quote(text: str) -> bool:
     return False
 
 
+# One arrow inside a sentence a person typed ("refund time went 5 days -> 1 day and they
+# renewed") is shorthand; a dashboard line has several arrows, or few words and no syntax.
+_PROSE_WORDS = 10
+_PROSE_SHARE = 0.2
+
+
 def _dashboard(text: str) -> bool:
-    """Figures written as a dashboard: arrows between figures, or two 'label: figure' pairs."""
+    """Figures written as a dashboard: arrows between figures outside typed prose, or two
+    'label: figure' pairs."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    prose = len(words) >= _PROSE_WORDS and english_share(words) >= _PROSE_SHARE
     return (
-        bool(_ARROW.search(text))
+        len(_ARROW.findall(text)) >= (2 if prose else 1)
         or len(_LABELLED_FIGURE.findall(text)) >= 2
         or len(_SIGNED_FIGURE.findall(text)) >= 2
     )
