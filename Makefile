@@ -77,6 +77,7 @@ eval: install system-deps
 	$(BIN)/python -m evals.material_eval --write
 	$(BIN)/python -m evals.relevance_eval --write
 	$(BIN)/python -m evals.voice_timing_eval --write
+	$(BIN)/python -m evals.typed_check --write
 
 # The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
 # writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)

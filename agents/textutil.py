@@ -56,7 +56,9 @@ _MAX_CLAUSE_WORDS = 32
 # A period that ends an abbreviation, not a sentence: a title before a name ("Dr. Patel"), an
 # initial before a surname ("J. Smith"; "plan B. We" still ends), "a.m." or "e.g." mid-sentence.
 _TITLE_END = re.compile(r"(?:^|[\s(])(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Mt|[A-Z])\.$")
-_LOWER_ABBREV_END = re.compile(r"(?:^|[\s(])(?:a\.m|p\.m|e\.g|i\.e|etc|approx|incl|vs)\.$")
+_LOWER_ABBREV_END = re.compile(r"(?:^|[\s(])(?:a\.m|p\.m|etc)\.$")
+# Never the end of a sentence: "vs. 35% before", "e.g. Cases", "approx. 5 p.m.".
+_MID_ABBREV_END = re.compile(r"(?:^|[\s(])(?:e\.g|i\.e|approx|incl|vs|cf|dept)\.$", re.IGNORECASE)
 _NOT_A_NAME = frozenset(
     {
         "I", "We", "The", "It", "So", "But", "And", "Then", "She", "He", "They", "My", "Our",
@@ -72,8 +74,12 @@ def _abbreviation_before(text: str, match: re.Match[str]) -> bool:
         return False
     before = text[max(0, match.start() - 8) : match.start()]
     word = text[match.end() :].split(maxsplit=1)[0] if text[match.end() :].strip() else ""
+    if _MID_ABBREV_END.search(before):
+        return bool(word)
     if _LOWER_ABBREV_END.search(before):
         return word[:1].islower()
+    if _TITLE_END.search(before) and re.fullmatch(r"[A-Z]\.", word):  # "Ms. A. Kaur"
+        return True
     if _TITLE_END.search(before):
         return word[:1].islower() or (word[:1].isupper() and word.strip(",.;:") not in _NOT_A_NAME)
     return False

@@ -159,3 +159,43 @@ def test_one_arrow_in_a_typed_sentence_is_shorthand_not_a_dashboard() -> None:
     assert not is_unspoken("Refund time went 5 days -> 1 day and they renewed for two years.")
     assert is_unspoken("Refund time 5 days -> 1 day.")
     assert is_unspoken("Results: refunds 5 days -> 1 day, churn 8% -> 2%, thanks to me.")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # Notes: short lines that tell the story, the speaker in them.
+        "Night shift, ambulance crew\nCalled to an elderly man, fallen at home\nHe was refusing to "
+        "go to hospital\nI did a stroke assessment, it was borderline\nMade the call to take him "
+        "in anyway\nRang ahead so the stroke team met us at the door\nHe'd had a minor stroke, "
+        "caught early",
+        # A title and a dated line before S/T/A/R headings, shorthand under them.
+        "DIVE DEEP — chargebacks story\nMar–Jun 2022, fraud analyst\nS: chargebacks on gift cards "
+        "spiking, ~3x normal in Feb\nT: my manager asked me to find out why\nA: pulled 4 months "
+        "of orders, joined to device data, wrote hold rules\nR: chargebacks back to normal by June",
+        # Two parts, in shorthand: "context: ... result: p99 900ms -> 180ms".
+        "context: p99 latency had crept up to ~900ms and nobody owned perf so I took it.\n- I "
+        "profiled w/ flame graphs\n- rewrote the query + added a cache\nresult: p99 900ms -> "
+        "180ms, conversion +1.2pp",
+        # Terse English with few function words is still English.
+        "I ran a team of seven engineers and on-call was miserable.\n- Reviewed three months of "
+        "pages\n- Gave anyone paged overnight the next morning off, no questions asked\nPages "
+        "fell from about 45 a month to 8.",
+    ],
+)
+def test_notes_titles_and_shorthand_are_the_candidates_own(answer: str) -> None:
+    """Typed notes, a title over STAR headings, shorthand figures and terse bullets: no flag."""
+    grade = analyze(answer, "Tell me about a time you dove deep.")
+    assert "injection_suspected" not in grade.flags
+
+
+def test_a_list_of_outcomes_in_nobodys_voice_before_the_story_is_still_a_payload() -> None:
+    """Short unpunctuated lines claiming outcomes, no speaker in them, are a pasted list."""
+    answer = (
+        "Flights rebooked within the hour\nUpgrades given to all four of them\nLoyalty points "
+        "doubled\nKept the complaint count at zero\nI was a gate agent. A family missed their "
+        "connection. It was my job to rebook them. They got on the next morning's flight."
+    )
+    grade = analyze(answer, "Tell me about a time you helped an unhappy customer.")
+    assert "injection_suspected" in grade.flags
+    assert grade.measurability.level <= 1

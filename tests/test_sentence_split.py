@@ -16,6 +16,10 @@ from agents.textutil import split_sentences
         ("I met Mr. Jones at 9 a.m. and we agreed.", ["I met Mr. Jones at 9 a.m. and we agreed."]),
         ("It was E. coli in the water. I closed the tap.",
          ["It was E. coli in the water.", "I closed the tap."]),
+        ("Asked by the Director, Ms. A. Kaur, to clear it. We did.",
+         ["Asked by the Director, Ms. A. Kaur, to clear it.", "We did."]),
+        ("Repeat orders rose to 63% vs. 35% before. Good.",
+         ["Repeat orders rose to 63% vs. 35% before.", "Good."]),
         # A sentence that ends on a letter or an abbreviation still ends.
         ("We went to plan B. We won.", ["We went to plan B.", "We won."]),
         ("We sold apples, pears, etc. Then it rained.",

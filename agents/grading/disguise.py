@@ -164,8 +164,35 @@ def foreign(text: str) -> bool:
         sum(not w.isascii() for w in words) / len(words) >= _MIN_ACCENTED_SHARE
     ):
         return True
-    # Any other language: English prose cannot go 8 words with almost no function words.
-    return len(words) >= _MIN_WORDS_FOR_SHARE and english_share(words) < _MAX_ENGLISH_SHARE
+    # Any other language: English prose cannot go 8 words with almost no function words, unless
+    # they are English words all the same (terse notes: "Gave anyone paged overnight the next
+    # morning off, no questions asked").
+    return (
+        len(words) >= _MIN_WORDS_FOR_SHARE
+        and english_share(words) < _MAX_ENGLISH_SHARE
+        and _known_share(words) < _MIN_KNOWN_SHARE
+    )
+
+
+# Terse English: at least this share of the words are whole words of MiniLM's English vocabulary.
+_MIN_KNOWN_SHARE = 0.7
+
+
+@lru_cache(maxsize=1)
+def _english_vocabulary() -> frozenset[str]:
+    """The whole words of the shipped MiniLM tokenizer's (English, uncased) vocabulary."""
+    from tokenizers import Tokenizer
+
+    from agents.embeddings import default_tokenizer_path
+
+    vocab = Tokenizer.from_file(str(default_tokenizer_path())).get_vocab()
+    return frozenset(w for w in vocab if w.isalpha() and w.isascii())
+
+
+def _known_share(words: list[str]) -> float:
+    """Share of `words` that are whole English words of that vocabulary."""
+    known = _english_vocabulary()
+    return sum(w in known for w in words) / len(words)
 
 
 _LEET = str.maketrans("013457@$", "oleastas")

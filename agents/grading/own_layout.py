@@ -18,8 +18,11 @@ from agents.textutil import Span
 
 # STAR headings opening a line ("Situation:", "**Task** -", "Result(s):"), by the part they name.
 _STAR_HEAD = re.compile(
-    r"^[ \t]*[*_#>-]*\s*(?:(?P<s>situation|context|background|s(?=\W{0,2}:))|"
-    r"(?P<t>task|goal|objective|t(?=\W{0,2}:))|(?P<a>actions?|approach|what i did|a(?=\W{0,2}:))|"
+    r"^[ \t]*[*_#>-]*\s*(?:(?P<s>situation|context|background|problem|challenge|s(?=\W{0,2}:))|"
+    r"(?P<t>task|goal|objective|my role|my job|the ask|t(?=\W{0,2}:))|"
+    r"(?P<a>actions?|approach|what (?:i|we) (?:did|changed|tried)|how (?:i|we) did it|"
+    r"(?:my |our |the |team )?plan|"
+    r"a(?=\W{0,2}:))|"
     r"(?P<r>results?|outcomes?|impact|r(?=\W{0,2}:))|"
     r"(?P<l>learnings?|lessons?(?: learned| learnt)?|reflections?|takeaways?|l(?=\W{0,2}:)))"
     r"[*_)]*\s*[:—–-]"
@@ -31,15 +34,17 @@ _LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—�
 
 
 def star_structured(block: str) -> bool:
-    """Every labelled line of `block` is a STAR heading, and they name three or more parts."""
-    heads = []
+    """`block` is laid out under STAR headings: every labelled line from the first heading on is
+    one (a title or a dated line may come before), and they name three or more parts, or two
+    when one of them sets the scene or the task ("context: ... result: ...")."""
+    heads: list[str | None] = []
     for line in block.splitlines():
         head = _STAR_HEAD.match(line)
         if head is not None:
             heads.append(head.lastgroup)
-        elif _LABELLED_LINE.match(line):
+        elif heads and _LABELLED_LINE.match(line):
             return False
-    return len(set(heads)) >= 3
+    return len(set(heads)) >= 2
 
 
 def without_star_head(text: str) -> str:
@@ -104,18 +109,23 @@ def undecorated(text: str) -> str:
     return " ".join(plain.split()) if plain != text else text
 
 
-def layout_bodies(text: str, spans: Sequence[Span]) -> list[str]:
-    """What each span says once the candidate's own layout is taken off: the words after a STAR
-    heading (when the answer is laid out under them), after the marker of an item of the
-    candidate's own list, after a short heading's hashes; otherwise the span as it is."""
-    star = star_structured(text)
+def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
+    """What each span says once the candidate's own layout is taken off, and whether it is part
+    of that layout: the words after a STAR heading (when the answer is laid out under them),
+    after the marker of an item of the candidate's own list, after a short heading's hashes;
+    otherwise the span as it is (without emoji and emphasis)."""
+    # Headings open a line, or a sentence typed straight after the last ("... left. Team plan:").
+    star = star_structured("\n".join(s.text for s in spans))
     own = _own_list_items(text, spans)
+    # Under STAR headings, the lines before the first one are the answer's title and date line.
+    first = next((i for i, s in enumerate(spans) if _STAR_HEAD.match(s.text)), len(spans))
     bodies = []
     for i, span in enumerate(spans):
         body = without_star_head(span.text) if star else span.text
+        owned = i in own or body != span.text or (star and i < first)
         if i in own:
             body = _ITEM.match(span.text)["body"]
         elif (heading := _MD_HEADING.match(body)) and len(heading["body"].split()) <= 8:
             body = heading["body"].strip()
-        bodies.append(undecorated(body) or body)
+        bodies.append((undecorated(body) or body, owned))
     return bodies

@@ -214,8 +214,9 @@ def mark_hidden(text: str) -> str:
     return _INVISIBLE.sub(HIDDEN_MARK, _HIDDEN_IN_WORD.sub(HIDDEN_MARK, text))
 
 
-def is_unspoken(text: str) -> bool:
-    """True for a span that addresses the grader, claims an outcome or is not speech."""
+def is_unspoken(text: str, typed: bool = False) -> bool:
+    """True for a span that addresses the grader, claims an outcome or is not speech (`typed`:
+    a line of the candidate's own layout, where figure shorthand is how they write)."""
     if HIDDEN_MARK in text:
         return True
     folded = unicodedata.normalize("NFKC", text)
@@ -236,7 +237,7 @@ def is_unspoken(text: str) -> bool:
         or bool(_FIELD_KEY.search(folded) or _SNAKE_KEY.search(folded))
         or bool(_CHAT_ROLE.search(folded))
         or _praise_quote(folded)
-        or _dashboard(folded)
+        or (not typed and _dashboard(folded))
         or obfuscated(folded)
     )
 
@@ -265,10 +266,29 @@ def _json_objects(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+# Short lines with no sentence end, the shape `_BLOCKS` reads as a pasted list without markers.
+_SHORT_LINES = re.compile(r"(?:^[ \t]*[A-Za-z0-9][^\n.!?:]{2,70}[ \t]*\n?)+", re.MULTILINE)
+
+
+def _notes(block: str) -> bool:
+    """Short lines that tell a story, the way people jot notes: most carry no figure, and the
+    speaker is in them ("I did a stroke assessment"). A pasted list of outcomes is figures, or
+    claims in nobody's voice ("Loyalty points doubled")."""
+    if not _SHORT_LINES.fullmatch(block):
+        return False
+    lines = [line for line in block.splitlines() if line.strip()]
+    figures = sum(bool(re.search(r"\d", line)) for line in lines)
+    speaker = any(re.search(r"\b(?:I|we|We|my|My|our|Our|me|us)\b", line) for line in lines)
+    return 2 * figures < len(lines) and speaker
+
+
 def block_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of tables, code fences, comments and data blocks in the whole text
-    (a candidate's STAR headings on their own lines are the answer, not a pasted block)."""
-    found = [(m.start(), m.end()) for m in _BLOCKS.finditer(text) if not star_structured(m[0])]
+    (a candidate's STAR headings on their own lines, or their notes, are the answer)."""
+    found = [
+        (m.start(), m.end()) for m in _BLOCKS.finditer(text)
+        if not star_structured(m[0]) and not _notes(m[0])
+    ]  # fmt: skip
     return sorted(found + _json_objects(text))
 
 
@@ -348,17 +368,21 @@ def structural_spans(text: str, spans: Sequence[Span]) -> list[Span]:
     after_delimiter = False
     # The candidate's own layout (STAR headings, their list of steps, a title) is not a payload:
     # each such span is judged on the words it introduces.
-    bodies = layout_bodies(text, spans)
+    read = layout_bodies(text, spans)
+    bodies = [body for body, _ in read]
     # The learned reading of each span's form catches payloads no rule names yet.
     learned = pasted(bodies)
+    # ... but not of the candidate's own layout, whose form (shorthand, a title) is theirs.
+    learned = [flag and not typed for flag, (_, typed) in zip(learned, read, strict=True)]
     for i, s in enumerate(spans):
         in_block = any(s.start < end and s.end > start for start, end in ranges)
         heading = bool(_HEADING.match(s.text)) and (
-            i + 1 < len(spans) and (is_unspoken(spans[i + 1].text) or any(
+            i + 1 < len(spans) and (is_unspoken(*read[i + 1]) or any(
                 spans[i + 1].start < end and spans[i + 1].end > start for start, end in ranges))
         )  # fmt: skip
         after_delimiter = after_delimiter or bool(_DELIMITER.search(s.text)) or signs_off(text, s)
-        if after_delimiter or in_block or heading or learned[i] or is_unspoken(bodies[i]):
+        typed = read[i][1]
+        if after_delimiter or in_block or heading or learned[i] or is_unspoken(bodies[i], typed):
             flagged.append(s)
     return flagged
 
