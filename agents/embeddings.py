@@ -89,6 +89,18 @@ def default_tokenizer_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))).joinpath(*_TOKENIZER_RELPATH)
 
 
+def tokenizer_vocabulary() -> dict[str, int]:
+    """The shipped MiniLM tokenizer's vocabulary, from the hash-checked tokenizer.json."""
+    path = default_tokenizer_path()
+    _verify(path, TOKENIZER_SHA256, "embedding tokenizer")
+    try:
+        from tokenizers import Tokenizer
+
+        return Tokenizer.from_file(str(path)).get_vocab()
+    except Exception as e:
+        raise EmbeddingModelError(f"cannot load the embedding tokenizer {path}: {e}") from e
+
+
 def _verify(path: Path, expected_sha256: str, what: str) -> None:
     """Raise EmbeddingModelError unless the file exists and has the expected sha256."""
     try:

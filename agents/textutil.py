@@ -70,17 +70,19 @@ _NOT_A_NAME = frozenset(
 
 def _abbreviation_before(text: str, match: re.Match[str]) -> bool:
     """True when the break `match` found follows an abbreviation and the sentence goes on."""
-    if "\n" in match.group(0) or not text[: match.start()].endswith("."):
+    # (One character and a bounded window: no copy of the text before or after each break.)
+    if "\n" in match.group(0) or text[match.start() - 1 : match.start()] != ".":
         return False
     before = text[max(0, match.start() - 8) : match.start()]
-    word = text[match.end() :].split(maxsplit=1)[0] if text[match.end() :].strip() else ""
+    after = text[match.end() : match.end() + 40].split(maxsplit=1)
+    word = after[0] if after else ""
     if _MID_ABBREV_END.search(before):
         return bool(word)
     if _LOWER_ABBREV_END.search(before):
         return word[:1].islower()
-    if _TITLE_END.search(before) and re.fullmatch(r"[A-Z]\.", word):  # "Ms. A. Kaur"
-        return True
     if _TITLE_END.search(before):
+        if re.fullmatch(r"[A-Z]\.", word):  # "Ms. A. Kaur"
+            return True
         return word[:1].islower() or (word[:1].isupper() and word.strip(",.;:") not in _NOT_A_NAME)
     return False
 

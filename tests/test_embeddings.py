@@ -230,3 +230,18 @@ def test_persisted_collection_reopens_offline_with_our_function(tmp_path: Path) 
     assert out["count"] == 4
     # Chroma's default function would have cached its download under ~/.cache/chroma.
     assert not (tmp_path / ".cache" / "chroma").exists()
+
+
+def test_the_vocabulary_is_read_from_the_hash_checked_tokenizer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grader's English-word check reads the same verified file as the embedder."""
+    import agents.embeddings as embeddings
+
+    vocab = embeddings.tokenizer_vocabulary()
+    assert len(vocab) == 30522 and "morning" in vocab
+    copy = tmp_path / "tokenizer.json"
+    copy.write_text(default_tokenizer_path().read_text().replace('"[UNK]"', '"[UNK2]"', 1))
+    monkeypatch.setattr(embeddings, "default_tokenizer_path", lambda: copy)
+    with pytest.raises(EmbeddingModelError, match="tokenizer"):
+        embeddings.tokenizer_vocabulary()

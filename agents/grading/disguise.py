@@ -181,12 +181,9 @@ _MIN_KNOWN_SHARE = 0.7
 @lru_cache(maxsize=1)
 def _english_vocabulary() -> frozenset[str]:
     """The whole words of the shipped MiniLM tokenizer's (English, uncased) vocabulary."""
-    from tokenizers import Tokenizer
+    from agents.embeddings import tokenizer_vocabulary
 
-    from agents.embeddings import default_tokenizer_path
-
-    vocab = Tokenizer.from_file(str(default_tokenizer_path())).get_vocab()
-    return frozenset(w for w in vocab if w.isalpha() and w.isascii())
+    return frozenset(w for w in tokenizer_vocabulary() if w.isalpha() and w.isascii())
 
 
 def _known_share(words: list[str]) -> float:

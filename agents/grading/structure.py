@@ -190,10 +190,12 @@ _PROSE_SHARE = 0.2
 def _dashboard(text: str) -> bool:
     """Figures written as a dashboard: arrows between figures outside typed prose, or two
     'label: figure' pairs."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    prose = len(words) >= _PROSE_WORDS and english_share(words) >= _PROSE_SHARE
+    arrows = len(_ARROW.findall(text))
+    if arrows == 1:  # only then does it matter whether the sentence is typed prose
+        words = re.findall(r"[^\W\d_]+", text.lower())
+        arrows -= len(words) >= _PROSE_WORDS and english_share(words) >= _PROSE_SHARE
     return (
-        len(_ARROW.findall(text)) >= (2 if prose else 1)
+        arrows >= 1
         or len(_LABELLED_FIGURE.findall(text)) >= 2
         or len(_SIGNED_FIGURE.findall(text)) >= 2
     )
