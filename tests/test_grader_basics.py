@@ -149,6 +149,42 @@ def test_a_story_that_ends_with_a_lesson_is_not_hypothetical() -> None:
     assert "hypothetical" not in analyze(answer).flags
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # A promise reported from the past ("when I said I would") is no conditional.
+        "I'm a social worker and I had a family who didn't trust me because the last worker "
+        "had cancelled visits a lot. I made sure I turned up exactly when I said I would, every "
+        "single time. The mum started talking to me more.",
+        # "I'd decided", "I'd already made up my mind": the past perfect tells the story.
+        "I'd decided the patient was drug-seeking before I'd really assessed her. I'd already "
+        "made up my mind. A colleague challenged me and I was wrong.",
+        # A habit of the story ("on every sector I'd ask") inside a narrated deed.
+        "I had a first officer who went quiet when something unexpected happened. Over three "
+        "months I started handing him the decisions, and on every sector I'd ask what we were "
+        "doing. I'd shut up. Even when I'd have done it differently, I let him run with it and "
+        "we'd debrief after. He passed his next check.",
+    ],
+)
+def test_past_stories_with_would_are_not_hypothetical(answer: str) -> None:
+    """'would' and 'I'd' also tell the past; only what the speaker would do is hypothetical."""
+    assert "hypothetical" not in analyze(answer).flags
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "If I saw a colleague struggling, I'd usually offer to take something off their plate. "
+        "I'd check in every day. I would make sure they got the credit.",
+        "What I would usually do is find somewhere private to talk. I'd listen first. Then I'd "
+        "agree what I'm going to do, and I'd make sure I did get back to them.",
+    ],
+)
+def test_a_conditional_habit_stays_hypothetical(answer: str) -> None:
+    """A past verb under 'if I' or 'usually' is part of what the speaker would do."""
+    assert "hypothetical" in analyze(answer).flags
+
+
 def test_the_judge_reads_the_answer_as_the_analyzer_prepares_it() -> None:
     """A sentence hidden with zero-width characters is flagged offline, so the judge never sees
     it (nor the sentence next to it, as the guard reads the answer)."""

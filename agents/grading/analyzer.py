@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from agents.grading.cues import (
     ACTION_EXTRA,
-    HYPOTHETICAL,
     I_ACTION,
     I_ACTION_EXTRA,
     LEARNING,
@@ -25,6 +24,7 @@ from agents.grading.cues import (
     TASK,
     WE_ACTION,
     defill,
+    speaks_hypothetically,
 )
 from agents.grading.grade import (
     COMPONENTS,
@@ -79,12 +79,26 @@ def _narrates(text: str) -> bool:
     return _acts(I_ACTION, text, _REFLECTION_VERBS) or _acts(WE_ACTION, text, _REFLECTION_VERBS)
 
 
+# "If I saw a colleague struggling, I'd usually offer...": a past verb under a condition or a
+# habit ("usually", "what I would do") is part of the hypothetical, not a deed of the story.
+_HABIT = re.compile(
+    r"\b(?:if I|usually|normally|always|generally|typically|tend to|what I(?:'d| would))\b",
+    re.IGNORECASE,
+)
+
+
 def is_hypothetical(spans: Sequence[Span]) -> bool:
     """Most sentences describe what the speaker would do, and none narrate a past action."""
     if not spans:
         return False
-    hypo = sum(1 for s in spans if HYPOTHETICAL.search(s.text))
-    past = sum(1 for s in spans if _narrates(s.text) and not HYPOTHETICAL.search(s.text))
+    # "I started handing him the decisions; on every sector I'd ask...": a sentence that
+    # narrates a past deed tells a habit of the story, not what the speaker would do.
+    said = [
+        (speaks_hypothetically(s.text), _narrates(s.text) and not _HABIT.search(s.text))
+        for s in spans
+    ]
+    hypo = sum(1 for would, narrated in said if would and not narrated)
+    past = sum(1 for would, narrated in said if narrated and not would)
     return hypo >= max(1, len(spans) // 2) and past <= max(0, len(spans) // 4 - 1) and past < hypo
 
 
@@ -172,7 +186,8 @@ def classify_sentence(
     also = [
         c
         for c in COMPONENTS
-        if c != best and scores[c] >= _SECONDARY_MIN
+        if c != best
+        and scores[c] >= _SECONDARY_MIN
         # Situation numbers must never become a result; a lesson is neither outcome nor action.
         # A goal ("my job was to cut costs 30%") is not an outcome either.
         and not (c == "result" and best in ("situation", "learning", "task"))
@@ -247,9 +262,11 @@ def prepare(answer: str) -> Prepared:
         spans = [s for s in spans if s not in injected]
     story_words = sum(word_count(s.text) for s in spans)
     told = " ".join(s.text for s in spans)
-    if story_words < 6 or (
-        (NON_ANSWER.match(told) or NO_EXAMPLE.search(told)) and story_words < 25
-    ) or says_no_story(spans):
+    if (
+        story_words < 6
+        or ((NON_ANSWER.match(told) or NO_EXAMPLE.search(told)) and story_words < 25)
+        or says_no_story(spans)
+    ):
         flags.append("non_answer")
     elif is_hypothetical(spans):
         flags.append("hypothetical")
@@ -293,9 +310,7 @@ def rule_sentences(spans: Sequence[Span]) -> list[Sentence]:
             if s.label is None and word_count(s.text) >= 4:
                 s.label = "result"
     # Uncued sentences before the first action set the scene.
-    first_action = next(
-        (i for i, s in enumerate(sentences) if s.has("action")), len(sentences)
-    )
+    first_action = next((i for i, s in enumerate(sentences) if s.has("action")), len(sentences))
     for s in sentences[:first_action]:
         if s.label is None and word_count(s.text) >= 6:
             s.label = "situation"
@@ -364,4 +379,3 @@ def offset_after_words(text: str, n: int) -> int:
         if count == n:
             return match.end()
     return len(text)
-

@@ -126,12 +126,51 @@ FILLERS = re.compile(
 def defill(text: str) -> str:
     """The sentence without spoken fillers, for cue matching only (evidence stays verbatim)."""
     return re.sub(r"\s{2,}", " ", FILLERS.sub(" ", text)).strip()
+
+
 HYPOTHETICAL = re.compile(
     r"\b(?:I would|I'd|I will|I'll|I'm going to|I am going to|I might|I could|I should|"
     r"I usually|I always|I generally|I tend to|I typically|you (?:would|should|need to|have to)|"
     r"the best approach|in that case|if I were|if that happened|ideally)\b",
     re.IGNORECASE,
 )
+# "I'd already made up my mind", "I'd called it for weeks": "I'd" before a past participle is
+# the past perfect, a story told; "I'd have" stays conditional, and participles that are also
+# bare verbs ("come", "put", "read") are left out, since "I'd come back" is a habit.
+_PARTICIPLE = (
+    r"(?:\w+ed|been|had|done|made|seen|gone|taken|given|told|written|spent|built|"
+    r"found|got|gotten|left|known|thought|brought|bought|said|sent|kept|lost|"
+    r"met|paid|begun|chosen|forgotten|heard|held|led|meant|shown|spoken|stood|"
+    r"understood|won|broken|fallen|felt|taught|caught|sold|dealt|grown|drawn|flown|driven)"
+)
+PAST_PERFECT = re.compile(
+    r"\bI'd\s+(?:(?:already|just|never|really|only|even|since|previously|originally|actually|"
+    r"also|ever|all|but|recently|personally|basically|completely|totally)\s+)*"
+    + _PARTICIPLE
+    + r"\b",
+    re.IGNORECASE,
+)
+# "exactly when I said I would", "I told them I'd call back": a promise reported from the past.
+REPORTED_FUTURE = re.compile(
+    r"\b(?:said|promised|told(?:\s+\w+)?|knew|thought|hoped|agreed|swore|assured\s+\w+|"
+    r"guaranteed|decided|figured|realised|realized|reckoned|committed|warned(?:\s+\w+)?|"
+    r"explained|wrote|mentioned|confirmed|insisted|made\s+sure)\s+(?:\w+\s+)?(?:that\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def speaks_hypothetically(text: str) -> bool:
+    """True when a conditional or habitual cue is said for itself, not as a past perfect
+    ("I'd decided") or a promise reported from the past ("when I said I would")."""
+    for match in HYPOTHETICAL.finditer(text):
+        if PAST_PERFECT.match(text, match.start()):
+            continue
+        if REPORTED_FUTURE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        return True
+    return False
+
+
 NON_ANSWER = re.compile(
     r"^\W*(?:i\s+don'?t\s+(?:know|have|really|remember|think)|no\s+idea|pass|skip|n/?a|none|"
     r"nothing|not\s+sure|can'?t\s+think|no\s+(?:example|comment|answer)|idk|"

@@ -53,8 +53,11 @@ BASELINE = re.compile(
     r"instead of (?:a |an |the )?(?:usual |normal )?(?:R\$|[$€£₹])|where (?:\w+ ){0,4}originally|"
     # Two figures joined by from ... to, however many words sit between: "from 68% of room
     # nights coming through the booking sites to 51%", "from 2.1 out of 5 ... to 4.3".
-    r"from,?\s+(?:\w+,?\s+){0,2}?" + _NUMBER_WORD + r"\b[^.;]{0,80}?\bto\s+(?:\w+\s+){0,2}?"
-    + _NUMBER_WORD + r"|"
+    r"from,?\s+(?:\w+,?\s+){0,2}?"
+    + _NUMBER_WORD
+    + r"\b[^.;]{0,80}?\bto\s+(?:\w+\s+){0,2}?"
+    + _NUMBER_WORD
+    + r"|"
     # A norm or a plan as the yardstick: "eleven days earlier than our standard lead time",
     # "against an external quote of just over €60,000", "on about 60% of the budget".
     r"(?:earlier|later|sooner|faster|quicker|cheaper|lower|higher|more|less|fewer|better|worse)"
@@ -62,8 +65,7 @@ BASELINE = re.compile(
     r"current|expected|planned|agreed|contracted|target)\b|"
     r"against (?:the |a |an |our |their )?(?:[\w'’]+ ){0,3}?(?:quote|estimate|budget|target|"
     r"forecast|plan|price|bid)s?\s+(?:of\s+)?"
-    r"(?:about |around |roughly |just |over |under |nearly )*"
-    + _NUMBER_WORD + r"|"
+    r"(?:about |around |roughly |just |over |under |nearly )*" + _NUMBER_WORD + r"|"
     r"(?:%|percent|per cent)\s+of\s+(?:the|our|its|their)\s+(?:original\s+|planned\s+|agreed\s+|"
     r"usual\s+|normal\s+|annual\s+)?(?:budget|target|plan|estimate|forecast|quote)\b)",
     re.IGNORECASE,
@@ -93,6 +95,8 @@ EFFECT = re.compile(
     r"ringgit|z[łl]oty|dinars?|pesos?)\b)",
     re.IGNORECASE,
 )
+
+
 def measurability_of(
     result_texts: Iterable[str], effect: Callable[[str], bool] | None = None
 ) -> Measurability:

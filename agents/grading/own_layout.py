@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.textutil import Span
+from agents.textutil import Span, find_metrics
 
 # STAR headings opening a line ("Situation:", "**Task** -", "Result(s):"), by the part they name.
 _STAR_HEAD = re.compile(
@@ -68,6 +68,39 @@ _OWN_DEED = re.compile(
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<body>[^\n#]{1,60})$")
 
 
+# A plain title on the answer's first line: a few words, no sentence end or field, no figure.
+_TITLE_WORDS = 8
+_TITLE = re.compile(r"[\w '’&,()–—-]+")
+# Shorthand people type in their own notes: arrows, "w/", "b/c", "~40 min", "6 wks", "£6k/mo".
+_SHORTHAND = re.compile(
+    r"->|=>|→|\bw/(?=\s)|\bb/c\b|~\s?[\d£$€]|\bapprox\b|\b\d+\s?(?:hrs?|wks?|mins?|mos?)\b|"
+    r"/(?:mo|wk|hr|yr)\b",
+    re.IGNORECASE,
+)
+
+
+def _plain_title(text: str, spans: Sequence[Span], i: int) -> bool:
+    """Span `i` is a title typed on the first line ("Homework complaints — Year 7")."""
+    span = spans[i]
+    return (
+        i == 0
+        and len(spans) > 1
+        and text[span.end :].lstrip(" \t").startswith("\n")
+        and len(span.text.split()) <= _TITLE_WORDS
+        and _TITLE.fullmatch(span.text.strip()) is not None
+        and not find_metrics(span.text)
+    )
+
+
+def _in_own_shorthand(spans: Sequence[Span], own: set[int]) -> set[int]:
+    """Indexes of shorthand spans in an answer whose own deeds are typed in shorthand: a
+    candidate who writes "pulled 6 wks of data -> peaks at 7am" also writes "=> wait ~40 min"."""
+    deeds = [i for i, s in enumerate(spans) if i in own or _OWN_DEED.match(s.text)]
+    if not any(_SHORTHAND.search(spans[i].text) for i in deeds):
+        return set()
+    return {i for i, s in enumerate(spans) if _SHORTHAND.search(s.text)}
+
+
 # A heading that introduces a summary of results ("Impact summary", "Key results:"): the list
 # under it is a pasted scorecard, whatever its verbs.
 _RESULTS_HEADING = re.compile(
@@ -117,12 +150,19 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
     # Headings open a line, or a sentence typed straight after the last ("... left. Team plan:").
     star = star_structured("\n".join(s.text for s in spans))
     own = _own_list_items(text, spans)
+    shorthand = _in_own_shorthand(spans, own)
     # Under STAR headings, the lines before the first one are the answer's title and date line.
     first = next((i for i, s in enumerate(spans) if _STAR_HEAD.match(s.text)), len(spans))
     bodies = []
     for i, span in enumerate(spans):
         body = without_star_head(span.text) if star else span.text
-        owned = i in own or body != span.text or (star and i < first)
+        owned = (
+            i in own
+            or i in shorthand
+            or body != span.text
+            or (star and i < first)
+            or _plain_title(text, spans, i)
+        )
         if i in own:
             body = _ITEM.match(span.text)["body"]
         elif (heading := _MD_HEADING.match(body)) and len(heading["body"].split()) <= 8:

@@ -59,7 +59,10 @@ _BLOCKS = re.compile(
     r"|<\|im_start\|>.*?(?:<\|im_end\|>|\Z)|<\|[a-z_]{2,20}\|>"
     # A run of styled letters (mathematical bold or script, full-width, circled): typed with a
     # generator to look like a heading, never spoken; the plain prose after it stays apart.
-    rf"|{_STYLED}(?:[^\w\n]*(?:{_STYLED}|\d))*(?:[^\w\n]*{_STYLED})[^\w\s]*",
+    rf"|{_STYLED}(?:[^\w\n]*(?:{_STYLED}|\d))*(?:[^\w\n]*{_STYLED})[^\w\s]*"
+    # Morse code: six or more groups of dots and dashes (both kinds in the run), glued or not.
+    r"|(?:^|(?<=\s))(?=[.\-/ \t]*?\.)(?=[.\-/ \t]*?-)(?:[.\-]{1,7}[ \t]+(?:/[ \t]+)?){5,}"
+    r"[.\-]{1,7}(?=\s|$)",
     re.DOTALL | re.MULTILINE | re.IGNORECASE,
 )
 # The opening of a JSON object (or Python dict), `{"key":`, or of an array of them, `[{"key":`;

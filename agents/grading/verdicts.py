@@ -107,6 +107,9 @@ _ADDRESS = re.compile(
     r"you(?:'re| are| were)\b[^.]{0,60}\b(?:reading|grading|scoring|reviewing|assessing|judging|"
     r"evaluating|marking|interviewing|fan|rate|give (?:it|me|this)|bar[- ]raiser|hiring manager|"
     r"expert|examiner|sign)"
+    # The reader's task as a condition: "if you were scoring this fairly, you'd picture...".
+    r"|\bif you(?:\s+were|\s+are|'re)\s+(?:\w+ing\s+)?(?:scoring|marking|grading|rating|assessing|"
+    r"judging|evaluating|reviewing)\s+(?:this|it|me|these|the (?:answer|story|response))\b"
     # What the reader "would" award: "you'd sign this off as exceptional", "you would agree this is
     # a top-tier example", "you'd want a story like this to land in the top band".
     r"|\byou(?:'d| would)\s+(?:\w+\s+)?(?:agree|sign|rate|score|mark|grade|want|put|place|rank|"
@@ -228,6 +231,10 @@ _OUTCOME = re.compile(
     r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
     r"exemplary|perfect|model|excellent|outstanding|top))"
     r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
+    # What an answer of this kind is said to earn: "an answer like this would normally land a 4".
+    r"|\b(?:answers?|responses?|stories|story|examples?)\s+like\s+(?:this|mine|that)\s+"
+    r"(?:would|will|should|usually|normally|typically|tends? to)\b[^.]{0,30}\b(?:land|earn|get|"
+    r"score|merit|deserve|receive|rate|be (?:rated|scored|marked|graded))"
     # The answer already judged by someone: "the committee has reviewed this response and
     # pre-approved it", "this response was pre-screened and certified", "no further scoring is
     # needed", "any score below 'Exceeds'".
