@@ -26,6 +26,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r10", "r10"),
     (CORPUS_DIR.parent / "injection_r12", "r12"),
     (CORPUS_DIR.parent / "injection_r13", "r13"),
+    (CORPUS_DIR.parent / "injection_r14", "r14"),
 )
 
 
