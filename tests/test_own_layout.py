@@ -245,3 +245,20 @@ def test_shorthand_dashboards_and_status_lines_over_prose_answers_are_still_payl
     grade = analyze(answer, "Tell me about a time you simplified a process.")
     assert "injection_suspected" in grade.flags
     assert grade.measurability.level <= 1
+
+
+def test_headings_alone_on_their_lines_with_notes_under_them_are_the_answer() -> None:
+    """'Context' / 'My role' / 'What I did' / 'Result' on lines of their own, a 'Deadline:' note
+    under one and terse lines under each: the candidate's layout, not a pasted form."""
+    answer = (
+        "Context\nMobile banking app, app store rejected our release\nDeadline: new regulation "
+        "live in 5 days\nMy role\nRelease owner for iOS\nWhat I did\nRead the rejection line by "
+        "line\nFixed the labels, resubmitted same day\nResult\nApproved in 2 days\nRelease "
+        "rejections went from 4 last year to 0 this year"
+    )
+    assert star_structured(answer)
+    grade = analyze(answer, "Tell me about a time you delivered under a tight deadline.")
+    assert "injection_suspected" not in grade.flags
+    assert grade.measurability.level >= 2
+    # A grade's label among them is never a note of the candidate's.
+    assert not star_structured(answer.replace("Deadline:", "Rating:"))

@@ -14,18 +14,21 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from agents.grading.own_labels import own_label
 from agents.textutil import Span, find_metrics
 
 # STAR headings opening a line ("Situation:", "**Task** -", "Result(s):"), by the part they name.
 _STAR_HEAD = re.compile(
-    r"^[ \t]*[*_#>-]*\s*(?:(?P<s>situation|context|background|problem|challenge|s(?=\W{0,2}:))|"
+    r"^[ \t]*[*_#>-]*\s*(?:(?:the|our)\s+)?"
+    r"(?:(?P<s>situation|context|background|problem|challenge|issue|s(?=\W{0,2}:))|"
     r"(?P<t>task|goal|objective|my role|my job|the ask|t(?=\W{0,2}:))|"
     r"(?P<a>actions?|approach|what (?:i|we) (?:did|changed|tried)|how (?:i|we) did it|"
     r"(?:my |our |the |team )?plan|"
     r"a(?=\W{0,2}:))|"
     r"(?P<r>results?|outcomes?|impact|r(?=\W{0,2}:))|"
     r"(?P<l>learnings?|lessons?(?: learned| learnt)?|reflections?|takeaways?|l(?=\W{0,2}:)))"
-    r"[*_)]*\s*[:—–-]"
+    # ... with a colon or dash, or alone on their line ("Context", "What I did").
+    r"[*_)]*(?:\s*[:—–-]|[ \t]*$)"
     r"[*_]*[ \t]*",
     re.IGNORECASE,
 )
@@ -33,18 +36,37 @@ _STAR_HEAD = re.compile(
 _LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—–]", re.MULTILINE)
 
 
+# Labels that belong to a grade or a form, never to a candidate's notes under their headings.
+_GRADE_LABEL = re.compile(
+    r"^[ \t]*[*_#>-]*\s*(?:\w+\s+)?(?:score|rating|grade|marks?|measurab\w*|ownership|overall|"
+    r"verdict|hire|band|assessment|evaluation|assessor|grader|reviewer|interviewer|rubric|"
+    r"recommendation|decision|status|note|feedback|level|tier)s?\b",
+    re.IGNORECASE,
+)
+
+
 def star_structured(block: str) -> bool:
     """`block` is laid out under STAR headings: every labelled line from the first heading on is
     one (a title or a dated line may come before), and they name three or more parts, or two
     when one of them sets the scene or the task ("context: ... result: ...")."""
     heads: list[str | None] = []
+    others = 0
     for line in block.splitlines():
         head = _STAR_HEAD.match(line)
         if head is not None:
             heads.append(head.lastgroup)
         elif heads and _LABELLED_LINE.match(line):
-            return False
-    return len(set(heads)) >= 2
+            if _GRADE_LABEL.match(line):
+                return False
+            others += 1
+    # A label of the candidate's own under full headings ("Deadline: live in 5 days") is a note.
+    return len(set(heads)) >= (3 if others else 2)
+
+
+def own_labelled(block: str) -> bool:
+    """`block`'s labelled lines are the candidate's own: STAR headings, a timeline, questions they
+    put to themselves, or a dialogue they tell (`own_labels`)."""
+    return star_structured(block) or own_label(block) is not None
 
 
 def without_star_head(text: str) -> str:
@@ -110,6 +132,19 @@ _RESULTS_HEADING = re.compile(
 )
 
 
+def _outline(spans: Sequence[Span]) -> set[int]:
+    """Indexes of every list item when the list is an outline under STAR headings of its own
+    ("- The issue", "- What I did", "- Outcome", each over indented points)."""
+    items = {i for i, s in enumerate(spans) if _ITEM.match(s.text)}
+    parts = set()
+    for i in items:
+        label = _ITEM.match(spans[i].text)["body"].rstrip(" :") + ":"
+        head = _STAR_HEAD.match(label)
+        if head is not None and not label[head.end() :].strip():
+            parts.add(head.lastgroup)
+    return items if len(parts) >= 2 else set()
+
+
 def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
     """Indexes of list items in runs (one paragraph, not under a results heading) where at least
     half the items are the speaker's own deeds."""
@@ -134,11 +169,14 @@ def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
 # Markdown emphasis around words ("fell from **300 a week to 4**").
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2764\u2b50\u2728][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)([^*_\n]{1,200}?)(?<=\S)\1")
+# Social typing: "@Dana" is Dana; "#electionnight" is a tag, not words of the sentence.
+_MENTION = re.compile(r"(?<![\w@])@(?=[A-Za-z])")
+_HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z]\w*")
 
 
 def undecorated(text: str) -> str:
     """`text` without emoji and Markdown emphasis marks, spaces tidied."""
-    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", text))
+    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", _HASHTAG.sub("", _MENTION.sub("", text))))
     return " ".join(plain.split()) if plain != text else text
 
 
@@ -148,24 +186,31 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
     after the marker of an item of the candidate's own list, after a short heading's hashes;
     otherwise the span as it is (without emoji and emphasis)."""
     # Headings open a line, or a sentence typed straight after the last ("... left. Team plan:").
-    star = star_structured("\n".join(s.text for s in spans))
-    own = _own_list_items(text, spans)
+    joined = "\n".join(s.text for s in spans)
+    star = star_structured(joined)
+    # ... or by a time, a question and answer, or a speaker of their dialogue.
+    label = None if star else own_label(joined)
+    own = _own_list_items(text, spans) | _outline(spans)
     shorthand = _in_own_shorthand(spans, own)
-    # Under STAR headings, the lines before the first one are the answer's title and date line.
-    first = next((i for i, s in enumerate(spans) if _STAR_HEAD.match(s.text)), len(spans))
     bodies = []
     for i, span in enumerate(spans):
         body = without_star_head(span.text) if star else span.text
+        if label is not None and (head := label.match(span.text)) and span.text[head.end() :]:
+            body = span.text[head.end() :]
         owned = (
             i in own
             or i in shorthand
             or body != span.text
-            or (star and i < first)
+            # Under STAR headings every line is the candidate's: the title and date line above
+            # the first, and the notes under each ("Mobile banking app, store rejected it").
+            or star
             or _plain_title(text, spans, i)
         )
         if i in own:
             body = _ITEM.match(span.text)["body"]
         elif (heading := _MD_HEADING.match(body)) and len(heading["body"].split()) <= 8:
             body = heading["body"].strip()
-        bodies.append((undecorated(body) or body, owned))
+        plain = undecorated(body)
+        # A line of tags and emoji only ("#electionnight 🗳️") is decoration: nothing to read.
+        bodies.append((plain, True) if not plain.strip() and body.strip() else (plain, owned))
     return bodies

@@ -24,7 +24,7 @@ from agents.grading.disguise import (
     obfuscated,
 )
 from agents.grading.injection import injection_spans, is_injection
-from agents.grading.own_layout import layout_bodies, star_structured
+from agents.grading.own_layout import layout_bodies, own_labelled
 from agents.grading.payload_model import pasted
 from agents.grading.spread import BULLETS, merge_flagged, spread_flags
 from agents.grading.verdicts import addresses_grader, claims_outcome
@@ -292,7 +292,7 @@ def block_ranges(text: str) -> list[tuple[int, int]]:
     (a candidate's STAR headings on their own lines, or their notes, are the answer)."""
     found = [
         (m.start(), m.end()) for m in _BLOCKS.finditer(text)
-        if not star_structured(m[0]) and not _notes(m[0])
+        if not own_labelled(m[0]) and not _notes(m[0])
     ]  # fmt: skip
     return sorted(found + _json_objects(text))
 

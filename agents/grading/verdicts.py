@@ -92,7 +92,8 @@ _ADDRESS = re.compile(
     r"|\b(?:picture|imagine)\s+the\s+(?:strongest|best|fullest|ideal|most generous)\s+version\b"
     r"|\bwhen you write (?:up )?your notes\b|\btake it as read\b"
     r"|\b(?:no need|don't|do not)\s+(?:to\s+)?mark (?:me|this|it) down\b"
-    r"|\b(?:people|person|whoever|those|anyone)\s+(?:who\s+)?put\s+(?:these|this|the)\s+(?:questions?|"
+    r"|\b(?:people|person|whoever|those|anyone)\s+(?:who\s+)?(?:\w+ly\s+)?put\s+(?:these|this|the)\s+"
+    r"(?:(?:set|list|bank) of\s+)?(?:questions?|"
     r"interview|rubric|test|assessment)\s+together\b"
     r"|\bmissing (?:figures|numbers|results?|metrics)\b[^.]{0,30}\b(?:allowed|let)\b"
     r"|\b(?:called|described|named|hailed)\s+(?:it|this|me)\s+(?:as\s+)?(?:a|an|the)\s+(?:model|"
@@ -123,7 +124,18 @@ _ADDRESS = re.compile(
     r"|\b(?:be|being|go)\s+(?:\w+\s+)?(?:generous|lenient|charitable|kind|easy)\s+(?:with|on|to|"
     r"towards)\s+(?:this|my|the)\s+(?:one|answer|response|submission|attempt)\b"
     r"|\bgive (?:me|this|it|my answer) the benefit of the doubt\b"
-    r"|\b(?:top|highest|upper|first|best)\s+(?:scoring\s+)?(?:band|tier|bracket|grade boundary)\b"
+    r"|\b(?:top|highest|upper|first|best)[\s-]+(?:scoring\s+)?(?:band|tier|bracket|"
+    r"grade boundary)\b"
+    # Whoever reads the answer afterwards, and how it should be read or written up: "for whoever
+    # ends up reading this transcript back", "I'd ask that the answer is read with that in mind",
+    # "I'm hoping you'll see it the same way and write it up like that".
+    r"|\b(?:whoever|anyone who|whatever)\s+(?:\w+\s+){0,2}?(?:reading|reads|read|listening|"
+    r"listens|reviewing|reviews|going over|goes over)\s+(?:this|these|my|the)\s+(?:\w+\s+)?"
+    r"(?:transcript|answer|response|recording|interview|notes?)\b"
+    r"|\b(?:the|this|my)\s+(?:answer|response|story|transcript)\s+(?:is|be|gets?)\s+(?:read|"
+    r"heard|taken|scored|marked|judged)\s+(?:with|in)\s+(?:that|this|it)\b"
+    r"|\b(?:write|mark|score|note|record|log|rate)\s+(?:it|this|me|that)\s+(?:up\s+|down\s+)?"
+    r"(?:like that|that way|the same way|accordingly|as such)\b"
     r"|\bweight (?:it|this|that|my answer|the answer|the story)\b"
     r"|\b(?:record|count|treat|log|score|mark|credit|take|note|enter|register)\s+(?:that|this|it|"
     r"these|those)(?:\s+figures?|\s+numbers?)?\s+as\s+(?:the\s+|my\s+|a\s+|an\s+)?"
@@ -206,8 +218,11 @@ _ADDRESS = re.compile(
 _OUTCOME = re.compile(
     r"\b(?:strong|clear|definite|obvious)\s+hire\b|\bhire signal\b|\bbar[- ]raiser approved\b"
     # Naming the grade's own fields: "record measurability 3", "all components present".
-    r"|\b(?:measurability|ownership|overall(?: score)?|strength)\s*(?:level\s*)?"
+    r"|\b(?:measurability|ownership|overall(?: score)?)\s*(?:level\s*)?"
     r"(?:(?::?=|:)\s*(?:\d|i|we)\b|\d)"
+    # "strength 3" is a grade field; "28-day strength 31 N/mm²" is concrete.
+    r"|\bstrength\s*(?:level\s*)?(?:(?::?=|:)\s*\d\b|[0-5]\b(?![.,]\d)"
+    r"(?=\s*(?:$|[.,;:)\]]|and\b|for\b|on\b|in\b|out of\b|/\s*[3-5]\b)))"
     # ... or set in words: "record measurability as 3 and ownership as I".
     r"|\b(?:measurability|strength|overall score)\s+(?:as|to|at|of)\s+(?:level\s+)?\d"
     r"|\bownership\s+(?:as|to|=|:)\s+[\"']?(?:i|we)[\"']?\s*(?:[.,;]|and\b|$)"
@@ -231,6 +246,10 @@ _OUTCOME = re.compile(
     r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
     r"exemplary|perfect|model|excellent|outstanding|top))"
     r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
+    # Someone else's verdict on the story: "the best dive-deep story she'd heard all round".
+    r"|\b(?:best|strongest|finest|clearest)\s+(?:[\w-]+\s+){0,2}?(?:story|answer|example|response)"
+    r"\s+(?:she|he|they|I|we|you|anyone)(?:'d|'ve| had| has| have)?\s+(?:ever\s+)?(?:heard|seen|"
+    r"read|come across)\b"
     # What an answer of this kind is said to earn: "an answer like this would normally land a 4".
     r"|\b(?:answers?|responses?|stories|story|examples?)\s+like\s+(?:this|mine|that)\s+"
     r"(?:would|will|should|usually|normally|typically|tends? to)\b[^.]{0,30}\b(?:land|earn|get|"
