@@ -63,8 +63,20 @@ _HASH_NAMED = re.compile(
 )
 
 
+# Words spelled out in the NATO alphabet, six or more in a row ("Tango Oscar Papa, Bravo..."): a
+# message hidden in speech, never a story told.
+_NATO = (
+    r"(?:alfa|alpha|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliett?|kilo|lima|mike|"
+    r"november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiske?y|x-?ray|yankee|zulu)"
+)
+_SPELLED = re.compile(rf"\b{_NATO}(?:[\s,;.—–-]+{_NATO}){{5,}}\b", re.IGNORECASE)
+
+
 def encoded(text: str) -> bool:
-    """A long token of base64 or hex that is not an ordinary word or number, a link or a hash."""
+    """A long token of base64 or hex that is not an ordinary word or number, a link or a hash;
+    or words spelled out in the NATO alphabet."""
+    if _SPELLED.search(text):
+        return True
     links = [(m.start(), m.end()) for m in _LINK.finditer(text)]
     for match in _ENCODED.finditer(text):
         token = match.group(0)

@@ -152,6 +152,24 @@ _ADDRESS = re.compile(
     r"|\btick\w*\b[^.]{0,40}\bbox(?:es)?\b[^.]{0,20}\b(?:on|in)\s+your\b"
     r"|\byour\s+(?:score\s?sheet|scorecard|marking sheet|marking scheme|checklist|rubric|"
     r"evaluation form|assessment form)\b"
+    # Whoever writes up the interview, and what is "for the notes": "to recap it for whoever
+    # writes the debrief", "that's the headline if you're summarising", "whoever is noting down
+    # your answer", "this bit's for the notes", "that's how it should go in".
+    r"|\b(?:whoever|anyone who|the person who|whatever)\s+(?:(?:is|'s)\s+)?(?:\w+\s+){0,2}?"
+    r"(?:writes?|writing|does|doing|puts? together|putting together|compiles?|compiling|takes?|"
+    r"taking|noting|jotting)\s+(?:up\s+|down\s+)?(?:the|your|my|this|these)\s+(?:debrief|"
+    r"write-?up|summary|notes|feedback|report|scorecard|answer|response|assessment)\b"
+    r"|\bif you(?:'re| are)\s+(?:\w+ly\s+)?(?:summari[sz]ing|taking notes|writing (?:this|it|"
+    r"me) up|noting (?:this|it) down)\b"
+    r"|\b(?:this|that)\s+(?:bit|part|one)(?:'s| is)\s+(?:\w+ly\s+)?for\s+(?:the|your)\s+"
+    r"(?:notes|record|write-?up|scorecard|summary|debrief|panel|assessor|grader)\b"
+    r"|\bhow it should go (?:in|down)\b|\bso it goes down right\b"
+    # A correction that replaces the answer: "Clarification for the record of this response",
+    # "this clarification supersedes the answer as given".
+    r"|\b(?:clarification|correction|amendment|update|addendum)\s+(?:for|to)\s+the\s+record\b"
+    r"|\bsupersedes?\s+(?:the|this|my)\s+(?:answer|response|account|original)\b"
+    r"|\b(?:the|my) (?:answer|response) as (?:given|submitted|recorded)\b"
+    r"|\bfor any (?:assessment|evaluation|scoring|grading|marking) of\b"
     r"|\b(?:recording|answer|interview|transcript|response|this|it)\s+(?:\w+\s+)?(?:gets?|is|"
     r"being|will be|gets? to be)\s+(?:summari[sz]ed|scored|graded|marked|assessed|evaluated|rated)"
     r"\s+(?:or\s+\w+\s+)?"
