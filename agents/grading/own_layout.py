@@ -19,14 +19,17 @@ from agents.textutil import Span, find_metrics
 
 # STAR headings opening a line ("Situation:", "**Task** -", "Result(s):"), by the part they name.
 _STAR_HEAD = re.compile(
-    r"^[ \t]*[*_#>-]*\s*(?:(?:the|our)\s+)?"
+    r"^[ \t]*[*_#>-]*\s*(?:(?:slide|section|part|step)\s*\d*\s*[-:–—]\s*)?(?:(?:the|our)\s+)?"
     r"(?:(?P<s>situation|context|background|problem|challenge|issue|s(?=\W{0,2}:))|"
-    r"(?P<t>task|goal|objective|my role|my job|the ask|t(?=\W{0,2}:))|"
+    r"(?P<t>task|goal|objective|my role|my job|my part|my bit|my goal|the ask|"
+    r"why it was (?:ours|mine)|t(?=\W{0,2}:))|"
     r"(?P<a>actions?|approach|what (?:i|we) (?:did|changed|tried)|how (?:i|we) did it|"
     r"(?:my |our |the |team )?plan|"
     r"a(?=\W{0,2}:))|"
     r"(?P<r>results?|outcomes?|impact|r(?=\W{0,2}:))|"
-    r"(?P<l>learnings?|lessons?(?: learned| learnt)?|reflections?|takeaways?|l(?=\W{0,2}:)))"
+    r"(?P<l>learnings?|lessons?(?: learned| learnt)?|reflections?|takeaways?|looking back|"
+    r"what i (?:took away|learned|learnt)|what i(?:'d| would) (?:say|do) (?:now|differently)|"
+    r"l(?=\W{0,2}:)))"
     # ... with a colon or dash, or alone on their line ("Context", "What I did").
     r"[*_)]*(?:\s*[:—–-]|[ \t]*$)"
     r"[*_]*[ \t]*",
@@ -40,9 +43,19 @@ _LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—�
 _GRADE_LABEL = re.compile(
     r"^[ \t]*[*_#>-]*\s*(?:\w+\s+)?(?:score|rating|grade|marks?|measurab\w*|ownership|overall|"
     r"verdict|hire|band|assessment|evaluation|assessor|grader|reviewer|interviewer|rubric|"
-    r"recommendation|decision|status|note|feedback|level|tier)s?\b",
+    r"recommendation|decision|status|level|tier)s?\b"
+    r"|^[ \t]*[*_#>-]*\s*(?:\w+\s+)?(?:note|feedback|comment|message|review)s?\s+(?:to|for|from)\b",
     re.IGNORECASE,
 )
+
+
+# Parts typed on one line: "Situation: ... | Task: ... | Action: ...".
+_PIPE = re.compile(r"[ \t]+[|¦][ \t]+")
+
+
+def _head_lines(block: str) -> list[str]:
+    """The block's lines, each part of a pipe-separated line on its own, emoji taken off."""
+    return [_EMOJI.sub("", part) for line in block.splitlines() for part in _PIPE.split(line)]
 
 
 def star_structured(block: str) -> bool:
@@ -51,7 +64,7 @@ def star_structured(block: str) -> bool:
     when one of them sets the scene or the task ("context: ... result: ...")."""
     heads: list[str | None] = []
     others = 0
-    for line in block.splitlines():
+    for line in _head_lines(block):
         head = _STAR_HEAD.match(line)
         if head is not None:
             heads.append(head.lastgroup)
@@ -70,9 +83,18 @@ def own_labelled(block: str) -> bool:
 
 
 def without_star_head(text: str) -> str:
-    """The span's words after its STAR heading ("**Result:** fell 30%" -> "fell 30%")."""
-    head = _STAR_HEAD.match(text)
-    return text[head.end() :] if head and text[head.end() :].strip() else text
+    """The span's words after its STAR heading ("**Result:** fell 30%" -> "fell 30%"); the parts of
+    a pipe-separated line each without theirs, joined as sentences."""
+    parts = [_EMOJI.sub("", part).strip() for part in _PIPE.split(text)]
+    heads = [_STAR_HEAD.match(part) for part in parts]
+    if not any(
+        head and part[head.end() :].strip() for head, part in zip(heads, parts, strict=True)
+    ):
+        return text
+    return ". ".join(
+        part[head.end() :] if head and part[head.end() :].strip() else part
+        for head, part in zip(heads, parts, strict=True)
+    )
 
 
 # A list item's marker, and the rest of its line: "- I mapped ...", "2) I cut ...", "• we ...".
@@ -145,6 +167,24 @@ def _outline(spans: Sequence[Span]) -> set[int]:
     return items if len(parts) >= 2 else set()
 
 
+# A footnote under the answer ("* Roughly four times a normal month's volume."), whose mark the
+# answer carries after a word ("more than 3,000 new claims in two days*").
+_FOOTNOTE = re.compile(r"^[ \t]*(?P<mark>\*{1,3}|†{1,2}|‡)[ \t]+(?P<body>\S.*)$", re.DOTALL)
+
+
+def _footnotes(text: str, spans: Sequence[Span]) -> dict[int, str]:
+    """Footnote spans, by index, with their words: each mark also stands after a word above."""
+    notes = {}
+    for i, span in enumerate(spans):
+        note = _FOOTNOTE.match(span.text)
+        if note is None:
+            continue
+        called = re.compile(r"(?<=[\w.,;:)\]%])" + re.escape(note["mark"]) + r"(?![*†‡])")
+        if called.search(text[: span.start]):
+            notes[i] = note["body"]
+    return notes
+
+
 def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
     """Indexes of list items in runs (one paragraph, not under a results heading) where at least
     half the items are the speaker's own deeds."""
@@ -191,6 +231,7 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
     # ... or by a time, a question and answer, or a speaker of their dialogue.
     label = None if star else own_label(joined)
     own = _own_list_items(text, spans) | _outline(spans)
+    notes = _footnotes(text, spans)
     shorthand = _in_own_shorthand(spans, own)
     bodies = []
     for i, span in enumerate(spans):
@@ -199,6 +240,7 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
             body = span.text[head.end() :]
         owned = (
             i in own
+            or i in notes
             or i in shorthand
             or body != span.text
             # Under STAR headings every line is the candidate's: the title and date line above
@@ -206,7 +248,9 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
             or star
             or _plain_title(text, spans, i)
         )
-        if i in own:
+        if i in notes:
+            body = notes[i]
+        elif i in own:
             body = _ITEM.match(span.text)["body"]
         elif (heading := _MD_HEADING.match(body)) and len(heading["body"].split()) <= 8:
             body = heading["body"].strip()
@@ -214,3 +258,26 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
         # A line of tags and emoji only ("#electionnight 🗳️") is decoration: nothing to read.
         bodies.append((plain, True) if not plain.strip() and body.strip() else (plain, owned))
     return bodies
+
+
+# A letter's sign-off on its own line ("Best regards,\n"): what follows is a pasted signature.
+_VALEDICTION = re.compile(
+    r"^\W*(?:(?:best|kind|warm|warmest|with)\s+)?(?:regards|wishes)\s*,?$"
+    r"|^\W*(?:many thanks|thanks|cheers|sincerely|yours (?:sincerely|truly|faithfully))\s*,$",
+    re.IGNORECASE,
+)
+# ... unless all that follows is the writer's name: the candidate's own e-mail, signed.
+_NAME_ONLY = re.compile(r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}")
+
+
+def signs_off(text: str, span: Span) -> bool:
+    """True for a sign-off line that a line break follows: an e-mail's signature starts there.
+
+    The e-mail signature separator, "--" alone on a line, is one too. A sign-off followed by a name
+    alone ("Thanks,\nLuis") ends the candidate's own e-mail."""
+    rest = text[span.end :]
+    if not rest.lstrip(" \t").startswith("\n"):
+        return False
+    if _VALEDICTION.match(span.text) and _NAME_ONLY.fullmatch(rest.strip()):
+        return False
+    return bool(_VALEDICTION.match(span.text)) or span.text.strip() == "--"

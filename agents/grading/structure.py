@@ -24,7 +24,7 @@ from agents.grading.disguise import (
     obfuscated,
 )
 from agents.grading.injection import injection_spans, is_injection
-from agents.grading.own_layout import layout_bodies, own_labelled
+from agents.grading.own_layout import layout_bodies, own_labelled, signs_off
 from agents.grading.payload_model import pasted
 from agents.grading.spread import BULLETS, merge_flagged, spread_flags
 from agents.grading.verdicts import addresses_grader, claims_outcome
@@ -307,23 +307,6 @@ _DELIMITER = re.compile(
     r"\bend of (?:the )?(?:candidate'?s? )?(?:answer|response|transcript|input|candidate)\b",
     re.IGNORECASE,
 )
-
-
-# A letter's sign-off on its own line ("Best regards,\n"): what follows is a pasted signature.
-_VALEDICTION = re.compile(
-    r"^\W*(?:(?:best|kind|warm|warmest|with)\s+)?(?:regards|wishes)\s*,?$"
-    r"|^\W*(?:many thanks|thanks|cheers|sincerely|yours (?:sincerely|truly|faithfully))\s*,$",
-    re.IGNORECASE,
-)
-
-
-def signs_off(text: str, span: Span) -> bool:
-    """True for a sign-off line that a line break follows: an e-mail's signature starts there.
-
-    The e-mail signature separator, "--" alone on a line, is one too."""
-    if not text[span.end :].lstrip(" \t").startswith("\n"):
-        return False
-    return bool(_VALEDICTION.match(span.text)) or span.text.strip() == "--"
 
 
 def split_at_blocks(text: str, spans: Sequence[Span]) -> list[Span]:
