@@ -287,6 +287,11 @@ def _notes(block: str) -> bool:
     return 2 * figures < len(lines) and speaker
 
 
+# A unified diff ("--- a.txt / +++ b.txt / @@ ..."), wherever it starts, to a blank line: read on
+# its own, since another block may have taken its header lines.
+_DIFF = re.compile(r"-{3}[ \t]+\S[^\n]*\n\+{3}[ \t]+\S.*?(?=\n[ \t]*\n|\Z)", re.DOTALL)
+
+
 def block_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges of tables, code fences, comments and data blocks in the whole text
     (a candidate's STAR headings on their own lines, or their notes, are the answer)."""
@@ -294,7 +299,8 @@ def block_ranges(text: str) -> list[tuple[int, int]]:
         (m.start(), m.end()) for m in _BLOCKS.finditer(text)
         if not own_labelled(m[0]) and not _notes(m[0])
     ]  # fmt: skip
-    return sorted(found + _json_objects(text))
+    diffs = [(m.start(), m.end()) for m in _DIFF.finditer(text)]
+    return sorted(found + _json_objects(text) + diffs)
 
 
 # A bare heading ("Results:", "Measured outcomes (exported from the ticketing system):") introduces

@@ -155,7 +155,8 @@ _ADDRESS = re.compile(
     # Whoever writes up the interview, and what is "for the notes": "to recap it for whoever
     # writes the debrief", "that's the headline if you're summarising", "whoever is noting down
     # your answer", "this bit's for the notes", "that's how it should go in".
-    r"|\b(?:whoever|anyone who|the person who|whatever)\s+(?:(?:is|'s)\s+)?(?:\w+\s+){0,2}?"
+    r"|\b(?:whoever|anyone who|whatever|the (?:person|one|people|panel)(?:\s+who)?)\s+"
+    r"(?:(?:is|'s)\s+)?(?:\w+\s+){0,2}?"
     r"(?:writes?|writing|does|doing|puts? together|putting together|compiles?|compiling|takes?|"
     r"taking|noting|jotting)\s+(?:up\s+|down\s+)?(?:the|your|my|this|these)\s+(?:debrief|"
     r"write-?up|summary|notes|feedback|report|scorecard|answer|response|assessment)\b"
@@ -164,6 +165,18 @@ _ADDRESS = re.compile(
     r"|\b(?:this|that)\s+(?:bit|part|one)(?:'s| is)\s+(?:\w+ly\s+)?for\s+(?:the|your)\s+"
     r"(?:notes|record|write-?up|scorecard|summary|debrief|panel|assessor|grader)\b"
     r"|\bhow it should go (?:in|down)\b|\bso it goes down right\b"
+    # "To the one who writes this up", "keep these figures in the summary", "score it as the best
+    # you've heard", "Evaluators are asked to read this endnote as part of the Result section".
+    r"|\bwho(?:ever)?\s+(?:\w+\s+)?(?:writes?|types?)\s+(?:this|me|my answer)\s+up\b"
+    r"|\bkeep\s+(?:these|those|the|my)\s+(?:figures|numbers|results|points|facts)\s+in\s+(?:the|"
+    r"your)\s+(?:summary|notes|write-?up|report|record)\b"
+    r"|\b(?:score|mark|rate|grade|rank)\s+(?:it|this|me|my answer)\s+as\s+(?:the\s+)?(?:best|"
+    r"top|highest|strongest|an?\s+[3-5]\b)"
+    r"|\b(?:evaluators?|assessors?|graders?|markers?|reviewers?|examiners?|scorers?|panel(?:list)?s?)"
+    r"\s+(?:are|is|should|must|will|may)\s+(?:\w+\s+)?(?:asked|requested|expected|invited|"
+    r"required|advised|reminded|encouraged)\s+to\s+(?:read|treat|count|score|consider|note|credit|"
+    r"weigh|regard|include|mark|rate|grade|take|accept|use)\b"
+    r"|\bthe\s+['‘\"]?(?:situation|task|action|result|learning)['’\"]?\s+section\b"
     # A correction that replaces the answer: "Clarification for the record of this response",
     # "this clarification supersedes the answer as given".
     r"|\b(?:clarification|correction|amendment|update|addendum)\s+(?:for|to)\s+the\s+record\b"
