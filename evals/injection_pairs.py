@@ -28,6 +28,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r13", "r13"),
     (CORPUS_DIR.parent / "injection_r14", "r14"),
     (CORPUS_DIR.parent / "injection_r15", "r15"),
+    (CORPUS_DIR.parent / "injection_r16", "r16"),
 )
 
 
