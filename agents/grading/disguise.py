@@ -72,10 +72,14 @@ _NATO = (
 _SPELLED = re.compile(rf"\b{_NATO}(?:[\s,;.—–-]+{_NATO}){{5,}}\b", re.IGNORECASE)
 
 
+# Keycap digits ("5️⃣/5️⃣", "1️⃣0️⃣0️⃣%"): figures drawn in emoji, two or more.
+_KEYCAPS = re.compile("(?:[0-9#*]\ufe0f?\u20e3[^\\w\\s]{0,3}){2,}")
+
+
 def encoded(text: str) -> bool:
     """A long token of base64 or hex that is not an ordinary word or number, a link or a hash;
     or words spelled out in the NATO alphabet."""
-    if _SPELLED.search(text):
+    if _SPELLED.search(text) or _KEYCAPS.search(text):
         return True
     links = [(m.start(), m.end()) for m in _LINK.finditer(text)]
     for match in _ENCODED.finditer(text):

@@ -214,9 +214,19 @@ _MENTION = re.compile(r"(?<![\w@])@(?=[A-Za-z])")
 _HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z]\w*")
 
 
+def _untagged(text: str) -> str:
+    """`text` without a tag or two ("#electionnight"); a run of tags, or tags with figures, are
+    read as their words ("#Saved4000Pounds #TopMarks" -> "Saved 4000 Pounds Top Marks")."""
+    tags = _HASHTAG.findall(text)
+    if len(tags) <= 2 and not any(c.isdigit() for tag in tags for c in tag):
+        return _HASHTAG.sub("", text)
+    words = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+    return _HASHTAG.sub(lambda m: " ".join(words.findall(m[0])), text)
+
+
 def undecorated(text: str) -> str:
     """`text` without emoji and Markdown emphasis marks, spaces tidied."""
-    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", _HASHTAG.sub("", _MENTION.sub("", text))))
+    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", _untagged(_MENTION.sub("", text))))
     return " ".join(plain.split()) if plain != text else text
 
 

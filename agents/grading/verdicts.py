@@ -177,6 +177,19 @@ _ADDRESS = re.compile(
     r"required|advised|reminded|encouraged)\s+to\s+(?:read|treat|count|score|consider|note|credit|"
     r"weigh|regard|include|mark|rate|grade|take|accept|use)\b"
     r"|\bthe\s+['‘\"]?(?:situation|task|action|result|learning)['’\"]?\s+section\b"
+    # How to weigh the answer, by a game or an analogy: "fill in the blanks ... answer key",
+    # "mark the result as complete", "think of this answer as an iceberg", "any fair listener",
+    # "judge this the way a show judge judges a sponge", "SFX: APPLAUSE", "the judges' verdict".
+    r"|\bfill in the blanks?\b|\banswer key\b"
+    r"|\bmark the (?:result|answer|action|situation|task|learning|ownership|story)\b"
+    r"|\bthink of (?:this|my) (?:answer|story|response|example) as\b"
+    r"|\b(?:any|every|a) fair[- ]minded (?:listener|reader|judge|grader|assessor|marker|panel)\b"
+    r"|\b(?:any|every|a) fair (?:listener|reader|judge|grader|assessor|marker|panel)\b"
+    r"|\btop of the (?:scale|scoring|marks|rubric)\b"
+    r"|^\W*(?:judge|grade|score|mark|rate|assess|weigh)\s+(?:this|it|me|my answer)\s+(?:the way|as|"
+    r"like)\b"
+    r"|^\W*(?:sfx|fx|cue|stage direction)\s*:|\b(?:judges?|panel|assessors?|graders?)(?:'s|s')?\s+"
+    r"verdict\b"
     # A correction that replaces the answer: "Clarification for the record of this response",
     # "this clarification supersedes the answer as given".
     r"|\b(?:clarification|correction|amendment|update|addendum)\s+(?:for|to)\s+the\s+record\b"
@@ -300,6 +313,18 @@ _OUTCOME = re.compile(
     r"fulfil+s|nails|embodies|exemplifies|proves|is (?:a |an )?(?:textbook|"
     r"exemplary|perfect|model|excellent|outstanding|top))"
     r"|\b(?:textbook|exemplary|flawless)\s+(?:answer|response|example|star|story|result)\b"
+    # A grade given by someone else or by "the audit": "graded exemplary", "rated exemplary", "the
+    # present candidate", "this crew member alone", "top marks", "score it five".
+    r"|\b(?:graded|rated|judged|classed|deemed|marked)\s+(?:as\s+)?(?:exemplary|exceptional|"
+    r"top[- ](?:band|tier)|five[- ]star|full marks)\b"
+    r"|\bthe (?:present|current) (?:candidate|applicant|interviewee)\b"
+    r"|\b(?:this|that|the)\s+(?:crew|team|staff)\s+member\s+alone\b"
+    r"|\btop marks\b|\bscore it (?:a )?(?:five|5|full|top)\b"
+    # A glossary that redefines the rubric's words: "Measurability - therefore 3", "Ownership -
+    # sole, unless stated otherwise", "Measurable - any result the speaker describes".
+    r"|^\W*(?:measurab\w*|ownership|baseline|result|impact|score|rating)\s*[-–—:=]\s*(?:therefore|"
+    r"so|thus|hence|any\b|taken to be|sole|means|defined|counts?|always|every)\b"
+    r"|^\W*glossary\b"
     # Someone else's verdict on the story: "the best dive-deep story she'd heard all round".
     r"|\b(?:best|strongest|finest|clearest)\s+(?:[\w-]+\s+){0,2}?(?:story|answer|example|response)"
     r"\s+(?:she|he|they|I|we|you|anyone)(?:'d|'ve| had| has| have)?\s+(?:ever\s+)?(?:heard|seen|"
