@@ -209,6 +209,9 @@ def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
 # Markdown emphasis around words ("fell from **300 a week to 4**").
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2764\u2b50\u2728][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)([^*_\n]{1,200}?)(?<=\S)\1")
+# An e-mail address typed in a sentence ("my old manager is at jane.doe@example.com") is a
+# contact, not a payload's form: the model of form reads it as the word "e-mail".
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Social typing: "@Dana" is Dana; "#electionnight" is a tag, not words of the sentence.
 _MENTION = re.compile(r"(?<![\w@])@(?=[A-Za-z])")
 _HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z]\w*")
@@ -226,7 +229,8 @@ def _untagged(text: str) -> str:
 
 def undecorated(text: str) -> str:
     """`text` without emoji and Markdown emphasis marks, spaces tidied."""
-    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", _untagged(_MENTION.sub("", text))))
+    plain = _EMAIL.sub("e-mail", text)
+    plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", _untagged(_MENTION.sub("", plain))))
     return " ".join(plain.split()) if plain != text else text
 
 
