@@ -37,8 +37,8 @@ _NOT_STORY_SPEAKER = re.compile(
     r"bot|reviewer|examiner|candidate|model|judge|scorer|marker)\b",
     re.IGNORECASE,
 )
-# Any "Label:" opening a line.
-_LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—–]")
+# Any "Label:" opening a line (STAR heading, field, speaker...), read one line at a time.
+LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—–]")
 # The speaker in a line ("I proposed", "we agreed", "my team"), or a note's implied "I" ("sent our
 # porter", "rang round", "joined as").
 _VOICE = re.compile(r"\b(?:I|I'm|I'd|I've|we|we'd|my|me|our|us)\b", re.IGNORECASE)
@@ -61,7 +61,7 @@ def _heads(block: str, head: re.Pattern[str]) -> list[tuple[re.Match[str], str]]
         match = head.match(line)
         if match is not None:
             found.append((match, line[match.end() :]))
-        elif _LABELLED_LINE.match(line):
+        elif LABELLED_LINE.match(line):
             return None
     return found
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from agents.grading.own_labels import own_label
+from agents.grading.own_labels import LABELLED_LINE, own_label
 from agents.textutil import Span, find_metrics
 
 # STAR headings opening a line ("Situation:", "**Task** -", "Result(s):"), by the part they name.
@@ -35,8 +35,6 @@ _STAR_HEAD = re.compile(
     r"[*_]*[ \t]*",
     re.IGNORECASE,
 )
-# Any "Label:" opening a line, STAR heading or not.
-_LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—–]", re.MULTILINE)
 
 
 # Labels that belong to a grade or a form, never to a candidate's notes under their headings.
@@ -68,7 +66,7 @@ def star_structured(block: str) -> bool:
         head = _STAR_HEAD.match(line)
         if head is not None:
             heads.append(head.lastgroup)
-        elif heads and _LABELLED_LINE.match(line):
+        elif heads and LABELLED_LINE.match(line):
             if _GRADE_LABEL.match(line):
                 return False
             others += 1
