@@ -57,7 +57,8 @@ _PERCENT_CODE = re.compile(r"%[0-9A-Fa-f]{2}")
 # Links and addresses carry long IDs ("docs.google.com/document/d/1aBcD3...") that are not
 # messages; a hash named as one ("commit 9fceb02d...") is an identifier. (Whether a token decodes
 # to readable text is `obfuscated`'s test, and it still reads these.)
-_LINK = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+|" + EMAIL.pattern)
 _HASH_NAMED = re.compile(
     r"\b(?:commit|sha(?:-?\d+)?|hash|checksum|revision|rev|digest|build)\s*[:#]?\s*$", re.IGNORECASE
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from agents.grading.disguise import EMAIL
 from agents.grading.own_labels import LABELLED_LINE, own_label
 from agents.textutil import Span, find_metrics
 
@@ -207,12 +208,11 @@ def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
 # Markdown emphasis around words ("fell from **300 a week to 4**").
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2764\u2b50\u2728][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)([^*_\n]{1,200}?)(?<=\S)\1")
-# An e-mail address typed in a sentence ("my old manager is at jane.doe@example.com") is a
-# contact, not a payload's form: the model of form reads it as the word "e-mail".
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Social typing: "@Dana" is Dana; "#electionnight" is a tag, not words of the sentence.
 _MENTION = re.compile(r"(?<![\w@])@(?=[A-Za-z])")
 _HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z]\w*")
+# The words of a CamelCase tag: "#Saved4000Pounds" -> "Saved", "4000", "Pounds".
+_TAG_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def _untagged(text: str) -> str:
@@ -221,13 +221,14 @@ def _untagged(text: str) -> str:
     tags = _HASHTAG.findall(text)
     if len(tags) <= 2 and not any(c.isdigit() for tag in tags for c in tag):
         return _HASHTAG.sub("", text)
-    words = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
-    return _HASHTAG.sub(lambda m: " ".join(words.findall(m[0])), text)
+    return _HASHTAG.sub(lambda m: " ".join(_TAG_WORD.findall(m[0])), text)
 
 
 def undecorated(text: str) -> str:
     """`text` without emoji and Markdown emphasis marks, spaces tidied."""
-    plain = _EMAIL.sub("e-mail", text)
+    # An e-mail address typed in a sentence ("my old manager is at jane.doe@example.com") is a
+    # contact, not a payload's form: the model of form reads it as the word "e-mail".
+    plain = EMAIL.sub("e-mail", text)
     plain = _EMPHASIS.sub(r"\2", _EMOJI.sub("", _untagged(_MENTION.sub("", plain))))
     return " ".join(plain.split()) if plain != text else text
 
@@ -290,6 +291,6 @@ def signs_off(text: str, span: Span) -> bool:
     rest = text[span.end :]
     if not rest.lstrip(" \t").startswith("\n"):
         return False
-    if _VALEDICTION.match(span.text) and _NAME_ONLY.fullmatch(rest.strip()):
-        return False
-    return bool(_VALEDICTION.match(span.text)) or span.text.strip() == "--"
+    if _VALEDICTION.match(span.text):
+        return not _NAME_ONLY.fullmatch(rest.strip())
+    return span.text.strip() == "--"
