@@ -29,6 +29,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r14", "r14"),
     (CORPUS_DIR.parent / "injection_r15", "r15"),
     (CORPUS_DIR.parent / "injection_r16", "r16"),
+    (CORPUS_DIR.parent / "injection_r17", "r17"),
 )
 
 
