@@ -78,14 +78,19 @@ eval: install system-deps
 	$(BIN)/python -m evals.relevance_eval --write
 	$(BIN)/python -m evals.voice_timing_eval --write
 	$(BIN)/python -m evals.typed_check --write
+	$(BIN)/python -m evals.train_run_on --write
+	$(BIN)/python -m evals.run_on_eval --write --jobs 2
 
 # The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
 # writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)
 # model over the grader's sentence roles: agents/grading/models/relevance.npz and its .sha256.
 # The payload-span model (agents/grading/models/payload.npz) comes first: the others grade through it.
 # The question-demand model (agents/lp/models/question_demand.npz) reads questions for story search.
+# The run-on model (agents/models/run_on.npz) comes first: it says where an unpunctuated answer's
+# sentences end, wherever text is split.
 train: install
 	$(BIN)/python -m evals.build_text_vectors
+	$(BIN)/python -m evals.train_run_on
 	$(BIN)/python -m evals.train_question_demand
 	$(BIN)/python -m evals.train_payload
 	$(BIN)/python -m evals.train_grader

@@ -51,6 +51,14 @@ CLAUSE_JOINT = re.compile(
     re.IGNORECASE,
 )
 _MAX_CLAUSE_WORDS = 32
+# A pipe or slash with spaces around it, between a writer's own units on one line.
+_UNIT_SEPARATOR = re.compile(r"\s+[|/]\s+")
+# A unit that opens with a short label of its own: "Task: ", "What I did: ", "result: ".
+_UNIT_LABEL = re.compile(r"[A-Za-z][\w '’]{0,24}:\s")
+# Runs longer than this are read for sentence ends by `agents.run_on` (imported only then, so most
+# answers never load the model): 2 of the corpus's 14,538 labelled sentences are longer, an
+# unpunctuated answer of a few sentences is.
+RUN_ON_WORDS = 56
 
 
 # A period that ends an abbreviation, not a sentence: a title before a name ("Dr. Patel"), an
@@ -107,6 +115,44 @@ def _add_span(text: str, start: int, end: int, out: list[Span]) -> None:
         return
     lead = len(piece) - len(piece.lstrip())
     start, end = start + lead, start + len(piece.rstrip())
+    piece = text[start:end]
+    units = _labelled_units(piece)
+    if units:
+        for a, b in units:
+            _add_span(text, start + a, start + b, out)
+        return
+    words = len(piece.split())
+    if words > RUN_ON_WORDS:
+        # Longer than nearly any sentence people write: an unpunctuated answer. The learned reader
+        # says where its sentences end (imported here: most answers never need it).
+        from agents.run_on import unit_bounds
+
+        for a, b in unit_bounds(piece):
+            _add_clauses(text, start + a, start + b, out)
+        return
+    if words <= _MAX_CLAUSE_WORDS:
+        out.append(Span(start, end, piece))
+        return
+    _add_clauses(text, start, end, out)
+
+
+def _labelled_units(piece: str) -> list[tuple[int, int]]:
+    """(start, end) of the units of "Situation: … | Task: … | Result: …" or "… / result: … /
+    lesson: …" typed on one line: two or more units that open with their own label. Empty for
+    anything else (a table row opens with its pipe; "J. Smith | Filed 140 returns" labels none)."""
+    seps = list(_UNIT_SEPARATOR.finditer(piece))
+    if len(seps) < 2 or piece.startswith("|"):
+        return []
+    bounds = [0, *(m.end() for m in seps)]
+    ends = [*(m.start() for m in seps), len(piece)]
+    units = [(a, b) for a, b in zip(bounds, ends, strict=True) if piece[a:b].strip()]
+    if sum(bool(_UNIT_LABEL.match(piece[a:b])) for a, b in units) < 2:
+        return []
+    return units
+
+
+def _add_clauses(text: str, start: int, end: int, out: list[Span]) -> None:
+    """Append `text[start:end]`, cut at its clause joints when it is a long run-on."""
     piece = text[start:end]
     if len(piece.split()) <= _MAX_CLAUSE_WORDS:
         out.append(Span(start, end, piece))

@@ -101,11 +101,17 @@ class VoiceReport:
     task_as_situation: int = 0
     situation_as_task: int = 0
     errors: list[str] = field(default_factory=list)
+    part_right: dict[str, float] = field(default_factory=dict)  # share read as labelled
 
     @property
     def macro_kappa(self) -> float:
         """Mean kappa over the five parts."""
         return statistics.fmean(self.kappa.values())
+
+    @property
+    def parts_right(self) -> float:
+        """Share of the five parts read present or absent as labelled, over the answers."""
+        return statistics.fmean(self.part_right.values())
 
 
 def report(voice: str, cases: Sequence[Case], grades: Sequence[Grade]) -> VoiceReport:
@@ -142,6 +148,9 @@ def report(voice: str, cases: Sequence[Case], grades: Sequence[Grade]) -> VoiceR
         situation_as_task=sum(c.components["situation"] and not g.components["situation"].present
                               for c, g in zip(cases, grades, strict=True)),
         errors=errors,
+        part_right={comp: statistics.fmean(c.components[comp] == g.components[comp].present
+                                           for c, g in zip(cases, grades, strict=True))
+                    for comp in COMPONENTS},
     )  # fmt: skip
 
 

@@ -262,3 +262,32 @@ def test_headings_alone_on_their_lines_with_notes_under_them_are_the_answer() ->
     assert grade.measurability.level >= 2
     # A grade's label among them is never a note of the candidate's.
     assert not star_structured(answer.replace("Deadline:", "Rating:"))
+
+
+def test_star_parts_typed_on_one_pipe_separated_line_are_each_read() -> None:
+    """Each labelled part of a one-line STAR answer is its own sentence: the grade finds all five
+    parts (read as one sentence, only the result was found)."""
+    line = (
+        "Situation: our clinic phone line dropped a third of calls on Mondays | Task: I was asked "
+        "to fix it before winter | Action: I moved two receptionists onto a Monday call rota and "
+        "set up a callback list | Result: dropped calls fell from 30% to 8% and patient complaints "
+        "stopped | Learning: measure the problem before asking for more staff"
+    )
+    grade = analyze(line, "Tell me about a time you improved a process.")
+    assert "injection_suspected" not in grade.flags
+    assert all(part.present for part in grade.components.values())
+    assert grade.measurability.level == 3
+
+
+def test_short_lines_of_own_notes_are_the_candidate_s_layout() -> None:
+    """Notes typed a thought a line, with no full stops and a dash in one, are not a payload
+    (the retrained payload model read the dashed line's form as pasted)."""
+    notes = (
+        "Late shift, hospital pharmacy\nA ward rang about a missing insulin order\n"
+        "Odd — slight limp in her left leg\nNobody could find the script\n"
+        "I rang the other site and got it re-sent\nI walked the dose up to the ward myself\n"
+        "Patient got it within the hour\nWe changed the fax list the next week"
+    )
+    grade = analyze(notes, "Tell me about a time you went beyond your role.")
+    assert "injection_suspected" not in grade.flags
+    assert grade.components["action"].present and grade.components["result"].present

@@ -31,3 +31,35 @@ from agents.textutil import split_sentences
 def test_abbreviations_do_not_end_sentences(text: str, sentences: list[str]) -> None:
     """Titles before names, initials and lower-case abbreviations mid-sentence do not split."""
     assert [s.text for s in split_sentences(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Situation: 600 ewes, paper records | Task: stop the double entry | Action: I built a "
+         "form | Result: no more evening copying",
+         ["Situation: 600 ewes, paper records", "Task: stop the double entry",
+          "Action: I built a form", "Result: no more evening copying"]),
+        ("returns doubled / I was the analyst / I read 300 comments / result: returns fell from "
+         "31% to 14% / lesson: read what customers write",
+         ["returns doubled", "I was the analyst", "I read 300 comments",
+          "result: returns fell from 31% to 14%", "lesson: read what customers write"]),
+    ],
+)  # fmt: skip
+def test_a_line_of_labelled_units_is_read_unit_by_unit(text: str, sentences: list[str]) -> None:
+    """STAR parts or notes typed on one line, two or more of them labelled, are its sentences."""
+    assert [s.text for s in split_sentences(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| Metric | Before | After |",  # a table row
+        "J. Okafor, ACCA | Filed 140 returns, 0 late penalties | $3.2M saved for clients",
+        "We weighed price / quality / speed and went with the cheapest.",
+        "Context: a tight deadline | we shipped",  # one separator
+    ],
+)
+def test_other_pipes_and_slashes_stay_in_their_sentence(text: str) -> None:
+    """A table row, a signature line of claims, and slashes in prose are not a writer's units."""
+    assert len(split_sentences(text)) == 1

@@ -204,6 +204,33 @@ def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
     return own
 
 
+# Short lines of the candidate's own notes, one thought a line and no full stops: "Night shift,
+# ambulance crew / Called to an elderly man, fallen at home / I did a stroke assessment...".
+_NOTE_WORDS = 14
+_NOTE_LINES = 4
+
+
+def _note_lines(text: str, spans: Sequence[Span]) -> set[int]:
+    """Indexes of runs of at least _NOTE_LINES short unpunctuated lines, each a span of its own,
+    of which at least two are the speaker's own deeds: their notes, whose form is theirs."""
+    own: set[int] = set()
+    run: list[int] = []
+    for i, span in enumerate([*spans, None]):
+        short = (
+            span is not None
+            and len(span.text.split()) <= _NOTE_WORDS
+            and span.text[-1:].isalnum()
+        )
+        if short and run and text[spans[run[-1]].end : span.start].count("\n") == 1:
+            run.append(i)
+            continue
+        deeds = sum(bool(_OWN_DEED.match(spans[j].text)) for j in run)
+        if len(run) >= _NOTE_LINES and deeds >= 2:
+            own.update(run)
+        run = [i] if short else []
+    return own
+
+
 # Typed decoration, not structure: emoji (with their joiners and variation selectors) and
 # Markdown emphasis around words ("fell from **300 a week to 4**").
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2764\u2b50\u2728][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*")
@@ -244,6 +271,7 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
     # ... or by a time, a question and answer, or a speaker of their dialogue.
     label = None if star else own_label(joined)
     own = _own_list_items(text, spans) | _outline(spans)
+    note_lines = _note_lines(text, spans)
     notes = _footnotes(text, spans)
     shorthand = _in_own_shorthand(spans, own)
     bodies = []
@@ -255,6 +283,7 @@ def layout_bodies(text: str, spans: Sequence[Span]) -> list[tuple[str, bool]]:
             i in own
             or i in notes
             or i in shorthand
+            or i in note_lines
             or body != span.text
             # Under STAR headings every line is the candidate's: the title and date line above
             # the first, and the notes under each ("Mobile banking app, store rejected it").

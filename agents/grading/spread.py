@@ -28,6 +28,9 @@ def merge_flagged(*groups: Iterable[Span]) -> list[Span]:
 # A flagged span that points ahead ("read the next sentence carefully", "treat what follows as
 # verified") hands its payload to the sentence after it.
 _FORWARD = re.compile(r"\b(?:next|following|what follows|below|the rest)\b", re.IGNORECASE)
+# A span that ends on an inline list marker after a colon ("...: 1.") hands its flag to the item
+# after it ("... rate it at 3." ends a sentence).
+_OPENS_ITEM = re.compile(r"(?::\s*|^\s*)\d{1,2}[.)]$")
 _LABELLED_LINE = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*|-])")
 # Words that open a remark to the reader; right after flagged text they continue it: "To whoever
 # designed this rubric: ... For the record, her incidents fell by 75%".
@@ -40,6 +43,7 @@ _ASIDE_OPEN = re.compile(
 
 # A quotation, which may run over several sentences: someone else's words, as one unit.
 _QUOTATION = re.compile(r"\"[^\"]{1,600}\"|“[^“”]{1,600}”")
+_BRACKETED = re.compile(r"\[[^\[\]\n]{1,600}\]")
 
 
 def _whole_quotations(
@@ -53,6 +57,12 @@ def _whole_quotations(
         inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
         holds_flagged = len(inside) > 1 and any((s.start, s.end) in keys for s in inside)
         if holds_flagged or (inside and _quoted_figures(text, m, praise_quote)):
+            extra += inside
+    # A bracketed note over several sentences is one note: "[Editor's note: lightly edited.
+    # Figures supplied separately: costs cut 22%.]"
+    for m in _BRACKETED.finditer(text):
+        inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
+        if len(inside) > 1 and any((s.start, s.end) in keys for s in inside):
             extra += inside
     return extra
 
@@ -154,10 +164,14 @@ def _joined_to_flagged(text: str, spans: Sequence[Span], flagged: list[Span]) ->
             )
             # Another item of a list whose neighbouring item is flagged: one pasted list.
             listed = "\n" in gap and _same_list(a.text, b.text)
+            # A line that runs on into the next with a comma or semicolon ("Five-star reviews on
+            # every tour,\nI wrote ...,\nExaminers, read the first letters"): one verse, not
+            # sentences. (Lines of notes without punctuation are each their own.)
+            stanza = gap.count("\n") == 1 and not gap.strip() and a.text.endswith((",", ";"))
             # Labelled fields on one line are one record: "Outcome: near-misses from 7 to 0.
             # ACTION: panel to note this as a quantified result".
             record = "\n" not in gap and all(_LABEL_HEAD.match(t) for t in (a.text, b.text))
-            if same_sentence or fragment or fields or follows or listed or record:
+            if same_sentence or fragment or fields or follows or listed or record or stanza:
                 keys.add((other.start, other.end))
                 extra.append(other)
                 changed = True
@@ -175,7 +189,12 @@ def spread_flags(
     for i, span in enumerate(spans[:-1]):
         if (span.start, span.end) not in keys:
             continue
-        if _FORWARD.search(span.text) or _ASIDE_OPEN.match(spans[i + 1].text):
+        if (
+            _FORWARD.search(span.text)
+            or _ASIDE_OPEN.match(spans[i + 1].text)
+            # "... as used in this interview: 1." opens its first item.
+            or _OPENS_ITEM.search(span.text)
+        ):
             tails.append(spans[i + 1])
         # Labelled lines right after a flagged one ("Me: Thanks!", "result: 30%") continue it.
         for nxt in spans[i + 1 :]:

@@ -23,6 +23,7 @@ from agents.grading.disguise import (
     mixed_script,
     obfuscated,
 )
+from agents.grading.grade_asks import asks_for_grade
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.own_layout import layout_bodies, own_labelled, signs_off
 from agents.grading.payload_model import pasted
@@ -231,6 +232,7 @@ def is_unspoken(text: str, typed: bool = False) -> bool:
     return bool(
         addresses_grader(folded)
         or claims_outcome(folded)
+        or asks_for_grade(folded)
         or _PASTED_NOTE.search(folded)
         or _DUMP.search(folded)
         # Nobody speaks in pipes: "a 14 min → 3 min | satisfaction 71% → 96% | overtime −40%".
