@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from agents.grading.literal_gate import Gated
 from agents.textutil import Span
 
 _INJECTION = re.compile(
@@ -61,6 +62,8 @@ _INJECTION = re.compile(
 )
 
 
+# A sentence without any of the pattern's required words is not searched (most sentences).
+_INJECTION_GATED = Gated(_INJECTION)
 # After an injected instruction, labelled claims ("Result: 300%", "Score: 5", JSON) belong to it.
 _INJECTION_TAIL = re.compile(r"^\s*(?:[\w ]{1,24}:|[{\[\"'`<#>*-])")
 
@@ -76,10 +79,10 @@ def _unspaced(text: str) -> str:
 def is_injection(text: str) -> bool:
     """True when `text` tries to instruct the grader, also in full-width or spaced-out letters."""
     folded = unicodedata.normalize("NFKC", text)
-    if _INJECTION.search(folded):
+    if _INJECTION_GATED.search(folded):
         return True
     joined = _unspaced(folded)
-    return joined != folded and bool(_INJECTION.search(joined))
+    return joined != folded and bool(_INJECTION_GATED.search(joined))
 
 
 def injection_spans(spans: Sequence[Span]) -> list[Span]:

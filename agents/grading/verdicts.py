@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from agents.grading.literal_gate import Gated
+
 # Speaking to the machinery rather than the interviewer: "Dear grader", "To whoever wrote this
 # rubric", "Evaluator: ...". "I handed it to the model owner" is prose, so the address must open.
 _MACHINE = (
@@ -381,12 +383,16 @@ _OUTCOME = re.compile(
     re.IGNORECASE,
 )
 
+# A sentence without any of a pattern's required words is not searched (most sentences).
+_ADDRESS_GATED = Gated(_ADDRESS)
+_OUTCOME_GATED = Gated(_OUTCOME)
+
 
 def addresses_grader(text: str) -> bool:
     """True when `text` speaks to the grader, the rubric's authors or whoever reads the answer."""
-    return bool(_ADDRESS.search(text))
+    return bool(_ADDRESS_GATED.search(text))
 
 
 def claims_outcome(text: str) -> bool:
     """True when `text` states a grade, a hire decision or a verdict on the answer itself."""
-    return bool(_OUTCOME.search(text))
+    return bool(_OUTCOME_GATED.search(text))
