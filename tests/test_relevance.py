@@ -83,9 +83,13 @@ def test_a_demand_read_from_one_cue_word_does_not_flag() -> None:
 
 def test_a_rambling_answer_embeds_capped_sentences() -> None:
     from agents.grading.demand_embed import MAX_SENTENCE_WORDS, MAX_SENTENCES, sentences
+    from agents.run_on import RunOnModel, using
 
     run_on = "so basically, you know, it was a long story, " * 60 + "and we shipped it."
-    parts = sentences(f"{run_on} I pushed back on my manager. " + "We met again. " * 40)
+    # As the splitter reads it without the run-on model (which would cut it into short units):
+    # one 500-word sentence, capped.
+    with using(RunOnModel.never()):
+        parts = sentences(f"{run_on} I pushed back on my manager. " + "We met again. " * 40)
     assert len(parts) == MAX_SENTENCES
     assert len(parts[0].split()) == MAX_SENTENCE_WORDS
     assert parts[1] == "I pushed back on my manager."

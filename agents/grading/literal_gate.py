@@ -4,21 +4,26 @@ The verdict and injection patterns are alternations of hundreds of phrases, and 
 every position of every sentence: most of the grader's time on a plain 300-word answer. Every
 phrase holds some literal text ("rubric", "grader", "mark"), so a sentence that contains none of a
 pattern's required words cannot match, and a substring test (in C) answers that first. The words
-are read from the compiled pattern itself (`re._parser`), so they never drift from it: when the
+are read from the compiled pattern itself (`sre_parse`), so they never drift from it: when the
 parser's shape is not understood, no words are required and the pattern always runs.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
-try:  # the standard library's own parser; absent or changed -> the gate always opens
-    from re import _constants as _c
-    from re import _parser as _p
-except ImportError:  # pragma: no cover - other Python versions
-    _c = _p = None  # type: ignore[assignment]
+# The standard library's own regex parser, through its public (deprecated since 3.11) modules;
+# absent or changed in a later Python, the gate always opens: slower, never wrong.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    try:
+        import sre_constants as _c
+        import sre_parse as _p
+    except ImportError:  # pragma: no cover - a Python without them
+        _c = _p = None  # type: ignore[assignment]
 
 
 # Words in nearly every sentence: requiring one of them rules nothing out.
