@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import statistics
 import time
 from typing import Any
@@ -38,21 +39,36 @@ def make_run_on(words: int, seed: int) -> str:
     return make_answer(words, seed).replace(". ", ", ") + "."
 
 
+def make_dictated(words: int, seed: int) -> str:
+    """A dictated answer: the same pieces in lower case with no punctuation (the run-on model
+    finds its sentences)."""
+    return re.sub(r"[.,;:!?]", "", make_answer(words, seed)).lower()
+
+
+BUILDERS = {"": make_answer, "run-on": make_run_on, "dictated": make_dictated}
+LABELS = {"": "", "run-on": " in one run-on sentence", "dictated": " dictated (no punctuation)"}
+
+
 def model_load() -> dict[str, Any]:
-    """Cold load of the offline grade's two models, sentence roles and payload spans (hash
-    checks included), and their size on disk."""
+    """Cold load of the offline grade's three models, sentence roles, payload spans and run-on
+    sentence ends (hash checks included), and their size on disk."""
     from agents.grading.payload_model import MODEL_FILE as PAYLOAD_FILE
     from agents.grading.payload_model import load_payload_model
     from agents.grading.roles_model import MODEL_FILE, load_model
+    from agents.run_on import MODEL_FILE as RUN_ON_FILE
+    from agents.run_on import load_run_on_model
 
     load_model.cache_clear()
     load_payload_model.cache_clear()
+    load_run_on_model.cache_clear()
     start = time.perf_counter()
     load_model()
     load_payload_model()
+    load_run_on_model()
+    size = sum(f.stat().st_size for f in (MODEL_FILE, PAYLOAD_FILE, RUN_ON_FILE))
     return {
         "load_ms": round((time.perf_counter() - start) * 1000, 1),
-        "artefact_kb": round((MODEL_FILE.stat().st_size + PAYLOAD_FILE.stat().st_size) / 1024, 1),
+        "artefact_kb": round(size / 1024, 1),
         "target": "load < 1 s, artefact <= 25 MB",
     }
 
@@ -77,11 +93,10 @@ def run(quick: bool = False) -> dict[str, Any]:
             "model": model_load(),
         }
         reps = 20 if quick else 200
-        cases = ((50, "", False), (300, "", False), (1000, "", False), (300, QUESTION, False),
-                 (1000, QUESTION, True))  # fmt: skip
-        for words, question, run_on in cases:
-            build = make_run_on if run_on else make_answer
-            answers = [build(words, i) for i in range(reps)]
+        cases = ((50, "", ""), (300, "", ""), (1000, "", ""), (300, "", "dictated"),
+                 (300, QUESTION, ""), (1000, QUESTION, "run-on"))  # fmt: skip
+        for words, question, style in cases:
+            answers = [BUILDERS[style](words, i) for i in range(reps)]
             for a in answers[:5]:
                 grade(a, question)  # warm-up
             times = []
@@ -93,7 +108,7 @@ def run(quick: bool = False) -> dict[str, Any]:
                 grade(a, question)
                 times.append((time.perf_counter() - start) * 1000)
             times.sort()
-            label = f"{words} words" + (" in one run-on sentence" if run_on else "")
+            label = f"{words} words" + LABELS[style]
             label += " with a question (off-topic check)" if question else ""
             results[label] = {
                 "median_ms": round(statistics.median(times), 2),
