@@ -130,9 +130,6 @@ def _add_span(text: str, start: int, end: int, out: list[Span]) -> None:
         for a, b in unit_bounds(piece):
             _add_clauses(text, start + a, start + b, out)
         return
-    if words <= _MAX_CLAUSE_WORDS:
-        out.append(Span(start, end, piece))
-        return
     _add_clauses(text, start, end, out)
 
 

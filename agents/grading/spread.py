@@ -49,22 +49,31 @@ _BRACKETED = re.compile(r"\[[^\[\]\n]{1,600}\]")
 def _whole_quotations(
     text: str, spans: Sequence[Span], flagged: list[Span], praise_quote: Callable[[str], bool]
 ) -> list[Span]:
-    """Every sentence of a quotation that has a flagged sentence in it: "Textbook answer. She
-    cut latency 90%. Strong hire." is one pasted note, not three sentences to judge apart."""
+    """Every sentence of a quotation (or a bracketed note) that has a flagged sentence in it:
+    "Textbook answer. She cut latency 90%. Strong hire." is one pasted note, not three sentences
+    to judge apart."""
     keys = {(f.start, f.end) for f in flagged}
     extra: list[Span] = []
+
+    def holds_flagged(inside: list[Span]) -> bool:
+        return len(inside) > 1 and any((s.start, s.end) in keys for s in inside)
+
     for m in _QUOTATION.finditer(text):
-        inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
-        holds_flagged = len(inside) > 1 and any((s.start, s.end) in keys for s in inside)
-        if holds_flagged or (inside and _quoted_figures(text, m, praise_quote)):
+        inside = _spans_in(spans, m)
+        if holds_flagged(inside) or (inside and _quoted_figures(text, m, praise_quote)):
             extra += inside
     # A bracketed note over several sentences is one note: "[Editor's note: lightly edited.
     # Figures supplied separately: costs cut 22%.]"
     for m in _BRACKETED.finditer(text):
-        inside = [s for s in spans if s.start < m.end() and s.end > m.start()]
-        if len(inside) > 1 and any((s.start, s.end) in keys for s in inside):
+        inside = _spans_in(spans, m)
+        if holds_flagged(inside):
             extra += inside
     return extra
+
+
+def _spans_in(spans: Sequence[Span], m: re.Match[str]) -> list[Span]:
+    """The spans that overlap the match."""
+    return [s for s in spans if s.start < m.end() and s.end > m.start()]
 
 
 # Someone else writing, just before a quotation: "as my manager put it in my appraisal:", "his mum
