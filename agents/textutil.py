@@ -221,14 +221,42 @@ _NOT_PLURAL = (
 )
 # "by half twelve" is a time of day, not a fraction.
 _CLOCK_HOUR = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# Where a move "from ... to" lands, when it lands on a quantity: a hedge, then a number (also "one
+# in twenty", "3 and a half"), a span in words ("an hour", "a couple of nights"), half or zero,
+# with the unit said after it ("to 4 days", "to under 0.1%").
+_TO_QUANTITY = (
+    r"(?:(?:just |well )?(?:under|over|about|around|below|above|nearly|almost|roughly|only|just|"
+    r"fewer than|more than|less than)\s+)?"
+    # A figure as typed ("$1.2", "8am", "1:31", "1.1s", "12-hour", "+41"), or in words ("four
+    # point five", "seven thousand five hundred").
+    rf"(?:(?:an?\s+)?(?:(?:(?:R\$|[$€£₹¥])\s?|[+\-\u2212])?\d[\d,.:]*(?:-?[a-zA-Z]+\b)?(?:\s?[ap]\.m\.)?"
+    rf"|(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*(?:\s+point\s+(?:{_NUM_WORD}))?)"
+    rf"(?:\s+in\s+(?:every\s+|a\s+(?=hundred|thousand|million))?(?!one\b)"
+    rf"(?:\d[\d,.]*|{_NUM_WORD})\b)?(?:\s+and\s+a\s+half)?"
+    rf"(?:\s?(?:{_UNITS})(?![a-z]))?"
+    rf"(?:\s+(?:a|an|per)\s+(?:day|week|month|year|quarter|hour|shift)\b)?"
+    rf"|(?:an?|one|two|three)[\s-](?:tenth|third|fifth|quarter|half)s?\b"
+    rf"|(?:an?|one)\s+(?:full\s+|whole\s+|working\s+)?{_SPAN_UNIT}s?\b(?:\s+and\s+a\s+half)?"
+    rf"|(?:a couple of|a few|a handful of)\s+[a-z][\w-]*"
+    rf"|(?:first|second|third|fourth|fifth|last|top)(?![\w-])"
+    rf"|half\b|zero\b|none\b|nil\b|nothing\b|several\b)"
+)
 METRIC_RE = re.compile(
     # Money with its scale and currency word: "$2 million", "2 million dollars", "R$ 300 mil".
     rf"(?:(?:R\$|[$€£₹¥])\s?\d[\d,.]*(?:\s?{_SCALE}\b)?(?:\s+{_MONEY_WORD}\b)?"
     rf"|\b\d[\d,.]*\s?{_SCALE}\s+{_MONEY_WORD}\b"
     # A hedged quantity keeps its unit: "about 4%", "under 0.1%", "around 20 minutes".
     rf"|\b(?:{_HEDGE_NUMBER})\s+\d[\d,.]*\s?(?:{_UNITS})(?![a-z])(?:\s+{_MONEY_WORD}\b)?"
-    rf"|\b\d[\d,.]*\s?(?:{_UNITS})(?![a-z])"
-    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*[\s-]?(?:{_UNITS})(?![a-z])"
+    rf"|\b\d[\d,.]*(?:\s+and\s+a\s+half)?\s?(?:{_UNITS})(?![a-z])"
+    rf"|\b(?:{_NUM_WORD})(?:[\s-](?:{_NUM_WORD}))*(?:\s+and\s+a\s+half)?[\s-]?(?:{_UNITS})"
+    rf"(?![a-z])"
+    # "a day and a half", "an hour and a half": the whole span, not "a half".
+    rf"|\b(?:an?|one)\s+{_SPAN_UNIT}\s+and\s+a\s+half\b"
+    # A rate said as a ratio: "one in five orders" (not "5 in 10 minutes", a count and a span).
+    rf"|\b(?:\d[\d,.]*|{_NUM_WORD})\s+in\s+(?:every\s+|a\s+(?=hundred|thousand|million))?"
+    rf"(?!(?:19|20)\d\d\b|one\b)"
+    rf"(?:\d[\d,.]*|{_NUM_WORD})\b(?!\s?(?:{_SPAN_UNIT}|min|hr|sec)s?\b)"
+    rf"(?:\s?(?:{_UNITS})(?![a-z]))?"
     rf"|\b(?:doubled|tripled|quadrupled|halved|\d+x)\b"
     # "twice as long", "twice the bookings", "he rang about twice after that".
     rf"|\b(?:(?:{_HEDGE_NUMBER})\s+)?twice(?:\s+(?:as|the)\s+[a-z]+)?\b"
@@ -252,8 +280,9 @@ METRIC_RE = re.compile(
     # (one lookbehind per verb length: Python's lookbehind is fixed-width)
     rf"|(?:(?<=\b(?:fell|rose|grew) to )|(?<=\bdown to )|(?<=\bup to )|(?<=\bdropped to ))"
     rf"(?:{_NUM_WORD}|\d[\d,.]*)\b"
-    rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+"
-    rf"(?:(?:just |well )?(?:under|over|about|around|below|above|nearly|almost|roughly)\s+)?\S+"
+    # A move between two states counts only when it lands on a quantity ("from 3 weeks to 4 days",
+    # "from one in five to one in twenty"); "from the ops team to sales" is no figure.
+    rf"|\bfrom\s+\S+(?:\s\S+){{0,3}}?\s+(?:down |up )?to\s+{_TO_QUANTITY}"
     rf"|\b\d[\d,.]*\b(?=\s+(?:to|from|of)\b)"
     # A count of things, adjectives allowed: "two critical bugs", "38 accessibility checks".
     # A year counts nothing, and a word that merely ends in s is no plural: "in 2023 she was".
@@ -288,6 +317,7 @@ METRIC_RE = re.compile(
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
@@ -305,7 +335,10 @@ def clear_text_caches() -> None:
 def _metrics(text: str) -> tuple[str, ...]:
     """find_metrics, cached: the analyzer asks about the same sentence several times."""
     found: list[str] = []
-    for match in METRIC_RE.finditer(text):
+    # Underscores typed for emphasis ("_40%_") hide a number's word boundary; blanked one for one,
+    # so every match is still the text as written.
+    scan = _EMPHASIS_UNDERSCORE.sub(lambda m: " " * len(m.group(0)), text)
+    for match in METRIC_RE.finditer(scan):
         # Typed emphasis is not part of a quantity: "from **300 a week to 4**".
         value = match.group(0).replace("**", "").replace("__", "").strip(" ,.*_")
         if _YEAR.match(value) or not value:

@@ -44,6 +44,24 @@ from agents.textutil import find_metrics
         ("It came back in under a minute.", ["under a minute"]),
         ("2. No concerns were raised by the auditors.", []),
         ("The pilot ran for a full week.", ["for a full week"]),
+        # A move "from ... to" keeps the unit it lands on, and is a figure only when it lands on
+        # a quantity.
+        ("Turnaround dropped from 3 weeks to 4 days.", ["from 3 weeks to 4 days"]),
+        ("Complaints fell from one in five orders to one in twenty.",
+         ["from one in five orders to one in twenty"]),
+        ("NPS rose from +12 to +41 and waste from 80kg to 15kg.",
+         ["from +12 to +41", "from 80kg to 15kg"]),
+        ("Orders went from around 80 a day to more than 400 a day.",
+         ["from around 80 a day to more than 400 a day"]),
+        ("Sales went from ₹18 lakh to ₹41 lakh.", ["from ₹18 lakh to ₹41 lakh"]),
+        ("I moved from the ops team to sales, sorted from biggest to smallest.", []),
+        ("We went from paper charting to Epic, from job to job.", []),
+        # "and a half" stays with its span; a ratio is one figure; underscores are emphasis.
+        ("It took three and a half weeks, then an hour and a half.",
+         ["three and a half weeks", "an hour and a half"]),
+        ("One in three calls was a repeat.", ["One in three calls"]),
+        ("Finished 5 in 10 minutes, two in one bay.", ["10 minutes"]),
+        ("Scrap fell to _40%_ of what it was.", ["40%"]),
     ],
 )
 def test_metrics_keep_their_units(sentence: str, metrics: list[str]) -> None:
