@@ -80,6 +80,7 @@ eval: install system-deps
 	$(BIN)/python -m evals.typed_check --write
 	$(BIN)/python -m evals.train_run_on --write
 	$(BIN)/python -m evals.run_on_eval --write --jobs 2
+	$(BIN)/python -m evals.framing_eval --write --jobs 2
 
 # The grader's sentence-role model from evals/data/corpus (fixed seed, same bytes every time);
 # writes agents/grading/models/sentence_roles.npz and its .sha256. Then the off-topic (relevance)

@@ -109,8 +109,10 @@ def _recording_model() -> Any:
                 name: JudgedComponent(present=True, strength=2, quotes=sentences[i : i + 1])
                 for i, name in enumerate(("situation", "task", "action", "result", "learning"))
             }
-            # Keep the grade incomplete so the interviewer goes on probing (3 per question).
+            # Keep the grade incomplete so the interviewer goes on probing (3 per question): no
+            # result and no lesson, so each probe has a part left to ask about.
             parts["result"] = JudgedComponent()
+            parts["learning"] = JudgedComponent()
             judgement = Judgement(
                 **parts, follow_up="What was the measurable outcome of what you did?"
             )

@@ -105,7 +105,8 @@ def independent() -> dict[str, tuple[VoiceReport, VoiceReport, tuple[int, int, i
     return out
 
 
-def _row(name: str, reports: Sequence[VoiceReport]) -> str:
+def reading_row(name: str, reports: Sequence[VoiceReport]) -> str:
+    """One table row: mean part kappas, macro kappa (worst voice), measurability, ownership, gap."""
     def mean(f: Callable[[VoiceReport], float]) -> float:
         return statistics.fmean(f(r) for r in reports)
 
@@ -139,7 +140,7 @@ def section(lovo_reports: dict[str, list[VoiceReport]] | None, indep: dict, comm
             "lower case with commas). Means over voices.",
             "",
             HEADER,
-            *(_row(name, reps) for name, reps in lovo_reports.items()),
+            *(reading_row(name, reps) for name, reps in lovo_reports.items()),
             "",
         ]
     lines += [

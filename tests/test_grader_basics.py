@@ -206,9 +206,9 @@ def test_the_judge_path_prepares_a_flagged_answer_once(monkeypatch: pytest.Monke
     calls: list[str] = []
     real = analyzer_module.prepare
 
-    def counted(answer: str):  # the real prepare, counted wherever it is called from
+    def counted(answer: str, question: str = ""):  # the real prepare, counted wherever called
         calls.append(answer)
-        return real(answer)
+        return real(answer, question)
 
     for module in (analyzer_module, grader_module, learned_module):
         monkeypatch.setattr(module, "prepare", counted)

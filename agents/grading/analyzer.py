@@ -9,6 +9,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agents.grading.chatter import (
+    blank_dropped,
+    is_chatter,
+    says_question_back,
+    without_asked_turn,
+)
 from agents.grading.cues import (
     ACTION_EXTRA,
     I_ACTION,
@@ -240,8 +246,9 @@ class Prepared:
         return "non_answer" not in self.flags and "hypothetical" not in self.flags
 
 
-def prepare(answer: str) -> Prepared:
-    """Clean, bound to MAX_GRADED_WORDS, split, remove injected sentences and set the flags."""
+def prepare(answer: str, question: str = "") -> Prepared:
+    """Clean, bound to MAX_GRADED_WORDS, split, remove injected sentences and the talk around the
+    answer (`chatter`: remarks, sign-offs, the question said back), and set the flags."""
     flags: list[str] = []
     raw = answer if isinstance(answer, str) else ""
     text = clean_text(mark_hidden(raw))
@@ -253,13 +260,19 @@ def prepare(answer: str) -> Prepared:
         cut = offset_after_words(text, MAX_GRADED_WORDS)
         text = text[:cut]
         flags.append("truncated")
-    spans = split_at_blocks(text, split_sentences(text))
-    injected = suspect_spans(text, spans)
+    split = split_at_blocks(text, split_sentences(text))
+    spans = without_asked_turn(split, question)
+    # The rules read whole lines: a transcript's dropped turns are blanked for them.
+    injected = suspect_spans(text if spans == split else blank_dropped(text, split, spans), spans)
     halo: list[Span] = []
     if injected:
         flags.append("injection_suspected")
         halo = halo_of(spans, injected)
         spans = [s for s in spans if s not in injected]
+    # Talk around the answer ("Great question.", "Does that answer it?") is no part of the story.
+    spans = [
+        s for s in spans if not (is_chatter(s.text) or says_question_back(s.text, question))
+    ]
     story_words = sum(word_count(s.text) for s in spans)
     told = " ".join(s.text for s in spans)
     if (
@@ -360,7 +373,7 @@ def analyze_rules(
     avoid_follow_ups: Iterable[str] = (),
 ) -> Grade:
     """Grade an answer with sentence roles from the cue rules alone (the pre-v2 analyzer)."""
-    prepared = prepare(answer)
+    prepared = prepare(answer, question)
     sentences = rule_sentences(prepared.spans) if prepared.gradable else []
     return grade_sentences(sentences, prepared, question, avoid_follow_ups)
 

@@ -38,7 +38,7 @@ class Grader:
         """Grade one answer; model failures fall back to the analyzer with a notice."""
         avoid = list(avoid_follow_ups)
         # Cleaned, bounded, split and flagged once, for every reading below.
-        prepared = prepare(answer)
+        prepared = prepare(answer, question)
         # The relevance check runs on the final grade (offline or judged): it reads the
         # action/result evidence and caps the overall (agents.grading.relevance).
         base = analyze_prepared(prepared, question, avoid_follow_ups=avoid)

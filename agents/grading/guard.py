@@ -5,7 +5,8 @@ piece behind: the clause after a dash, a signature's initial, the last item of a
 attribution glued to the next sentence. Those pieces sit next to what was flagged. So when an
 answer is flagged `injection_suspected`, it is also graded without the spans next to each flagged
 one (its halo), and every part of the grade takes the lower of the two readings. Neither reading
-can raise the grade above the other, so the guard can only lower what a payload left behind; a
+can raise the grade above the other, so the guard can only lower what a payload left behind (when
+every kept span is next to a payload, the second reading is empty, and so is the grade); a
 genuine sentence next to a payload may be lost with it, which a bar raiser who caught the candidate
 gaming the interview would not mind.
 """

@@ -246,7 +246,8 @@ def analyze(
     without it, only the flagged spans are removed.
     """
     return analyze_prepared(
-        prepare(answer), question, avoid_follow_ups=avoid_follow_ups, model=model, guard=guard
+        prepare(answer, question), question, avoid_follow_ups=avoid_follow_ups, model=model,
+        guard=guard,
     )
 
 
@@ -264,8 +265,10 @@ def analyze_prepared(
     grade = _grade_prepared(prepared, question, avoid, model)
     if guard and prepared.halo and prepared.gradable:
         # A flagged answer is also read without the spans next to each payload (guard.py).
+        # When nothing is left without the halo, every kept span sat next to a payload: that
+        # reading is empty, and none of them gets the benefit of the doubt.
         bare = without_halo(prepared)
-        if bare.spans:
+        if prepared.spans:
             grade = lower_of(
                 grade, _grade_prepared(bare, question, avoid, model), f"{question}|{prepared.raw}",
                 avoid,

@@ -1,4 +1,4 @@
-"""Labels a candidate opens their own lines with: a timeline, a self-interview, a dialogue.
+"""Labels a candidate opens their own lines with: a timeline, steps, a self-interview, a dialogue.
 
 Typed answers are often notes: "14:05 – florist rings, van broken down", "Sept: joined as a Year 4
 teacher"; "Q: What did you propose? A: I proposed moving repairs online"; "FD: "You don't need to
@@ -37,6 +37,11 @@ _NOT_STORY_SPEAKER = re.compile(
     r"bot|reviewer|examiner|candidate|model|judge|scorer|marker)\b",
     re.IGNORECASE,
 )
+# A numbered step opening a line: "Step 1:", "Stage 2 -", "Point 3)".
+STEP_HEAD = re.compile(
+    r"^[ \t]*[*_-]*[ \t]*(?:step|stage|phase|point)[ \t]*\d{1,2}[*_]*[ \t]*[:.)—–-][ \t]*",
+    re.IGNORECASE,
+)
 # Any "Label:" opening a line (STAR heading, field, speaker...), read one line at a time.
 LABELLED_LINE = re.compile(r"^[ \t]*[*_#>-]*\s*[\w ()/&'-]{1,30}[*_]*\s*[:—–]")
 # The speaker in a line ("I proposed", "we agreed", "my team"), or a note's implied "I" ("sent our
@@ -72,6 +77,12 @@ def _timeline(block: str) -> bool:
     return bool(lines) and len(lines) >= 2 and 2 * sum(_tells(b) for _, b in lines) >= len(lines)
 
 
+def _steps(block: str) -> bool:
+    """Two or more lines open with a numbered step, and at least half of them tell a deed."""
+    lines = _heads(block, STEP_HEAD)
+    return bool(lines) and len(lines) >= 2 and 2 * sum(_tells(b) for _, b in lines) >= len(lines)
+
+
 def _self_interview(block: str) -> bool:
     """Questions and answers: two of each, every question asked, half the answers in the voice."""
     lines = _heads(block, QA_HEAD)
@@ -99,10 +110,12 @@ def _dialogue(block: str) -> bool:
 
 
 def own_label(block: str) -> re.Pattern[str] | None:
-    """The label the candidate opens their own lines with in `block` (a timeline, a
-    self-interview, a dialogue), or None when its labelled lines are not the candidate's own."""
+    """The label the candidate opens their own lines with in `block` (a timeline, numbered steps,
+    a self-interview, a dialogue), or None when its labelled lines are not the candidate's own."""
     if _timeline(block):
         return TIME_HEAD
+    if _steps(block):
+        return STEP_HEAD
     if _self_interview(block):
         return QA_HEAD
     if _dialogue(block):

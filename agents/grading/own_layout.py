@@ -184,21 +184,46 @@ def _footnotes(text: str, spans: Sequence[Span]) -> dict[int, str]:
     return notes
 
 
+# A story typed as bullets, one or two of its sentences an item: most items are whole sentences
+# (this many words or more, ending like one), and the speaker is in two of them and a third or
+# more (a story has other people in it; a list of outcomes has nobody).
+_STORY_ITEM_WORDS = 8
+_SPEAKER = re.compile(
+    r"\b(?:i|i'm|i'd|i've|i'll|me|my|mine|myself|we|we're|we'd|we've|us|our|ours)\b", re.IGNORECASE
+)
+
+
+def _told_story(bodies: Sequence[str]) -> bool:
+    """List items that tell the speaker's story in whole sentences ("- I told him we couldn't
+    stand behind it."), as opposed to a list of outcomes in nobody's voice."""
+    whole = sum(
+        len(b.split()) >= _STORY_ITEM_WORDS and b.rstrip(" \"'’”)*_")[-1:] in ".!?" for b in bodies
+    )
+    speaker = sum(bool(_SPEAKER.search(b)) for b in bodies)
+    return len(bodies) >= 3 and 3 * whole >= 2 * len(bodies) and speaker >= max(2, len(bodies) / 3)
+
+
 def _own_list_items(text: str, spans: Sequence[Span]) -> set[int]:
     """Indexes of list items in runs (one paragraph, not under a results heading) where at least
-    half the items are the speaker's own deeds."""
+    half the items are the speaker's own deeds, or that tell the speaker's story in sentences.
+    A second sentence on an item's line continues the item, not the run's end."""
     own: set[int] = set()
     run: list[int] = []
     for i, span in enumerate([*spans, None]):
         item = _ITEM.match(span.text) if span is not None else None
-        joined = run and span is not None and "\n\n" not in text[spans[run[-1]].end : span.start]
-        if item and (not run or joined):
+        gap = text[spans[run[-1]].end : span.start] if run and span is not None else "\n\n"
+        if item and (not run or "\n\n" not in gap):
             run.append(i)
             continue
-        deeds = sum(bool(_OWN_DEED.match(_ITEM.match(spans[j].text)["body"])) for j in run)
+        if run and span is not None and "\n" not in gap:
+            continue  # the item's line goes on: "- I called her. She agreed."
+        bodies = [_ITEM.match(spans[j].text)["body"] for j in run]
+        deeds = sum(bool(_OWN_DEED.match(b)) for b in bodies)
         lead = text[: spans[run[0]].start].rstrip() if run else ""
         summary = bool(_RESULTS_HEADING.search(lead[-80:]))
-        if len(run) >= 2 and 2 * deeds >= len(run) and not summary:
+        # Under a results heading, only a told story is the candidate's: a list of outcomes there
+        # is a pasted summary ("Results: - churn down 40% - $2M saved").
+        if len(run) >= 2 and ((2 * deeds >= len(run) and not summary) or _told_story(bodies)):
             own.update(run)
         run = [i] if item else []
     return own
