@@ -23,7 +23,7 @@ from agents.grading.learned import analyze
 from agents.grading.roles_model import SentenceRoleModel, load_model
 from evals.corpus import Answer, load_corpus
 from evals.grader_lovo import VoiceReport, corpus_case, fit_left_out, report
-from evals.run_on_eval import reading_row
+from evals.run_on_eval import reading_row, report_cells
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "framed"
 SECTION = "## Framed answers: bullets, numbered steps, spoken openings, transcripts"
@@ -166,12 +166,7 @@ def section(
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, (rep, flags) in indep.items():
-        lines.append(
-            f"| {name} | {rep.n} | {rep.parts_right:.3f} | {rep.part_right['task']:.3f} "
-            f"| {rep.macro_kappa:.3f} | {rep.measurability_exact:.3f} "
-            f"| {rep.measurability_qwk:.3f} | {rep.ownership:.3f} | {rep.targeting:.3f} "
-            f"| {flags} of {rep.n} |"
-        )
+        lines.append(f"| {name} | {rep.n} | {report_cells(rep)} | {flags} of {rep.n} |")
     return "\n".join(lines) + "\n"
 
 

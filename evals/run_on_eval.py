@@ -122,6 +122,16 @@ def reading_row(name: str, reports: Sequence[VoiceReport]) -> str:
     )
 
 
+def report_cells(rep: VoiceReport) -> str:
+    """The cells 'parts right | task right | macro κ | meas. exact | meas. QWK | ownership | top
+    gap' of one report (the independent sets' tables)."""
+    return (
+        f"{rep.parts_right:.3f} | {rep.part_right['task']:.3f} | {rep.macro_kappa:.3f} "
+        f"| {rep.measurability_exact:.3f} | {rep.measurability_qwk:.3f} | {rep.ownership:.3f} "
+        f"| {rep.targeting:.3f}"
+    )
+
+
 HEADER = (
     "| reading | S | T | A | R | L | macro κ (worst) | meas. exact | meas. QWK | ownership "
     "| top gap |\n|---|---|---|---|---|---|---|---|---|---|---|"
@@ -159,10 +169,7 @@ def section(lovo_reports: dict[str, list[VoiceReport]] | None, indep: dict, comm
         p, r, f = prf(*bounds)
         for label, rep in (("no", without), ("yes", with_model)):
             lines.append(
-                f"| {split} | {rep.n} | {label} | {rep.parts_right:.3f} "
-                f"| {rep.part_right['task']:.3f} | {rep.macro_kappa:.3f} "
-                f"| {rep.measurability_exact:.3f} | {rep.measurability_qwk:.3f} "
-                f"| {rep.ownership:.3f} | {rep.targeting:.3f} | "
+                f"| {split} | {rep.n} | {label} | {report_cells(rep)} | "
                 + (f"{p:.2f} / {r:.2f} / {f:.2f} |" if label == "yes" else "- |")
             )
     return "\n".join(lines) + "\n"
