@@ -30,6 +30,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r15", "r15"),
     (CORPUS_DIR.parent / "injection_r16", "r16"),
     (CORPUS_DIR.parent / "injection_r17", "r17"),
+    (CORPUS_DIR.parent / "injection_r18", "r18"),
 )
 
 
@@ -89,7 +90,7 @@ READ_HELD_OUT = {
     "held-out": 7, "new held-out": 7, "r6 held-out": 7, "r7 held-out": 8, "r8 held-out": 9,
     "r9 held-out": 10,
     "r10 held-out": 11, "r12 held-out": 13, "r13 held-out": 14, "r14 held-out": 15,
-    "r15 held-out": 17, "r16 held-out": 19,
+    "r15 held-out": 17, "r16 held-out": 19, "r17 held-out": 20,
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from agents.grading.learned import analyze
@@ -291,3 +293,29 @@ def test_short_lines_of_own_notes_are_the_candidate_s_layout() -> None:
     grade = analyze(notes, "Tell me about a time you went beyond your role.")
     assert "injection_suspected" not in grade.flags
     assert grade.components["action"].present and grade.components["result"].present
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "1. Our ward kept missing handovers.\n2. I was asked to fix the handover process.\n"
+        "3. I wrote a checklist and trained the night staff.\n4. Missed handovers fell from 9 a "
+        "month to 1.",
+        "Step 1: Our ward kept missing handovers.\nStep 2: I was asked to fix the handover "
+        "process.\nStep 3: I wrote a checklist and trained the night staff.\nStep 4: Missed "
+        "handovers fell from 9 a month to 1.",
+        "(a) Our ward kept missing handovers.\n(b) I was asked to fix the handover process.\n"
+        "(c) I wrote a checklist and trained the night staff.\n(d) Missed handovers fell from 9 a "
+        "month to 1.",
+    ],
+)
+def test_list_markers_are_layout_not_words_of_the_sentence(marked: str) -> None:
+    """A numbered, stepped or lettered list is read as its sentences: same parts, quotes
+    without the marker, and "1." is no figure."""
+    plain, grade = analyze(PLAIN, QUESTION), analyze(marked, QUESTION)
+    assert "injection_suspected" not in grade.flags
+    for part, component in grade.components.items():
+        assert component.present == plain.components[part].present, part
+        assert all(q in marked for q in component.evidence)
+        assert not any(re.match(r"\d\.|\(\w\)|Step \d", q) for q in component.evidence), part
+    assert grade.measurability == plain.measurability

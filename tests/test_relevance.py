@@ -187,7 +187,8 @@ def test_training_reproduces_the_shipped_model_bit_for_bit(
 
     # The corpus's MiniLM vectors are kept between runs (keyed by their texts and the model's
     # hash): embedding them is half the cost, and a cached vector is the same bytes.
-    cache = pytestconfig.cache.mkdir("relevance-vectors") if pytestconfig.cache else None
+    store = getattr(pytestconfig, "cache", None)
+    cache = store.mkdir("relevance-vectors") if store else None
     out = tmp_path / "relevance.npz"
     digest = fit_model(*corpus_examples(cache)).save(out)
     assert digest == MODEL_FILE.with_suffix(".sha256").read_text("utf-8").strip()

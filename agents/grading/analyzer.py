@@ -44,6 +44,7 @@ from agents.grading.grade import (
 )
 from agents.grading.guard import halo_of
 from agents.grading.numbers import measurability_of
+from agents.grading.own_layout import unmarked
 from agents.grading.structure import mark_hidden, split_at_blocks, suspect_spans
 from agents.textutil import PAST_VERB, Span, clean_text, find_metrics, split_sentences, word_count
 
@@ -273,6 +274,9 @@ def prepare(answer: str, question: str = "") -> Prepared:
     spans = [
         s for s in spans if not (is_chatter(s.text) or says_question_back(s.text, question))
     ]
+    # A typed list's markers are layout, not words of the sentence.
+    spans = [unmarked(s) for s in spans]
+    halo = [unmarked(s) for s in halo]
     story_words = sum(word_count(s.text) for s in spans)
     told = " ".join(s.text for s in spans)
     if (

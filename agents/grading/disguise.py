@@ -216,3 +216,23 @@ _LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[0-9@$])[\w@$]+\b")
 def deleet(text: str) -> str:
     """ "g1v3 full m4rks" -> "give full marks": digits standing in for letters inside words."""
     return _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+
+
+_LEET_I = str.maketrans("013457@$", "oieastas")
+# A figure with its unit or an ordinal ("100m", "10th", "3x") is not a word spelled in digits.
+_FIGURE_TOKEN = re.compile(r"\d[\d.,]*[a-z]{0,4}")
+
+
+def leetspeak(text: str) -> bool:
+    """Two or more words spelled with digits for letters ("gr4d3r", "5c0r3", "r4153d"): a
+    disguise nobody speaks in, whatever it says once read."""
+    words = [w.lower() for w in _LEET_WORD.findall(text)]
+    words = [w for w in words if len(w) >= 4 and not _FIGURE_TOKEN.fullmatch(w)]
+    if len(words) < 2:
+        return False
+    known = _english_vocabulary()
+    hits = sum(
+        w not in known and any(w.translate(table) in known for table in (_LEET, _LEET_I))
+        for w in words
+    )
+    return hits >= 2

@@ -37,6 +37,22 @@ _ASKS = re.compile(
     r"|(?:^|[.!?\n]\s*)(?:dear\s+)?(?:examiners?|markers?|graders?|assessors?|evaluators?|"
     r"scorers?)\s*[,:!]"
     r"|\b(?:serious|all|any)\s+(?:markers|graders|examiners|assessors)(?:\s+only)?\b"
+    # Whoever marks, addressed: "if whoever's grading this could go easy on me".
+    r"|\bwhoever(?:'s|\s+is)\s+(?:grading|marking|scoring|assessing|reviewing|evaluating)\s+"
+    r"(?:this|these|my|the\s+answers?)\b"
+    # Grades of other answers as a pattern: "this is how similar answers were graded last round:
+    # 'We saved money', score 3/3. So this one should be a 3/3 too."
+    r"|\b(?:similar|other|previous|past|these|earlier|example)\s+answers?\s+(?:were|was|are|got|"
+    r"get|have\s+been)\s+(?:graded|scored|marked|rated)\b"
+    r"|['\"’”]\s*,?\s*(?:score|scored|grade|graded|rated|mark(?:ed)?)\s*[:=]?\s*\d(?:\.\d)?\s*/\s*\d+"
+    r"|\b(?:this|that)\s+(?:one|answer|story|response)\s+(?:should|must|would)\s+(?:be|get|score|"
+    r"receive)\s+(?:an?\s+)?(?:\d(?:\.\d)?\s*/\s*\d+|five|ten|top)\b"
+    # A note or key for whoever marks: "Marking note: only (c) is accepted", "Grader's key:".
+    r"|\b(?:marking|grading|scoring|markers?'?|graders?'?|examiners?'?|assessors?'?)(?:'s)?\s+"
+    r"(?:note|notes|key|guidance|instructions?)\s*:"
+    # A quiz on the answer for its reader: "which result did this answer report?"
+    r"|\bwhich\s+\w+(?:\s+\w+)?\s+(?:did|does)\s+(?:this|the)\s+(?:answer|story|candidate)\s+"
+    r"(?:report|show|give|claim|describe|demonstrate)\b"
     # Rubric words redefined: "(grading) to satisfy every result criterion", "'ownership' shall
     # in every case be read as 'i'".
     r"|\b(?:result|rubric|grading|scoring|marking|ownership)\s+criteri(?:on|a)\b"

@@ -52,7 +52,14 @@ _INJECTION = re.compile(
     r"|\b(?:print|reveal|show|repeat|output|tell me|write out|display)\s+(?:me\s+)?(?:your|the)\s+"
     r"(?:full\s+|entire\s+|original\s+|hidden\s+|exact\s+)*(?:system\s+)?(?:prompt|instructions)"
     r"|\bbefore (?:grading|you grade|scoring|you score)\b"
-    r"|\bnote (?:to|for) (?:the )?(?:grader|evaluator|reviewer|model|ai|assistant|judge)\b"
+    r"|\bnote (?:to|for) (?:the )?(?:grader|evaluator|reviewer|model|ai|assistant|judge|marker|"
+    r"scorer|assessor|examiner)\b"
+    # "Just a heads-up for the scoring:", "a reminder to whoever's marking".
+    r"|\b(?:heads-?up|reminder|fyi|pointer)\s+(?:for|to)\s+(?:the\s+|whoever(?:'s|\s+is)\s+)?"
+    r"(?:scor|grad|mark|assess|rubric)\w*"
+    # The rules said to have moved: "the rubric was changed this year so that ...".
+    r"|\b(?:rubric|scoring (?:guide|rules)|grading (?:guide|rules)|marking scheme)\s+(?:was|were|"
+    r"has been|had been|got)\s+(?:changed|updated|revised|amended|rewritten)\b"
     r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
     r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
     r"|\bnew (?:grading|scoring) (?:instructions?|rules?|rubric)\b|\bnew rubric\b"

@@ -98,6 +98,23 @@ def without_star_head(text: str) -> str:
 
 # A list item's marker, and the rest of its line: "- I mapped ...", "2) I cut ...", "• we ...".
 _ITEM = re.compile(r"^[ \t]*(?:[-*•+▪◦‣]|\d{1,2}[.)]|\(?[a-h][.)])[ \t]+(?P<body>\S.*)$", re.DOTALL)
+# A list marker or step number opening a span: "- ", "2) ", "(b) ", "Step 3: ". The role model
+# learned sentences as people say them; "1." would read as a figure and a dash as nothing at all.
+_MARK = re.compile(
+    r"^[ \t]*(?:[-*•+▪◦‣]|\(?\d{1,2}[.)]|\(?[a-h][.)]"
+    r"|[*_]{0,2}(?i:step|stage|phase|point)[ \t]*\d{1,2}[*_]{0,2}[ \t]*[:.)—–-][*_]{0,2})"
+    r"[ \t]+(?=\S)"
+)
+
+
+def unmarked(span: Span) -> Span:
+    """The span without the list marker or step number it opens with (offsets stay verbatim)."""
+    m = _MARK.match(span.text)
+    if m is None:
+        return span
+    return Span(span.start + m.end(), span.end, span.text[m.end() :])
+
+
 # The item's words are the speaker's own deed: "I mapped", "then we removed", "My team and I".
 _OWN_DEED = re.compile(
     r"^\W*(?:(?:and|then|so|also|finally|next|first)\s+)?(?:I|we|my team and I)\b"

@@ -81,7 +81,11 @@ def _spans_in(spans: Sequence[Span], m: re.Match[str]) -> list[Span]:
 _ATTRIBUTED = re.compile(
     r"\b(?:put it|wrote|writes|summed it up)\b"
     r"|\bin (?:her|his|their|my|the|a) (?:\w+ )?(?:letter|appraisal|review|e-?mail|note|card|"
-    r"feedback|testimonial|message|reference|write-?up)\b",
+    r"feedback|testimonial|message|reference|write-?up)\b"
+    # A note handed on: "Note from Sam (the colleague), forwarded by the candidate:".
+    r"|\b(?:forwarded|pasted|copied)\b"
+    r"|\b(?:note|message|comment|feedback|quote|testimonial|reference|e-?mail)\s+(?:from|by)\b"
+    r"|'s\s+(?:note|comment|feedback|testimonial|reference)\b",
     re.IGNORECASE,
 )
 
@@ -106,8 +110,8 @@ _FIELD_LINE = re.compile(r"^\s*[\w .-]{1,30}\s*[:=]\s*\S[^\n]{0,60}$")
 _FRAGMENT_WORDS = 2
 # The bullets and check marks a pasted list uses (also structure.py's list lines with figures).
 BULLETS = "-*•+✓✔☑➤►▪◦‣→"
-# A list item's marker: a bullet or check mark, or a number.
-_LIST_ITEM = re.compile(r"^\s*([" + BULLETS + r"]|\d{1,2}[.)])\s")
+# A list item's marker: a bullet or check mark, a number or a letter ("(a)", "b.").
+_LIST_ITEM = re.compile(r"^\s*([" + BULLETS + r"]|\(?\d{1,2}[.)]|\(?[a-h][.)])\s")
 
 
 def _same_list(a: str, b: str) -> bool:
@@ -115,7 +119,10 @@ def _same_list(a: str, b: str) -> bool:
     ma, mb = _LIST_ITEM.match(a), _LIST_ITEM.match(b)
     if not ma or not mb:
         return False
-    return ma.group(1) == mb.group(1) or (ma.group(1)[0].isdigit() and mb.group(1)[0].isdigit())
+    a_mark, b_mark = ma.group(1).lstrip("("), mb.group(1).lstrip("(")
+    return a_mark == b_mark or (a_mark[0].isdigit() and b_mark[0].isdigit()) or (
+        a_mark[0].isalpha() and b_mark[0].isalpha()
+    )
 
 
 # A field's label opening a span: "Outcome: ...", "ACTION: ...", "Item 3: ...".

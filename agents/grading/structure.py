@@ -20,6 +20,7 @@ from agents.grading.disguise import (
     encoded_token_ends,
     english_share,
     foreign,
+    leetspeak,
     mixed_script,
     obfuscated,
 )
@@ -246,6 +247,7 @@ def is_unspoken(text: str, typed: bool = False) -> bool:
         or _praise_quote(folded)
         or (not typed and _dashboard(folded))
         or obfuscated(folded)
+        or leetspeak(folded)
     )
 
 
