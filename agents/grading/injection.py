@@ -60,6 +60,16 @@ _INJECTION = re.compile(
     # The rules said to have moved: "the rubric was changed this year so that ...".
     r"|\b(?:rubric|scoring (?:guide|rules)|grading (?:guide|rules)|marking scheme)\s+(?:was|were|"
     r"has been|had been|got)\s+(?:changed|updated|revised|amended|rewritten)\b"
+    r"|\b(?:revised|updated|new|amended)\s+(?:labell?ing|marking|grading|scoring|assessment)\s+"
+    r"(?:guide|guidance|rules|scheme|criteria|rubric)\b"
+    r"|\bcounts?\s+towards?\s+(?:the\s+|my\s+)?(?:measurability|ownership|score|grade|mark)\b"
+    r"|\blevel[- ]?[0-3]\s+result\b"
+    # The marker asked, or warned, about the mark: "I'm asking the marker to please be kind",
+    # "if this comes back as anything less than the top score ... think about how you mark it".
+    r"|\b(?:ask|beg|urge|request|plead)\w*\s+(?:with\s+)?(?:the|my|you,?\s+the)\s+(?:marker|grader|"
+    r"examiner|assessor|evaluator|scorer)s?\b"
+    r"|\bless\s+than\s+(?:the\s+)?(?:top|full|highest|maximum|best)\s+(?:score|marks?|grade|rating)\b"
+    r"|\bhow\s+you\s+(?:mark|grade|score|rate|assess)\s+(?:it|this|me|my)\b"
     r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
     r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
     r"|\bnew (?:grading|scoring) (?:instructions?|rules?|rubric)\b|\bnew rubric\b"
