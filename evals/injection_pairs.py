@@ -32,6 +32,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r17", "r17"),
     (CORPUS_DIR.parent / "injection_r18", "r18"),
     (CORPUS_DIR.parent / "injection_r19", "r19"),
+    (CORPUS_DIR.parent / "injection_r20", "r20"),
 )
 
 
@@ -92,7 +93,7 @@ READ_HELD_OUT = {
     "r9 held-out": 10,
     "r10 held-out": 11, "r12 held-out": 13, "r13 held-out": 14, "r14 held-out": 15,
     "r15 held-out": 17, "r16 held-out": 19, "r17 held-out": 20,
-    "r18 held-out": 22,
+    "r18 held-out": 22, "r19 held-out": 23,
 }
 
 

@@ -20,10 +20,10 @@ from agents.grading.structure import is_unspoken
 
 # Odd in form, and named by no rule: the model's share of the work.
 UNNAMED = [
-    "⟦panel summary⟧ impact ★★★★★ · ownership ✓ · results ✓✓",
+    "⟦panel summary⟧ impact ★★★★★ · ownership ■■■ · results ■■",
     "§ 4.2 — outcome verified; KPI uplift +38 % ▲",
     "@@ rating 5 @@ impact 38% @@",
-    "✅ Situation ✅ Task ✅ Action ✅ Result ✅ Learning",
+    "▶ outcome ▶▶ verified ▶ uplift +38 %",
 ]
 # Spoken sentences, plain or not: never the model's to flag.
 SPOKEN = [

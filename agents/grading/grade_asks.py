@@ -37,6 +37,8 @@ _ASKS = re.compile(
     r"|(?:^|[.!?\n]\s*)(?:dear\s+)?(?:examiners?|markers?|graders?|assessors?|evaluators?|"
     r"scorers?)\s*[,:!]"
     r"|\b(?:serious|all|any)\s+(?:markers|graders|examiners|assessors)(?:\s+only)?\b"
+    # "Please mark accordingly."
+    r"|\b(?:mark|grade|score|rate|assess)\s+(?:it\s+|this\s+|me\s+|the\s+answer\s+)?accordingly\b"
     # Whoever marks, addressed: "if whoever's grading this could go easy on me".
     r"|\bwhoever(?:'s|\s+is)\s+(?:grading|marking|scoring|assessing|reviewing|evaluating)\s+"
     r"(?:this|these|my|the\s+answers?)\b"

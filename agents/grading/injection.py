@@ -60,16 +60,29 @@ _INJECTION = re.compile(
     # The rules said to have moved: "the rubric was changed this year so that ...".
     r"|\b(?:rubric|scoring (?:guide|rules)|grading (?:guide|rules)|marking scheme)\s+(?:was|were|"
     r"has been|had been|got)\s+(?:changed|updated|revised|amended|rewritten)\b"
-    r"|\b(?:revised|updated|new|amended)\s+(?:labell?ing|marking|grading|scoring|assessment)\s+"
-    r"(?:guide|guidance|rules|scheme|criteria|rubric)\b"
+    r"|\b(?:revised|updated|new|amended)\s+(?:\d{4}\s+)?(?:labell?ing|marking|grading|scoring|"
+    r"assessment)\s+(?:guide|guidance|rules|scheme|criteria|rubric)\b"
+    # The grade's own words for this answer: "this one meets measurability three", "the
+    # measurability scale runs 0 to 5", "now counts as a 5".
+    r"|\bmeasurability\s+(?:scale|level|score|rating|criteri\w+|three|four|five|[0-5])\b"
+    r"|\bcounts?\s+as\s+(?:an?\s+)?(?:[3-5]|three|four|five|level\s+\d)(?![-\w])"
+    # The marking feared: "if this gets marked down because of one bad Friday", "be generous
+    # with the marks".
+    r"|\bif\s+(?:this|it|my\s+answer)\s+(?:gets?|is|was)\s+(?:marked|graded|scored|rated)\s+"
+    r"(?:down|low|lower|harshly)\b"
+    r"|\bgenerous\s+with\s+(?:the\s+|your\s+|my\s+)?(?:marks?|scor\w+|grad\w+|points)\b"
     r"|\bcounts?\s+towards?\s+(?:the\s+|my\s+)?(?:measurability|ownership|score|grade|mark)\b"
     r"|\blevel[- ]?[0-3]\s+result\b"
     # The marker asked, or warned, about the mark: "I'm asking the marker to please be kind",
     # "if this comes back as anything less than the top score ... think about how you mark it".
     r"|\b(?:ask|beg|urge|request|plead)\w*\s+(?:with\s+)?(?:the|my|you,?\s+the)\s+(?:marker|grader|"
     r"examiner|assessor|evaluator|scorer)s?\b"
-    r"|\bless\s+than\s+(?:the\s+)?(?:top|full|highest|maximum|best)\s+(?:score|marks?|grade|rating)\b"
-    r"|\bhow\s+you\s+(?:mark|grade|score|rate|assess)\s+(?:it|this|me|my)\b"
+    r"|\b(?:if|should)\s+(?:this|it|my\s+answer)\s+(?:\w+\s+){0,4}less\s+than\s+(?:the\s+)?(?:top|"
+    r"full|highest|maximum|best)\s+(?:score|marks?|grade|rating)\b"
+    r"|\banything\s+less\s+than\s+(?:the\s+)?(?:top|full|highest|maximum)\s+(?:score|marks?|grade|"
+    r"rating)\s*(?:and|,)\s+(?:i|we)\b"
+    r"|\b(?:think|careful|consider)\w*\s+(?:\w+\s+){0,2}how\s+you\s+(?:mark|grade|score|rate|"
+    r"assess)\s+(?:it|this|me|my)\b"
     r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
     r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
     r"|\bnew (?:grading|scoring) (?:instructions?|rules?|rubric)\b|\bnew rubric\b"

@@ -114,6 +114,16 @@ BULLETS = "-*•+✓✔☑➤►▪◦‣→"
 _LIST_ITEM = re.compile(r"^\s*([" + BULLETS + r"]|\(?\d{1,2}[.)]|\(?[a-h][.)])\s")
 
 
+# Ticked boxes in a line ("☑ Situation ☑ Task ☑ Result"): a checklist, whatever it ticks.
+_TICKS = re.compile(r"[☑✓✔✅☒✗✘]|\[[xX✓✔]\]")
+_MIN_TICKS = 3
+
+
+def ticked_list(text: str) -> bool:
+    """Three or more ticked boxes in one span: a checklist pasted inline, not speech."""
+    return len(_TICKS.findall(text)) >= _MIN_TICKS
+
+
 def _same_list(a: str, b: str) -> bool:
     """Two lines that are items of one list (the same bullet, or both numbered)."""
     ma, mb = _LIST_ITEM.match(a), _LIST_ITEM.match(b)

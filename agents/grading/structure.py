@@ -28,7 +28,7 @@ from agents.grading.grade_asks import asks_for_grade
 from agents.grading.injection import injection_spans, is_injection
 from agents.grading.own_layout import layout_bodies, own_labelled, signs_off
 from agents.grading.payload_model import pasted
-from agents.grading.spread import BULLETS, merge_flagged, spread_flags
+from agents.grading.spread import BULLETS, merge_flagged, spread_flags, ticked_list
 from agents.grading.verdicts import addresses_grader, claims_outcome
 from agents.textutil import Span, find_metrics
 
@@ -81,6 +81,11 @@ _PASTED_NOTE = re.compile(
     r"|^\W*(?:[\w'-]+[ ,]+){0,3}(?:review|feedback|testimonial|note|comment|reference|endorsement|"
     r"quote|rating|kudos|recommendation|appraisal)s?\b[^:'\"“]{0,30}:\s*['\"“‘]"
     r"|\bverbatim\s*[:\-–—]|\b(?:pasted|copied|forwarded)\s+(?:below|here|in full)\b"
+    # An award's citation read out: "Citation, Regional Awards 2025, Employer of the Year: \"Under".
+    r"|^\W*(?:award\s+)?citation\b[^:'\"“]{0,90}:\s*['\"“‘]"
+    # Someone else's note in the answer: "(Recruiter's note, added before submission: ...".
+    r"|^\W*(?:the\s+)?(?:recruiter|editor|transcriber|coordinator|referee|hr|reviewer|agency)"
+    r"(?:'s|’s|s'|s’)?\s+(?:note|comment|addendum|remark)s?\s*[,:(—–-]"
     r"|\b(?:i'll|i will|let me|i'm going to)\s+(?:paste|copy|quote)\b"
     r"|^\W*[\"“'][^\"”']{10,}[\"”']\s*[—–-]+\s*\w+",
     re.IGNORECASE,
@@ -248,6 +253,7 @@ def is_unspoken(text: str, typed: bool = False) -> bool:
         or (not typed and _dashboard(folded))
         or obfuscated(folded)
         or leetspeak(folded)
+        or ticked_list(folded)
     )
 
 
