@@ -92,8 +92,8 @@ READ_HELD_OUT = {
     "held-out": 7, "new held-out": 7, "r6 held-out": 7, "r7 held-out": 8, "r8 held-out": 9,
     "r9 held-out": 10,
     "r10 held-out": 11, "r12 held-out": 13, "r13 held-out": 14, "r14 held-out": 15,
-    "r15 held-out": 17, "r16 held-out": 19, "r17 held-out": 20,
-    "r18 held-out": 22, "r19 held-out": 23,
+    "r15 held-out": 17, "r16 held-out": 19, "r17 held-out": 21,
+    "r18 held-out": 23, "r19 held-out": 24,
 }
 
 

@@ -1,4 +1,4 @@
-"""Injection rounds 20-24: quizzes and notes for the marker, forwarded praise, rubric news, words
+"""Injection rounds 21-25: quizzes and notes for the marker, forwarded praise, rubric news, words
 spelled in digits, other answers' grades as a pattern, the marker asked or warned, award
 citations and agents' notes, the grade's own scale named (r16, r18, r19 and r20's dev pairs and
 r17, r18 and r19's held-out pairs were read for these classes; the sentences here are our own)."""
