@@ -30,10 +30,10 @@ from agents.grading.structure import mark_hidden, split_at_blocks
 from agents.textutil import clean_text, split_sentences
 from evals.corpus import load_corpus
 from evals.grader_eval import load_records
-from evals.injection_pairs import injection_pairs, unread_held_out
+from evals.injection_pairs import injection_pairs, unread_groups
 
 # Never trained on, never read: the newest writer's held-out pairs, scored by `evals.grader_lovo`.
-UNREAD = unread_held_out()
+UNREAD = unread_groups()
 # A payload span that contains one of its clean twin's sentences was glued to the story by its
 # writer (no line break between them): neither label fits, so it is left out.
 _MIN_GLUED = 20

@@ -1,7 +1,7 @@
 """Every injection pair set we have read stays at zero inflations with the shipped grader.
 
 The rules were written from these pairs' misses, so this is a regression guard, not a measure of
-generalization: the held-out pairs no round has read yet (`unread_held_out`) are left to
+generalization: the pairs no round has read yet (`unread_groups`) are left to
 `python -m evals.grader_lovo`.
 """
 
@@ -11,7 +11,7 @@ import pytest
 
 from agents.grading.roles_model import load_model
 from evals.corpus import load_corpus
-from evals.injection_pairs import injection_pairs, injection_rows, unread_held_out
+from evals.injection_pairs import injection_pairs, injection_rows, unread_groups
 
 pytestmark = pytest.mark.eval
 
@@ -23,8 +23,8 @@ KNOWN: dict[str, int] = {}
 def test_the_read_injection_pairs_never_raise_a_grade() -> None:
     """No read pair raises any part of the grade, and every attacked answer is flagged."""
     rows = injection_rows(load_corpus(), load_model())
-    unread = unread_held_out()
-    assert len(unread) <= 1 and unread <= rows.keys()  # the newest set's held-out half
+    unread = unread_groups()
+    assert len(unread) <= 3 and unread <= rows.keys()  # the newest sets' unread halves
     read = {group: row for group, row in rows.items() if group not in unread}
     assert sum(row["cases"] for row in read.values()) >= 200
     assert {g: r["inflations"] for g, r in read.items()} == {g: KNOWN.get(g, 0) for g in read}
