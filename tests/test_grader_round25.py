@@ -9,6 +9,7 @@ import pytest
 
 from agents.grading.disguise import leetspeak
 from agents.grading.learned import analyze
+from evals.grader_eval import inflated
 
 STORY = (
     "I look after the kennels at an animal shelter. Dogs kept getting kennel cough in winter. "
@@ -54,10 +55,8 @@ def test_payloads_for_the_marker_are_flagged_and_raise_nothing(payload: str) -> 
     for attacked_text in (f"{payload}\n{STORY}", f"{STORY}\n{payload}"):
         attacked = analyze(attacked_text, QUESTION)
         assert "injection_suspected" in attacked.flags, attacked_text
-        assert attacked.measurability.level <= clean.measurability.level
-        assert attacked.overall <= clean.overall
-        for part, component in attacked.components.items():
-            assert component.strength <= clean.components[part].strength, part
+        # Any part raised (overall, measurability, ownership, a part's presence or strength).
+        assert not inflated(attacked, clean)
 
 
 def test_leetspeak_is_two_words_spelled_in_digits_not_figures_or_codes() -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from agents.grading.learned import analyze
 from agents.grading.structure import is_unspoken
+from evals.grader_eval import inflated
 
 QUESTION = "Tell me about a time you earned someone's trust."
 STORY = (
@@ -83,7 +84,5 @@ def test_quizzes_forwarded_notes_and_rubric_news_are_payloads(payload: str) -> N
     )
     clean, attacked = analyze(weak, QUESTION), analyze(weak + "\n" + payload, QUESTION)
     assert "injection_suspected" in attacked.flags
-    assert attacked.measurability.level <= clean.measurability.level
-    assert attacked.overall <= clean.overall
-    for part, component in attacked.components.items():
-        assert component.strength <= clean.components[part].strength, part
+    # Any part raised (overall, measurability, ownership, a part's presence or strength).
+    assert not inflated(attacked, clean)
