@@ -34,6 +34,7 @@ INJECTION_SETS = (
     (CORPUS_DIR.parent / "injection_r19", "r19"),
     (CORPUS_DIR.parent / "injection_r20", "r20"),
     (CORPUS_DIR.parent / "injection_r21", "r21"),
+    (CORPUS_DIR.parent / "injection_r22", "r22"),
 )
 
 
@@ -100,7 +101,7 @@ READ_HELD_OUT = {
 
 # Sets scored but not read at all yet, either half: both are left out of training and of the
 # regression guard, so their rows stay a first run on a writer nobody has read.
-UNREAD_SETS = frozenset({"r21"})
+UNREAD_SETS = frozenset({"r21", "r22"})
 
 
 def unread_groups() -> frozenset[str]:
