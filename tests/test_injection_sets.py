@@ -24,9 +24,7 @@ def test_the_read_injection_pairs_never_raise_a_grade() -> None:
     """No read pair raises any part of the grade, and every attacked answer is flagged."""
     rows = injection_rows(load_corpus(), load_model())
     unread = unread_groups()
-    # The newest sets' unread halves: five while r22 is registered and before round 26 reads r20
-    # held-out and r21 dev.
-    assert len(unread) <= 5 and unread <= rows.keys()
+    assert len(unread) <= 3 and unread <= rows.keys()  # the newest sets' unread halves
     read = {group: row for group, row in rows.items() if group not in unread}
     assert sum(row["cases"] for row in read.values()) >= 200
     assert {g: r["inflations"] for g, r in read.items()} == {g: KNOWN.get(g, 0) for g in read}

@@ -39,9 +39,23 @@ _ASKS = re.compile(
     r"|\b(?:serious|all|any)\s+(?:markers|graders|examiners|assessors)(?:\s+only)?\b"
     # "Please mark accordingly."
     r"|\b(?:mark|grade|score|rate|assess)\s+(?:it\s+|this\s+|me\s+|the\s+answer\s+)?accordingly\b"
-    # Whoever marks, addressed: "if whoever's grading this could go easy on me".
+    # Whoever marks, addressed: "if whoever's grading this could go easy on me", "can I just ask
+    # whoever's scoring".
     r"|\bwhoever(?:'s|\s+is)\s+(?:grading|marking|scoring|assessing|reviewing|evaluating)\s+"
     r"(?:this|these|my|the\s+answers?)\b"
+    r"|\bwhoever(?:'s|\s+is)\s+(?:grading|marking|scoring|assessing|evaluating)\b"
+    # The mark asked to bend, or bargained for (round 26): "could the score reflect the full
+    # impact", "this deserves the top score", "treat the result I describe as quantified", "if this
+    # gets a good mark, I promise ...", "a five-star review ... if the score's high".
+    r"|\b(?:could|can|would|will|should|let)\s+(?:the|my|this)\s+(?:score|mark|grade|rating)s?\s+"
+    r"reflect\b"
+    rf"|\b(?:this|it|this answer|my answer|this story)\s+(?:\w+\s+)?deserves?\s+(?:the\s+|a\s+)?"
+    rf"{_BEST}\s+{_MARK}\b"
+    r"|\btreat\s+(?:the|this|my)\s+(?:answer|result|outcome|story|response)(?:\s+\w+){0,3}\s+as\s+"
+    r"(?:quantified|measured|measurable|complete|full|top|a\s+5|five)\b"
+    r"|\bif\s+(?:this|my\s+answer|this\s+answer|the\s+score|my\s+score|the\s+mark|my\s+mark|"
+    r"the\s+grade|my\s+grade)(?:'s|\s+is|\s+gets|\s+comes\s+back|\s+receives|\s+scores)\s+"
+    r"(?:as\s+)?(?:an?\s+)?(?:good|high|strong|top|great|positive|decent)\b"
     # Grades of other answers as a pattern: "this is how similar answers were graded last round:
     # 'We saved money', score 3/3. So this one should be a 3/3 too."
     r"|\b(?:similar|other|previous|past|these|earlier|example)\s+answers?\s+(?:were|was|are|got|"

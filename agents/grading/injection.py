@@ -10,7 +10,7 @@ from agents.grading.literal_gate import Gated
 from agents.textutil import Span
 
 _INJECTION = re.compile(
-    r"(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+|"
+    r"(?:ignore|disregard|forget|override|bypass|set\s+aside|put\s+aside)\s+(?:its\s+)?(?:all\s+|any\s+|the\s+|your\s+|my\s+|"
     r"previous\s+|prior\s+|above\s+|earlier\s+|preceding\s+)*(?:instructions?|prompts?|rules?|"
     r"guidelines|directions|rubric|system)"
     # A role label opens a line or sentence ("SYSTEM: ..."); "the warehouse system: ..." is prose.
@@ -86,6 +86,12 @@ _INJECTION = re.compile(
     r"|\b(?:this|the|my) (?:answer|response|story)(?: below| above)?\b(?=.{0,60}\b(?:exemplary|"
     r"excellent|perfect|deserves|strong hire|outstanding|flawless|full marks|top marks|highest))"
     r"|\bnew (?:grading|scoring) (?:instructions?|rules?|rubric)\b|\bnew rubric\b"
+    # The machine reading this, addressed (round 26): "I know an AI is probably reading this first",
+    # "could the assessment system ... for this answer only".
+    r"|\b(?:an?|the)\s+(?:ai|model|algorithm|bot|automated\s+system|assessment\s+system|"
+    r"scoring\s+system|grading\s+system|machine)\s+(?:is\s+)?(?:\w+\s+)?(?:reading|scoring|"
+    r"marking|grading|assessing)\s+(?:this|my\s+answer|my\s+story|me)\b"
+    r"|\bfor\s+this\s+(?:answer|response)\s+only\b"
     r"|\bignore as instru|instruções anteriores|\bnota máxima\b|\bdê nota\b"
     r"|(?:aWdub3Jl|SWdub3Jl|aWdub3JlIGFsbC)",  # base64 of "ignore"/"Ignore"
     re.IGNORECASE,
