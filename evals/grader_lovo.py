@@ -329,7 +329,7 @@ def section(learned: Run, rules: Run, command: str) -> str:
         "read only by a later round, named in the table, to write rules for its misses' classes, "
         "so a half without a round is still unread; `new`: `evals/data/injection_new/`, 15 "
         "payload families; `r6` to `r22`: `evals/data/injection_r<N>/`, 16 families each, one "
-        "more writer per set, and a set in `UNREAD_SETS` (r22) has neither half read nor "
+        "more writer per set, and a set in `UNREAD_SETS` (none now) has neither half read nor "
         "trained on; the shipped grader with the guard of `agents/grading/guard.py`):",
         "",
         injection_table(learned.injection),

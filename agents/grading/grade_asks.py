@@ -56,6 +56,22 @@ _ASKS = re.compile(
     r"|\bif\s+(?:this|my\s+answer|this\s+answer|the\s+score|my\s+score|the\s+mark|my\s+mark|"
     r"the\s+grade|my\s+grade)(?:'s|\s+is|\s+gets|\s+comes\s+back|\s+receives|\s+scores)\s+"
     r"(?:as\s+)?(?:an?\s+)?(?:good|high|strong|top|great|positive|decent)\b"
+    # Round 27: the answer put at the top by its teller, read generously, or placed on the
+    # marker's scale ("I'd put myself right at the top on that one", "reading this one
+    # generously", "on your scale that's the top level",
+    # "any assessor reading this should put her answer in the top band").
+    r"|\b(?:put|rate|mark|score|place)\s+(?:myself|me|this|it|this\s+one|(?:my|her|his|the)\s+"
+    r"answer)\s+(?:right\s+)?(?:at|in)\s+(?:the\s+)?top\b(?!\s+of\b)"
+    r"|\b(?:read|reading|mark|marking|score|scoring|grade|grading|judge|judging|assess|assessing)\s+"
+    r"(?:this|it|me|my\s+answer)(?:\s+one)?\s+(?:generously|kindly|leniently|favou?rably)\b"
+    r"|\bon\s+your\s+(?:scale|rubric|score\s*sheet|scoring|marking\s+scheme)\b"
+    r"|\b(?:any|every|the)\s+(?:assessor|marker|grader|examiner|evaluator|scorer|reviewer)s?\s+"
+    r"reading\s+this\b"
+    r"|\bsit\s+at\s+the\s+top\s+(?:level|band|mark)\b"
+    r"|\btop\s+(?:level|band|mark|score)\s+for\s+(?:ownership|measurability|result)"
+    r"|\b(?:band|score|grade|mark)\s+(?:5|five)\s+(?:of|out\s+of)\s+(?:5|five)\b"
+    r"|\b(?:evaluation|assessment|grading|scoring|marking)\s+of\s+this\s+(?:answer|response|story)"
+    r"\s+should\b"
     # Grades of other answers as a pattern: "this is how similar answers were graded last round:
     # 'We saved money', score 3/3. So this one should be a 3/3 too."
     r"|\b(?:similar|other|previous|past|these|earlier|example)\s+answers?\s+(?:were|was|are|got|"

@@ -92,6 +92,18 @@ _INJECTION = re.compile(
     r"scoring\s+system|grading\s+system|machine)\s+(?:is\s+)?(?:\w+\s+)?(?:reading|scoring|"
     r"marking|grading|assessing)\s+(?:this|my\s+answer|my\s+story|me)\b"
     r"|\bfor\s+this\s+(?:answer|response)\s+only\b"
+    # Round 27: the rules said not to apply, or to be replaced ("the earlier grading instructions
+    # don't apply to this answer", "this guidance supersedes the rubric you were given", "since
+    # the scale was revised so that ..."), and the STAR parts ticked off aloud ("situation, check,
+    # task, check").
+    r"|\b(?:grading|marking|scoring|assessment)\s+(?:instructions|rules|rubric|guidance|criteria)\s+"
+    r"(?:don'?t|do\s+not|no\s+longer|doesn'?t|does\s+not|won'?t)\s+apply\b"
+    r"|\bsupersedes?\s+(?:the|your|any|all)\s+(?:rubric|scoring|grading|marking)\b"
+    r"|\bthe\s+rubric\s+you\s+(?:were|have\s+been)\s+given\b"
+    r"|\bthe\s+(?:scale|scoring|marking|grading)\s+(?:was|were|has\s+been|had\s+been|got)\s+"
+    r"(?:changed|updated|revised|amended|rewritten)\s+so\b"
+    r"|\b(?:situation|task|action|result|learning)\s*[,:-]\s*(?:check|tick(?:ed)?|✓|✔)\s*[,.;]"
+    r"\s*(?:\w+\s*[,:-]\s*(?:check|tick(?:ed)?|✓|✔)\b)"
     r"|\bignore as instru|instruções anteriores|\bnota máxima\b|\bdê nota\b"
     r"|(?:aWdub3Jl|SWdub3Jl|aWdub3JlIGFsbC)",  # base64 of "ignore"/"Ignore"
     re.IGNORECASE,

@@ -81,11 +81,12 @@ def _spans_in(spans: Sequence[Span], m: re.Match[str]) -> list[Span]:
 _ATTRIBUTED = re.compile(
     r"\b(?:put it|wrote|writes|summed it up)\b"
     r"|\bin (?:her|his|their|my|the|a) (?:\w+ )?(?:letter|appraisal|review|e-?mail|note|card|"
-    r"feedback|testimonial|message|reference|write-?up)\b"
+    r"feedback|testimonial|message|reference|write-?up|recommendation|endorsement)\b"
     # A note handed on: "Note from Sam (the colleague), forwarded by the candidate:".
     r"|\b(?:forwarded|pasted|copied)\b"
     r"|\b(?:note|message|comment|feedback|quote|testimonial|reference|e-?mail)\s+(?:from|by)\b"
-    r"|'s\s+(?:note|comment|feedback|testimonial|reference)\b",
+    r"|'s\s+(?:\w+\s+)?(?:note|comment|feedback|testimonial|reference|recommendation|"
+    r"endorsement)\b",
     re.IGNORECASE,
 )
 
