@@ -24,6 +24,12 @@ from processes import (  # noqa: F401 - re-exported: tests import these from con
     wait_for_port,
 )
 
+from agents.blas import pin_blas_kernels
+
+# Before anything imports numpy: retraining reproduces the shipped artefacts on every x86-64 CPU,
+# in this process and in every process a test starts (they inherit the environment).
+pin_blas_kernels()
+
 
 @pytest.fixture(autouse=True)
 def no_network() -> Iterator[None]:
