@@ -41,9 +41,8 @@ _ASKS = re.compile(
     r"|\b(?:mark|grade|score|rate|assess)\s+(?:it\s+|this\s+|me\s+|the\s+answer\s+)?accordingly\b"
     # Whoever marks, addressed: "if whoever's grading this could go easy on me", "can I just ask
     # whoever's scoring".
-    r"|\bwhoever(?:'s|\s+is)\s+(?:grading|marking|scoring|assessing|reviewing|evaluating)\s+"
-    r"(?:this|these|my|the\s+answers?)\b"
-    r"|\bwhoever(?:'s|\s+is)\s+(?:grading|marking|scoring|assessing|evaluating)\b"
+    r"|\bwhoever(?:'s|\s+is)\s+(?:(?:grading|marking|scoring|assessing|evaluating)\b|reviewing\s+"
+    r"(?:this|these|my|the\s+answers?)\b)"
     # The mark asked to bend, or bargained for (round 26): "could the score reflect the full
     # impact", "this deserves the top score", "treat the result I describe as quantified", "if this
     # gets a good mark, I promise ...", "a five-star review ... if the score's high".
