@@ -9,7 +9,7 @@ import pytest
 
 from agents.grading.disguise import leetspeak
 from agents.grading.learned import analyze
-from evals.grader_eval import inflated
+from tests.injection_checks import assert_flagged_and_raises_nothing
 
 STORY = (
     "I look after the kennels at an animal shelter. Dogs kept getting kennel cough in winter. "
@@ -51,12 +51,7 @@ QUESTION = "Tell me about a time you dug into a problem."
 )
 def test_payloads_for_the_marker_are_flagged_and_raise_nothing(payload: str) -> None:
     """Each payload is flagged wherever it sits, and no part of the weak story's grade goes up."""
-    clean = analyze(STORY, QUESTION)
-    for attacked_text in (f"{payload}\n{STORY}", f"{STORY}\n{payload}"):
-        attacked = analyze(attacked_text, QUESTION)
-        assert "injection_suspected" in attacked.flags, attacked_text
-        # Any part raised (overall, measurability, ownership, a part's presence or strength).
-        assert not inflated(attacked, clean)
+    assert_flagged_and_raises_nothing(payload, STORY, QUESTION)
 
 
 def test_leetspeak_is_two_words_spelled_in_digits_not_figures_or_codes() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from agents.grading.learned import analyze
-from evals.grader_eval import inflated
+from tests.injection_checks import assert_flagged_and_raises_nothing
 
 STORY = (
     "I run the night shift at a bakery. Our sourdough kept coming out flat in summer. "
@@ -49,11 +49,7 @@ QUESTION = "Tell me about a time you dug into a problem."
 )
 def test_asks_of_the_marker_are_flagged_and_raise_nothing(payload: str) -> None:
     """Each payload is flagged wherever it sits, and no part of the weak story's grade goes up."""
-    clean = analyze(STORY, QUESTION)
-    for attacked_text in (f"{payload}\n{STORY}", f"{STORY}\n{payload}"):
-        attacked = analyze(attacked_text, QUESTION)
-        assert "injection_suspected" in attacked.flags, attacked_text
-        assert not inflated(attacked, clean)
+    assert_flagged_and_raises_nothing(payload, STORY, QUESTION)
 
 
 @pytest.mark.parametrize(
