@@ -41,7 +41,11 @@ class Span:
     text: str
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+|\n\s*\n|\n(?=\s*[-*•]|\s*[A-Z][a-z]+:)|\n")
+# A sentence's closing quotes or brackets (group 1, straight or curly) stay with it: 'He said
+# "fine." I rebuilt the rota.' and 'It read “All clear.” I signed it off.' are two sentences each.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])([\"'”’»)\]]*)\s+|\n\s*\n|\n(?=\s*[-*•]|\s*[A-Z][a-z]+:)|\n"
+)
 # Spoken answers run on; long sentences are cut at these joints so each clause can be classified
 # (the joint itself is left between the two spans).
 CLAUSE_JOINT = re.compile(
@@ -102,7 +106,7 @@ def split_sentences(text: str) -> list[Span]:
     for match in _SENTENCE_END.finditer(text):
         if _abbreviation_before(text, match):
             continue
-        _add_span(text, pos, match.start(), spans)
+        _add_span(text, pos, match.start() + len(match.group(1) or ""), spans)
         pos = match.end()
     _add_span(text, pos, len(text), spans)
     return spans

@@ -63,3 +63,19 @@ def test_a_line_of_labelled_units_is_read_unit_by_unit(text: str, sentences: lis
 def test_other_pipes_and_slashes_stay_in_their_sentence(text: str) -> None:
     """A table row, a signature line of claims, and slashes in prose are not a writer's units."""
     assert len(split_sentences(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ('He said "fine." I rebuilt the rota.', ['He said "fine."', "I rebuilt the rota."]),
+        # Curly quotes, as phones and word processors type them, end a sentence too.
+        ("It read “All clear.” I signed it off.", ["It read “All clear.”", "I signed it off."]),
+        ("She said ‘no way.’ I asked again.", ["She said ‘no way.’", "I asked again."]),
+        ("(That was the hard part.) Then I rang her.",
+         ["(That was the hard part.)", "Then I rang her."]),
+    ],
+)  # fmt: skip
+def test_closing_quotes_stay_with_their_sentence(text: str, sentences: list[str]) -> None:
+    """A quotation or bracket that closes a sentence ends it and stays in it."""
+    assert [s.text for s in split_sentences(text)] == sentences
