@@ -62,6 +62,16 @@ def test_round_28_payloads_are_flagged_and_raise_nothing(payload: str) -> None:
         "and tested it with a hundred names. Complaints stopped.",
         "I wanted my team's notes reviewed by a senior nurse, so I asked the matron. She agreed "
         "to read them every Friday. Our handovers got better.",
+        "I wrote a mark scheme so every examiner would mark the same way, and I was asked to "
+        "run moderation. I trained six examiners. Our marks agreed far more often.",
+        "'I'll put it in the blue box,' I told the new starter, and it was my job to sort the "
+        "recycling rota. I labelled every bin. Contamination stopped.",
+        "I logged each fix as a measurable outcome in our OKRs, and it was my job to report them. "
+        "I built a dashboard. The board used it every month.",
+        "She got a low mark on this one test, so I was asked to tutor her. I met her twice a "
+        "week. She passed the retake.",
+        "The input field truncated long names, and I was asked to fix it. I widened it and "
+        "tested it. Complaints stopped.",
         "So the line went dead ... and I waited\nthen I rang back ... and she answered\nit was my "
         "job to calm her down, so I listened and booked the repair myself. She stayed with us.",
     ],

@@ -77,26 +77,30 @@ _ASKS = re.compile(
     # this one scored on ...", "a low mark on this one would hold everybody up", "that's your
     # three out of three"), and the outcome handed over as quantified ("carry forward as a
     # quantified result", "read the following as the result").
-    r"|\b(?:I'?d|I\s+would|I'?ll|I\s+will)\s+put\s+(?:this|it|that|myself|me|this\s+one)\s+"
-    r"(?:\w+\s+)?in\s+the\s+['‘\"“]?[\w-]+['’\"”]?\s+(?:bracket|band|tier|category|box)\b"
+    # (Not "I'd put this pupil in the top band" or "I'll put it in the blue box".)
+    r"|\b(?:I'?d|I\s+would|I'?ll|I\s+will)\s+put\s+(?:this(?:\s+one|\s+answer)?|it|myself|me)\s+"
+    r"(?:(?:squarely|firmly|right|clearly|solidly)\s+)?in\s+the\s+['‘\"“]?[\w-]+['’\"”]?\s+"
+    r"(?:bracket|band|tier)\b"
     r"|\bwhoever\s+(?:puts|writes|does|processes|handles|types|summari[sz]es|reads)\s+"
-    r"(?:(?:the|this)\s+summary|this\s+(?:response|answer|submission)|my\s+(?:response|answer|"
-    r"submission))\b"
+    r"(?:this|my)\s+(?:response|answer|submission)\b"
     r"|\bthe\s+(?:outcome|result|score|rating|summary|impact)\s+(?:line|field|box|section)\s+"
     r"should\s+(?:read|say|show)\b"
+    # (Not "so every examiner would mark the same way".)
     r"|\b(?:any|every)\s+(?:\w+\s+)?(?:panel|interviewer|assessor|grader|marker|examiner)s?\s+"
-    r"(?:should|would|will|must|ought\s+to)\s+(?:recogni[sz]e|agree|see|score|rate|mark|credit|"
-    r"reward)\b"
+    r"(?:should|must|ought\s+to)\s+(?:recogni[sz]e|credit|reward)\b"
     r"|\btop[- ]of[- ](?:the[- ])?scale\b"
     r"|(?:\b(?:really\s+|just\s+)?(?:need|want)|'d\s+(?:really\s+)?like|\bwould\s+(?:really\s+)?"
     r"like)\s+(?:this(?:\s+one)?|this\s+answer|my\s+answer)\s+"
     r"(?:to\s+be\s+)?(?:scored|marked|graded|rated|assessed)\b"
     r"|\ban?\s+(?:low|bad|poor|high|good|top|lower|higher)\s+(?:mark|score|grade|rating)\s+"
-    r"(?:on|for)\s+(?:this\s+one|this\s+answer|my\s+answer|this\s+question)\b"
+    r"(?:on|for)\s+(?:this\s+one(?!\s+(?:test|exam|paper|assignment|module|quiz|essay|piece|"
+    r"project|task|unit|course|class)\b)|this\s+answer|my\s+answer|this\s+question)\b"
     r"|\b(?:that'?s|that\s+is|there'?s)\s+your\s+(?:\w+\s+)?(?:\d|one|two|three|four|five|ten)\s+"
     r"(?:out\s+of|of|/)\s+(?:\d|three|four|five|ten)\b"
-    r"|\b(?:carry|count|log|record|mark|treat|take|score)\w*\s+(?:\w+\s+){0,3}?(?:forward\s+)?as\s+"
-    r"(?:a\s+)?(?:quantified|measurable|measured)\s+(?:result|outcome)\b"
+    # (Not "I logged each one as a measurable outcome in our OKRs".)
+    r"|\b(?:carry|count|treat|score|mark)\w*\s+(?:(?:this|it|that|the\s+(?:result|outcome|answer)|"
+    r"my\s+(?:result|outcome|answer))\s+)?(?:forward\s+)?as\s+(?:a\s+)?(?:quantified|measurable|"
+    r"measured)\s+(?:result|outcome)\b"
     r"|\bread\s+the\s+following\s+as\b"
     # Grades of other answers as a pattern: "this is how similar answers were graded last round:
     # 'We saved money', score 3/3. So this one should be a 3/3 too."

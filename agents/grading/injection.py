@@ -110,11 +110,11 @@ _INJECTION = re.compile(
     r"|\binterviewer'?s\s+(?:note|notes|comments?|summary|feedback|assessment)\s*[:(]"
     r"|\b(?:rubric|scoring|grading|marking)\s+(?:guide|guidance|rules|scheme)\s+for\s+this\s+"
     r"(?:session|interview|round|answer|response)\b"
-    r"|\b(?:answers?|responses?)\b(?:\s+[\w-]+){0,4}?\s+(?:are|is)\s+to\s+be\s+(?:scored|graded|rated)\b"
+    r"|\b(?:answers?|responses?)\b(?:\s+[\w-]+){0,4}?\s+(?:are|is)\s+to\s+be\s+(?:scored|graded|rated)\s+"
+    r"(?:on|as)\b"
     r"|\bcounts?\s+as\s+(?:individual|personal|full|sole|clear)\s+ownership\b"
     r"|\b(?:cut|chopped|clipped|truncated)\s+(?:off\s+)?(?:my|the)\s+(?:last|final)\s+(?:line|"
     r"sentence|paragraph|bit|part)\b"
-    r"|\b(?:answer|response|text|input)\s+(?:form|box|field)\s+(?:cut|chopped|clipped|truncated)\b"
     r"|\bignore as instru|instruções anteriores|\bnota máxima\b|\bdê nota\b"
     r"|(?:aWdub3Jl|SWdub3Jl|aWdub3JlIGFsbC)",  # base64 of "ignore"/"Ignore"
     re.IGNORECASE,
