@@ -45,9 +45,7 @@ _BLOCKS = re.compile(
     r"|(?:^[ \t]*[\w\"' -]{1,30}:[ \t]+\S.*$\n?){3,}"  # YAML-ish blocks: three key: value lines
     r"|(?:^[^\n]*\S(?: {3,}|\t)\S[^\n]*$\n?){2,}"  # columns aligned with spaces or tabs
     r"|(?:^[ \t]*[^\s,]+(?:,[^\s,]*){2,}[ \t]*$\n?){2,}"  # CSV lines
-    # Rows with dot leaders, "patron complaints ......... down 80%": a pasted table of contents or
-    # results, two or more lines (a label, a space, a run of dots, a value).
-    # (Not a speaker's pauses, "so I waited ... and waited": three dots or fewer need a figure.)
+    # 2+ rows with dot leaders ("complaints ..... 80%"); up to 3 dots need a figure (not a pause).
     r"|(?:^[ \t]*\S[^\n]{0,50}?[ \t](?:\.{4,}|…{2,}|(?:\.{2,3}|…)(?=[ \t]*[\d$€£+−-]))[ \t]*\S"
     r"[^\n]*$\n?){2,}"
     # Three or more short lines with no sentence end: a pasted list without markers.
